@@ -1,0 +1,33 @@
+#include "agents/eval/episode_runner.h"
+
+namespace offloadsim::agents {
+
+EpisodeResult run_episode(Policy& policy, const Trace& trace, int budget, const MdpParams& params, std::uint64_t seed) {
+  EpisodeContext ctx;
+  ctx.horizon = trace.horizon();
+  ctx.budget = budget;
+  ctx.seed = seed;
+  ctx.params = &params;
+  ctx.trace = policy.clairvoyant() ? &trace : nullptr;
+  policy.begin_episode(ctx);
+
+  OffloadEnv env(params);
+  Observation obs = env.reset(trace, budget);
+  EpisodeResult r;
+  int correct = 0;
+  while (!env.done()) {
+    const StepOutcome o = env.step(policy.act(obs));
+    r.reward += o.reward;
+    r.loss_term += params.accuracy_weight * o.loss;
+    r.cost_term += params.cost_weight * o.cost;
+    correct += o.correct ? 1 : 0;
+    if (o.executed_action == kRobot) ++r.robot_queries;
+    if (o.executed_action == kCloud) ++r.cloud_queries;
+    r.executed_actions.push_back(o.executed_action);
+    obs = env.observe();
+  }
+  r.accuracy = static_cast<double>(correct) / trace.horizon();
+  return r;
+}
+
+}  // namespace offloadsim::agents

@@ -1,0 +1,40 @@
+// Many offloading episodes stepped together: the form learners train on.
+//
+// Each slot holds one OffloadEnv. step() takes one action per slot and fills rewards and done
+// flags; a finished slot stays finished until the caller resets it with a new trace (this keeps
+// trace sampling, and so reproducibility, in the caller's hands).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "agents/mdp/offload_mdp.h"
+#include "agents/mdp/state_normalizer.h"
+
+namespace offloadsim::agents {
+
+class VectorOffloadEnv {
+ public:
+  VectorOffloadEnv(int num_envs, MdpParams params, StateNormalizer normalizer);
+
+  int size() const { return static_cast<int>(envs_.size()); }
+  int observation_size() const { return normalizer_.size(); }
+
+  void reset(int slot, const Trace& trace, int budget);
+
+  // actions[i] for every slot; writes rewards[i], dones[i] (1 when slot i's episode just ended),
+  // and outcomes when non-null. Finished slots must be reset before they are stepped again.
+  void step(const int* actions, float* rewards, std::uint8_t* dones, StepOutcome* outcomes = nullptr);
+
+  // Normalised observations of every slot, row-major [size() × observation_size()].
+  // A finished slot's row is all zeros.
+  void observe(float* out) const;
+
+  const OffloadEnv& env(int slot) const { return envs_[static_cast<size_t>(slot)]; }
+
+ private:
+  std::vector<OffloadEnv> envs_;
+  StateNormalizer normalizer_;
+};
+
+}  // namespace offloadsim::agents

@@ -1,0 +1,36 @@
+// Robot-uncertainty sampling (paper §IV, baseline 4): offload the q-th percentile least confident
+// frames. The confidence threshold is the q-th percentile of the robot's confidence over
+// calibration (training) frames; a frame below it goes to the cloud while budget remains, every
+// other frame runs the robot model.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "agents/mdp/trace.h"
+#include "agents/policies/policy.h"
+
+namespace offloadsim::agents {
+
+class RobotHeuristicPolicy final : public Policy {
+ public:
+  RobotHeuristicPolicy(double percentile, double threshold);
+
+  // Threshold for percentile q ∈ [0, 100] over every frame's robot confidence in `traces`
+  // (linear interpolation between order statistics).
+  static double threshold_for(double percentile, const std::vector<Trace>& traces);
+
+  std::string name() const override;
+  void begin_episode(const EpisodeContext&) override {}
+  int act(const Observation& obs) override {
+    return (obs.robot_confidence < threshold_ && obs.budget_remaining > 0) ? kCloud : kRobot;
+  }
+  double percentile() const { return percentile_; }
+  double threshold() const { return threshold_; }
+
+ private:
+  double percentile_;
+  double threshold_;
+};
+
+}  // namespace offloadsim::agents

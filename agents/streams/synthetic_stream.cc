@@ -1,0 +1,80 @@
+#include "agents/streams/synthetic_stream.h"
+
+#include <cmath>
+#include <map>
+#include <random>
+#include <stdexcept>
+
+namespace offloadsim::agents {
+
+SyntheticStream::SyntheticStream(const FacenetTable& table, SyntheticStreamParams params)
+    : table_(table), params_(std::move(params)) {
+  if (params_.horizon < 1) throw std::invalid_argument("synthetic stream: horizon must be >= 1");
+  if (params_.coherence_mean < 1.0) throw std::invalid_argument("synthetic stream: coherence mean must be >= 1");
+  if (params_.redraw_every < 1) throw std::invalid_argument("synthetic stream: redraw_every must be >= 1");
+  std::map<std::string, Person> known, unknown;  // ordered: the draw must not depend on hashing
+  const auto& images = table.images();
+  for (size_t i = 0; i < images.size(); ++i) {
+    if (images[i].split != params_.split) continue;
+    Person& p = (images[i].known ? known : unknown)[images[i].person];
+    p.name = images[i].person;
+    p.images.push_back(i);
+  }
+  for (auto& [name, p] : known) known_.push_back(std::move(p));
+  for (auto& [name, p] : unknown) unknown_.push_back(std::move(p));
+  if (known_.empty() && params_.p_known > 0.0) {
+    throw std::invalid_argument(table.path() + ": no known (SEEN) person in split " + params_.split);
+  }
+  if (unknown_.empty() && params_.p_known < 1.0) {
+    throw std::invalid_argument(table.path() + ": no unknown (UNSEEN) person in split " + params_.split);
+  }
+}
+
+Trace SyntheticStream::generate(std::uint64_t seed, const std::string& id) const {
+  std::mt19937_64 rng(seed);
+  std::bernoulli_distribution draw_known(params_.p_known);
+  std::poisson_distribution<int> extra_length(params_.coherence_mean - 1.0);
+
+  Trace trace;
+  trace.id = id;
+  trace.feature_names = {"embedding_distance"};
+  const std::vector<double>* previous = nullptr;
+  const std::vector<double> zero(table_.images().front().embedding.size(), 0.0);
+  previous = &zero;
+
+  const Person* person = nullptr;
+  const FaceImage* image = nullptr;
+  int interval_left = 0, since_start = 0;
+  for (int t = 0; t < params_.horizon; ++t) {
+    if (interval_left == 0) {
+      const bool known = draw_known(rng);
+      const auto& pool = known ? known_ : unknown_;
+      person = &pool[std::uniform_int_distribution<size_t>(0, pool.size() - 1)(rng)];
+      interval_left = params_.coherence_mean > 1.0 ? 1 + extra_length(rng) : 1;
+      since_start = 0;
+    }
+    if (since_start % params_.redraw_every == 0) {
+      const size_t k = std::uniform_int_distribution<size_t>(0, person->images.size() - 1)(rng);
+      image = &table_.images()[person->images[k]];
+    }
+    Frame f;
+    f.true_label = image->true_label;
+    f.robot_prediction = image->robot_prediction;
+    f.robot_confidence = image->robot_confidence;
+    f.cloud_prediction = image->true_label;
+    f.cloud_confidence = 1.0;
+    double d2 = 0.0;
+    for (size_t i = 0; i < image->embedding.size(); ++i) {
+      const double d = image->embedding[i] - (*previous)[i];
+      d2 += d * d;
+    }
+    f.features = {std::sqrt(d2)};
+    previous = &image->embedding;
+    trace.frames.push_back(std::move(f));
+    --interval_left;
+    ++since_start;
+  }
+  return trace;
+}
+
+}  // namespace offloadsim::agents

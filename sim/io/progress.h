@@ -1,0 +1,37 @@
+// Progress of a long run on stderr: a redrawn bar with ETA on a terminal, a plain line every
+// 10% (or every 30 s) otherwise, so that logs of cluster jobs stay readable.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <ostream>
+#include <string>
+
+namespace offloadsim::sim {
+
+class Progress {
+ public:
+  Progress(std::string label, std::size_t total, std::ostream& out, bool terminal);
+  // Uses std::cerr and asks isatty() whether it is a terminal.
+  Progress(std::string label, std::size_t total);
+  ~Progress();
+
+  void advance(std::size_t n = 1);
+  void finish();
+
+ private:
+  void draw(bool final_line);
+  std::string label_;
+  std::size_t total_;
+  std::size_t done_ = 0;
+  std::ostream& out_;
+  bool terminal_;
+  bool finished_ = false;
+  int last_decile_ = 0;
+  std::chrono::steady_clock::time_point start_, last_draw_;
+};
+
+// "1h02m", "3m07s", "12s"
+std::string format_duration(double seconds);
+
+}  // namespace offloadsim::sim

@@ -1,0 +1,53 @@
+#include "sim/io/provenance.h"
+
+#include <unistd.h>
+
+#include <ctime>
+
+#include <fmt/format.h>
+#include <CLI/Version.hpp>
+
+namespace offloadsim::sim {
+
+std::string offloadsim_version() {
+  return OFFLOADSIM_VERSION;
+}
+
+std::string iso_utc(std::chrono::system_clock::time_point t) {
+  const std::time_t tt = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+nlohmann::json provenance_json(const RunRecord& run) {
+  char host[256] = {0};
+  if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+  nlohmann::json j;
+  j["offloadsim_version"] = offloadsim_version();
+  j["git_revision"] = git_revision();
+  j["scenario_file"] = run.scenario_file;
+  j["scenario_name"] = run.scenario_name;
+  j["kind"] = run.kind;
+  j["seed"] = run.seed;
+  j["overrides"] = run.overrides;
+  j["command_line"] = run.command_line;
+  j["start_time_utc"] = iso_utc(run.start);
+  j["end_time_utc"] = iso_utc(run.end);
+  j["wall_seconds"] = std::chrono::duration<double>(run.end - run.start).count();
+  j["host"] = host;
+  j["outputs"] = run.outputs;
+  j["build"] = {{"type", OFFLOADSIM_BUILD_TYPE}, {"compiler", fmt::format("GCC {}", __VERSION__)}};
+  j["libraries"] = {
+      {"fmt", fmt::format("{}.{}.{}", FMT_VERSION / 10000, FMT_VERSION / 100 % 100, FMT_VERSION % 100)},
+      {"yaml-cpp", OFFLOADSIM_YAML_CPP_VERSION},
+      {"CLI11", CLI11_VERSION},
+      {"nlohmann_json",
+       fmt::format("{}.{}.{}", NLOHMANN_JSON_VERSION_MAJOR, NLOHMANN_JSON_VERSION_MINOR, NLOHMANN_JSON_VERSION_PATCH)},
+  };
+  return j;
+}
+
+}  // namespace offloadsim::sim

@@ -1,0 +1,34 @@
+// provenance.json: what produced a result directory, so a figure in a paper can be traced back.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace offloadsim {
+const char* git_revision();  // generated at build time (cmake/WriteGitRevision.cmake)
+}
+
+namespace offloadsim::sim {
+
+std::string offloadsim_version();
+
+struct RunRecord {
+  std::string scenario_file;
+  std::string scenario_name;
+  std::string kind;
+  unsigned long long seed = 0;
+  std::vector<std::string> command_line;
+  std::vector<std::string> overrides;
+  std::chrono::system_clock::time_point start;
+  std::chrono::system_clock::time_point end;
+  std::vector<std::string> outputs;  // file names inside the result directory
+};
+
+nlohmann::json provenance_json(const RunRecord& run);
+// "2026-11-24T19:07:13Z"
+std::string iso_utc(std::chrono::system_clock::time_point t);
+
+}  // namespace offloadsim::sim

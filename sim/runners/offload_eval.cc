@@ -1,0 +1,314 @@
+#include "sim/runners/offload_eval.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <memory>
+
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include "agents/eval/episode_runner.h"
+#include "agents/policies/all_cloud_policy.h"
+#include "agents/policies/all_robot_policy.h"
+#include "agents/policies/oracle_policy.h"
+#include "agents/policies/random_policy.h"
+#include "agents/policies/robot_heuristic_policy.h"
+#include "agents/streams/facenet_table.h"
+#include "agents/streams/synthetic_stream.h"
+#include "agents/streams/trace_csv.h"
+#include "agents/util/seed.h"
+#include "sim/io/interrupt.h"
+
+namespace offloadsim::sim {
+
+using agents::Trace;
+
+namespace {
+// Independent random streams derived from the scenario seed.
+constexpr std::uint64_t kTestTraceStream = 1;
+constexpr std::uint64_t kCalibrationTraceStream = 2;
+constexpr std::uint64_t kPolicyStream = 3;
+}  // namespace
+
+OffloadEvalConfig offload_eval_config(const Scenario& sc) {
+  OffloadEvalConfig c;
+  c.mdp.accuracy_weight = sc.number("mdp.accuracy_weight");
+  c.mdp.cost_weight = sc.number("mdp.cost_weight");
+  c.mdp.action_cost = {sc.number("mdp.cost.past_robot"), sc.number("mdp.cost.past_cloud"), sc.number("mdp.cost.robot"),
+                       sc.number("mdp.cost.cloud")};
+  c.source = sc.text("stream.source");
+  c.table = sc.text("stream.table");
+  c.horizon = static_cast<int>(sc.integer("stream.horizon"));
+  c.coherence_mean = sc.number("stream.coherence_mean");
+  c.p_known = sc.number("stream.p_known");
+  c.redraw_every = static_cast<int>(sc.integer("stream.redraw_every"));
+  c.train_split = sc.text("stream.train_split");
+  c.test_split = sc.text("stream.test_split");
+  c.test_traces_file = sc.text("stream.test_traces");
+  c.train_traces_file = sc.text("stream.train_traces");
+  c.num_test_traces = static_cast<int>(sc.integer("eval.test_traces"));
+  c.num_calibration_traces = static_cast<int>(sc.integer("eval.calibration_traces"));
+  c.budgets = sc.numbers("eval.budgets");
+  c.policies = sc.texts("eval.policies");
+  c.heuristic_percentiles = sc.numbers("eval.heuristic_percentiles");
+  c.all_robot_run_every = static_cast<int>(sc.integer("eval.all_robot_run_every"));
+  c.reference_policy = sc.text("eval.reference_policy");
+  c.seed = sc.seed();
+
+  if (c.source == "traces" && c.test_traces_file.empty()) {
+    throw sc.error("stream.test_traces", "required when stream.source is 'traces'");
+  }
+  const bool heuristic = std::count(c.policies.begin(), c.policies.end(), "robot-heuristic") > 0;
+  if (c.source == "traces" && heuristic && c.train_traces_file.empty()) {
+    throw sc.error("stream.train_traces",
+                   "required with stream.source 'traces' when eval.policies has robot-heuristic (its thresholds "
+                   "are calibrated on training traces, never on the test traces)");
+  }
+  std::vector<std::string> names;
+  for (const std::string& p : c.policies) {
+    if (p == "robot-heuristic") {
+      names.push_back("robot-heuristic-best");
+      for (double q : c.heuristic_percentiles) names.push_back(fmt::format("robot-heuristic-q{:g}", q));
+    } else {
+      names.push_back(p);
+    }
+  }
+  if (std::find(names.begin(), names.end(), c.reference_policy) == names.end()) {
+    std::string list;
+    for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+    throw sc.error("eval.reference_policy",
+                   "'" + c.reference_policy + "' is not among the evaluated policies: " + list);
+  }
+  return c;
+}
+
+namespace {
+
+double mean(const std::vector<double>& v) {
+  double s = 0;
+  for (double x : v) s += x;
+  return v.empty() ? NAN : s / static_cast<double>(v.size());
+}
+
+double median(std::vector<double> v) {
+  if (v.empty()) return NAN;
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+double std_error(const std::vector<double>& v) {
+  if (v.size() < 2) return 0.0;
+  const double m = mean(v);
+  double ss = 0;
+  for (double x : v) ss += (x - m) * (x - m);
+  return std::sqrt(ss / static_cast<double>(v.size() - 1)) / std::sqrt(static_cast<double>(v.size()));
+}
+
+std::string budget_label(double b) {
+  return fmt::format("{:g}", b);
+}
+
+struct NamedPolicy {
+  std::unique_ptr<agents::Policy> policy;
+  std::string family;
+};
+
+std::vector<Trace> synthetic_traces(const agents::FacenetTable& table, const OffloadEvalConfig& cfg,
+                                    const std::string& split, int n, std::uint64_t stream, const std::string& prefix) {
+  agents::SyntheticStreamParams p;
+  p.horizon = cfg.horizon;
+  p.coherence_mean = cfg.coherence_mean;
+  p.p_known = cfg.p_known;
+  p.redraw_every = cfg.redraw_every;
+  p.split = split;
+  const agents::SyntheticStream gen(table, p);
+  std::vector<Trace> traces;
+  for (int i = 0; i < n; ++i) {
+    traces.push_back(gen.generate(agents::derive_seed(cfg.seed, stream, static_cast<std::uint64_t>(i)),
+                                  fmt::format("{}{:03}", prefix, i)));
+  }
+  return traces;
+}
+
+}  // namespace
+
+OffloadEvalResult run_offload_eval(const OffloadEvalConfig& cfg, const std::function<void()>& on_episode_group) {
+  OffloadEvalResult result;
+  std::vector<Trace> calibration;
+  if (cfg.source == "synthetic") {
+    const agents::FacenetTable table = agents::FacenetTable::load(cfg.table);
+    result.test_traces = synthetic_traces(table, cfg, cfg.test_split, cfg.num_test_traces, kTestTraceStream, "test-");
+    calibration =
+        synthetic_traces(table, cfg, cfg.train_split, cfg.num_calibration_traces, kCalibrationTraceStream, "train-");
+  } else {
+    result.test_traces = agents::read_traces_csv(cfg.test_traces_file);
+    if (!cfg.train_traces_file.empty()) calibration = agents::read_traces_csv(cfg.train_traces_file);
+  }
+
+  std::vector<NamedPolicy> policies;
+  for (const std::string& family : cfg.policies) {
+    if (family == "random") policies.push_back({std::make_unique<agents::RandomPolicy>(), family});
+    if (family == "all-robot") {
+      policies.push_back({std::make_unique<agents::AllRobotPolicy>(cfg.all_robot_run_every), family});
+    }
+    if (family == "all-cloud") policies.push_back({std::make_unique<agents::AllCloudPolicy>(), family});
+    if (family == "robot-heuristic") {
+      for (double q : cfg.heuristic_percentiles) {
+        const double threshold = agents::RobotHeuristicPolicy::threshold_for(q, calibration);
+        result.heuristic_thresholds.emplace_back(q, threshold);
+        policies.push_back({std::make_unique<agents::RobotHeuristicPolicy>(q, threshold), family});
+      }
+    }
+    if (family == "oracle") policies.push_back({std::make_unique<agents::OraclePolicy>(), family});
+  }
+
+  // Play: every trace, every budget, every policy. Results are stored per policy so that
+  // episodes.csv comes out grouped by policy, whatever the loop order.
+  std::vector<std::vector<EpisodeRow>> per_policy(policies.size());
+  for (size_t ti = 0; ti < result.test_traces.size(); ++ti) {
+    const Trace& trace = result.test_traces[ti];
+    for (size_t bi = 0; bi < cfg.budgets.size(); ++bi) {
+      check_interrupt();
+      const int budget = agents::budget_queries(cfg.budgets[bi], trace.horizon());
+      double oracle_reward = std::numeric_limits<double>::quiet_NaN();
+      for (size_t pi = 0; pi < policies.size(); ++pi) {
+        const std::uint64_t seed = agents::derive_seed(agents::derive_seed(cfg.seed, kPolicyStream, ti), bi, pi);
+        const agents::EpisodeResult r = agents::run_episode(*policies[pi].policy, trace, budget, cfg.mdp, seed);
+        EpisodeRow row;
+        row.policy = policies[pi].policy->name();
+        row.family = policies[pi].family;
+        row.trace = trace.id;
+        row.budget_fraction = cfg.budgets[bi];
+        row.budget_queries = budget;
+        row.reward = r.reward;
+        row.loss_term = r.loss_term;
+        row.cost_term = r.cost_term;
+        row.accuracy = r.accuracy;
+        row.robot_queries = r.robot_queries;
+        row.cloud_queries = r.cloud_queries;
+        per_policy[pi].push_back(row);
+        if (row.family == "oracle") oracle_reward = r.reward;
+      }
+      // The oracle is the exact optimum: anything else beating it is a bug, not a result.
+      if (!std::isnan(oracle_reward)) {
+        for (size_t pi = 0; pi < policies.size(); ++pi) {
+          const EpisodeRow& row = per_policy[pi].back();
+          if (row.reward > oracle_reward + 1e-9) {
+            throw std::logic_error(fmt::format("{} beat the oracle on trace {} at budget {} ({} > {})", row.policy,
+                                               trace.id, row.budget_fraction, row.reward, oracle_reward));
+          }
+        }
+      }
+      if (on_episode_group) on_episode_group();
+    }
+  }
+  for (auto& rows : per_policy) result.episodes.insert(result.episodes.end(), rows.begin(), rows.end());
+
+  // Summaries: per (policy, budget) and per policy overall.
+  std::vector<std::string> groups;
+  for (double b : cfg.budgets) groups.push_back(budget_label(b));
+  groups.push_back("all");
+  std::map<std::pair<std::string, std::string>, SummaryRow> by_key;
+  std::vector<std::pair<std::string, std::string>> order;
+  for (size_t pi = 0; pi < policies.size(); ++pi) {
+    for (const std::string& g : groups) {
+      std::vector<double> reward, loss, cost, acc, cq;
+      for (const EpisodeRow& r : per_policy[pi]) {
+        if (g != "all" && budget_label(r.budget_fraction) != g) continue;
+        reward.push_back(r.reward);
+        loss.push_back(r.loss_term);
+        cost.push_back(r.cost_term);
+        acc.push_back(r.accuracy);
+        cq.push_back(r.cloud_queries);
+      }
+      SummaryRow s;
+      s.policy = policies[pi].policy->name();
+      s.family = policies[pi].family;
+      s.budget = g;
+      s.episodes = static_cast<int>(reward.size());
+      s.reward_mean = mean(reward), s.reward_median = median(reward), s.reward_se = std_error(reward);
+      s.loss_mean = mean(loss), s.loss_median = median(loss), s.loss_se = std_error(loss);
+      s.cost_mean = mean(cost), s.cost_median = median(cost), s.cost_se = std_error(cost);
+      s.accuracy_mean = mean(acc);
+      s.cloud_queries_mean = mean(cq);
+      by_key[{s.policy, g}] = s;
+      order.emplace_back(s.policy, g);
+    }
+  }
+  // The best heuristic threshold: the best overall mean reward of the sweep (chosen with hindsight
+  // on the test traces, as the paper reports it: an optimistic figure for the baseline).
+  std::string best_heuristic;
+  for (const auto& [key, s] : by_key) {
+    if (s.family == "robot-heuristic" && key.second == "all" &&
+        (best_heuristic.empty() || s.reward_mean > by_key[{best_heuristic, "all"}].reward_mean)) {
+      best_heuristic = s.policy;
+    }
+  }
+  for (auto& [key, s] : by_key) s.best_in_family = s.family != "robot-heuristic" || s.policy == best_heuristic;
+
+  result.reference_policy = cfg.reference_policy == "robot-heuristic-best" ? best_heuristic : cfg.reference_policy;
+  for (const auto& key : order) {
+    SummaryRow s = by_key[key];
+    const SummaryRow& ref = by_key[{result.reference_policy, key.second}];
+    // cost = −reward; a multiple is only defined when the reference's cost is positive.
+    const double ref_mean = -ref.reward_mean, ref_median = -ref.reward_median;
+    s.cost_multiple_mean = ref_mean > 0 ? -s.reward_mean / ref_mean : NAN;
+    s.cost_multiple_median = ref_median > 0 ? -s.reward_median / ref_median : NAN;
+    result.summary.push_back(s);
+  }
+  return result;
+}
+
+void write_episodes_csv(std::ostream& out, const std::vector<EpisodeRow>& rows) {
+  out << "policy,family,trace,budget_fraction,budget_queries,reward,loss_term,cost_term,accuracy,robot_queries,"
+         "cloud_queries\n";
+  for (const EpisodeRow& r : rows) {
+    fmt::print(out, "{},{},{},{:g},{},{},{},{},{:.6f},{},{}\n", r.policy, r.family, r.trace, r.budget_fraction,
+               r.budget_queries, r.reward, r.loss_term, r.cost_term, r.accuracy, r.robot_queries, r.cloud_queries);
+  }
+}
+
+namespace {
+std::string num(double x) {
+  return std::isnan(x) ? "" : fmt::format("{:.6f}", x);
+}
+}  // namespace
+
+void write_summary_csv(std::ostream& out, const std::vector<SummaryRow>& rows, const std::string& reference) {
+  out << "policy,family,budget_fraction,episodes,reward_mean,reward_median,reward_se,loss_term_mean,loss_term_median,"
+         "loss_term_se,cost_term_mean,cost_term_median,cost_term_se,accuracy_mean,cloud_queries_mean,"
+         "cost_multiple_mean,cost_multiple_median,reference_policy,best_in_family\n";
+  for (const SummaryRow& s : rows) {
+    fmt::print(out, "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", s.policy, s.family, s.budget,
+               s.episodes, num(s.reward_mean), num(s.reward_median), num(s.reward_se), num(s.loss_mean),
+               num(s.loss_median), num(s.loss_se), num(s.cost_mean), num(s.cost_median), num(s.cost_se),
+               num(s.accuracy_mean), num(s.cloud_queries_mean), num(s.cost_multiple_mean), num(s.cost_multiple_median),
+               reference, s.best_in_family ? 1 : 0);
+  }
+}
+
+std::string format_summary_table(const OffloadEvalResult& result) {
+  std::string s = fmt::format("{:<24} {:>9} {:>9} {:>7} {:>9} {:>9} {:>8} {:>9} {:>9}\n", "policy (all budgets)",
+                              "reward", "median", "s.e.", "loss", "cost", "accuracy", "cost×ref", "med×ref");
+  for (const SummaryRow& r : result.summary) {
+    if (r.budget != "all") continue;
+    const std::string mark = r.family == "robot-heuristic" && r.best_in_family ? " *" : "";
+    s += fmt::format("{:<24} {:>9.2f} {:>9.2f} {:>7.2f} {:>9.2f} {:>9.2f} {:>8.3f} {:>9} {:>9}\n", r.policy + mark,
+                     r.reward_mean, r.reward_median, r.reward_se, r.loss_mean, r.cost_mean, r.accuracy_mean,
+                     std::isnan(r.cost_multiple_mean) ? "-" : fmt::format("{:.2f}", r.cost_multiple_mean),
+                     std::isnan(r.cost_multiple_median) ? "-" : fmt::format("{:.2f}", r.cost_multiple_median));
+  }
+  s += fmt::format("reference for cost multiples: {} (cost = −reward; multiple = policy cost ÷ reference cost)\n",
+                   result.reference_policy);
+  if (!result.heuristic_thresholds.empty()) {
+    s += "* best threshold of the robot-heuristic sweep; thresholds (calibration confidences):";
+    for (const auto& [q, threshold] : result.heuristic_thresholds) s += fmt::format(" q{:g}={:.3f}", q, threshold);
+    s += "\n";
+  }
+  return s;
+}
+
+}  // namespace offloadsim::sim

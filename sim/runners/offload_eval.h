@@ -1,0 +1,79 @@
+// kind: offload-eval — the paper's evaluation protocol (§V-A): N test traces × the test budgets,
+// every policy on the same traces. Produces episodes.csv (one row per episode) and summary.csv
+// (mean, median and standard error per policy and budget, and overall, with cost multiples).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "agents/mdp/offload_mdp.h"
+#include "agents/mdp/trace.h"
+#include "sim/scenario/scenario.h"
+
+namespace offloadsim::sim {
+
+struct OffloadEvalConfig {
+  agents::MdpParams mdp;
+  std::string source;  // synthetic | traces
+  std::string table;
+  int horizon = 80;
+  double coherence_mean = 8.0;
+  double p_known = 0.6;
+  int redraw_every = 3;
+  std::string train_split, test_split;
+  std::string test_traces_file, train_traces_file;
+  int num_test_traces = 100;
+  int num_calibration_traces = 100;
+  std::vector<double> budgets;
+  std::vector<std::string> policies;
+  std::vector<double> heuristic_percentiles;
+  int all_robot_run_every = 1;
+  std::string reference_policy;
+  std::uint64_t seed = 1;
+};
+
+// Reads the fields of an offload-eval scenario and checks how they fit together.
+OffloadEvalConfig offload_eval_config(const Scenario& sc);
+
+struct EpisodeRow {
+  std::string policy;
+  std::string family;  // random, all-robot, all-cloud, robot-heuristic, oracle
+  std::string trace;
+  double budget_fraction = 0;
+  int budget_queries = 0;
+  double reward = 0, loss_term = 0, cost_term = 0, accuracy = 0;
+  int robot_queries = 0, cloud_queries = 0;
+};
+
+struct SummaryRow {
+  std::string policy, family;
+  std::string budget;  // a fraction, or "all"
+  int episodes = 0;
+  double reward_mean = 0, reward_median = 0, reward_se = 0;
+  double loss_mean = 0, loss_median = 0, loss_se = 0;
+  double cost_mean = 0, cost_median = 0, cost_se = 0;
+  double accuracy_mean = 0, cloud_queries_mean = 0;
+  double cost_multiple_mean = 0, cost_multiple_median = 0;  // NaN when the reference costs nothing
+  bool best_in_family = false;                              // the heuristic threshold with the best overall mean reward
+};
+
+struct OffloadEvalResult {
+  std::vector<agents::Trace> test_traces;
+  std::vector<EpisodeRow> episodes;
+  std::vector<SummaryRow> summary;
+  std::vector<std::pair<double, double>> heuristic_thresholds;  // (percentile, confidence threshold)
+  std::string reference_policy;  // resolved (robot-heuristic-best becomes the policy's name)
+};
+
+// Runs the protocol. `on_episode_group` is called after each (trace, budget) pair, for progress.
+OffloadEvalResult run_offload_eval(const OffloadEvalConfig& cfg, const std::function<void()>& on_episode_group = {});
+
+void write_episodes_csv(std::ostream& out, const std::vector<EpisodeRow>& rows);
+void write_summary_csv(std::ostream& out, const std::vector<SummaryRow>& rows, const std::string& reference);
+// The human-readable table printed at the end of a run (overall rows only).
+std::string format_summary_table(const OffloadEvalResult& result);
+
+}  // namespace offloadsim::sim

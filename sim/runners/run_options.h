@@ -1,0 +1,18 @@
+// What `offloadsim run` passes to an experiment runner.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace offloadsim::sim {
+
+struct RunOptions {
+  std::filesystem::path out_dir;          // results directory (created if missing)
+  std::vector<std::string> overrides;     // --set key=value, for provenance
+  std::vector<std::string> command_line;  // argv, for provenance
+  bool figures = true;                    // false: skip figures even when the scenario asks for them
+  bool progress = true;                   // progress on stderr
+};
+
+}  // namespace offloadsim::sim

@@ -1,0 +1,106 @@
+#include "sim/scenario/field_spec.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+namespace offloadsim::sim {
+
+bool FieldSpec::applies_to(const std::string& kind) const {
+  return kinds.empty() || std::find(kinds.begin(), kinds.end(), kind) != kinds.end();
+}
+
+const char* type_name(FieldType t) {
+  switch (t) {
+    case FieldType::kBool:
+      return "boolean";
+    case FieldType::kInt:
+      return "integer";
+    case FieldType::kNumber:
+      return "number";
+    case FieldType::kString:
+      return "string";
+    case FieldType::kChoice:
+      return "choice";
+    case FieldType::kPath:
+      return "file path";
+    case FieldType::kNumberList:
+      return "list of numbers";
+    case FieldType::kChoiceList:
+      return "list of choices";
+  }
+  return "?";
+}
+
+namespace {
+std::string number_text(double x) {
+  if (std::isinf(x)) return x > 0 ? "∞" : "−∞";
+  return fmt::format("{:g}", x);
+}
+
+std::string range_text(const FieldSpec& f) {
+  const bool lo = std::isfinite(f.min), hi = std::isfinite(f.max);
+  if (lo && hi) return fmt::format("in [{}, {}]", number_text(f.min), number_text(f.max));
+  if (lo) return fmt::format(">= {}", number_text(f.min));
+  if (hi) return fmt::format("<= {}", number_text(f.max));
+  return "";
+}
+
+std::string join(const std::vector<std::string>& v) {
+  std::string s;
+  for (size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + v[i];
+  return s;
+}
+}  // namespace
+
+std::string describe_allowed(const FieldSpec& f) {
+  std::string s;
+  switch (f.type) {
+    case FieldType::kBool:
+      s = "true or false";
+      break;
+    case FieldType::kInt:
+      s = "integer " + range_text(f);
+      break;
+    case FieldType::kNumber:
+      s = "number " + range_text(f);
+      break;
+    case FieldType::kString:
+      s = "string";
+      break;
+    case FieldType::kChoice:
+      s = "one of: " + join(f.choices);
+      break;
+    case FieldType::kPath:
+      s = "path to an existing file (relative to the scenario file)";
+      break;
+    case FieldType::kNumberList:
+      s = "list of numbers, each " + range_text(f);
+      break;
+    case FieldType::kChoiceList:
+      s = "list, each one of: " + join(f.choices);
+      break;
+  }
+  while (!s.empty() && s.back() == ' ') s.pop_back();
+  if (!f.unit.empty() && f.type != FieldType::kBool) s += " (" + f.unit + ")";
+  return s;
+}
+
+std::string format_value(const Value& v) {
+  struct Visitor {
+    std::string operator()(bool b) const { return b ? "true" : "false"; }
+    std::string operator()(long long i) const { return std::to_string(i); }
+    std::string operator()(double d) const { return fmt::format("{}", d); }
+    std::string operator()(const std::string& s) const { return s.empty() ? "\"\"" : s; }
+    std::string operator()(const std::vector<double>& v) const {
+      std::string s = "[";
+      for (size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + fmt::format("{}", v[i]);
+      return s + "]";
+    }
+    std::string operator()(const std::vector<std::string>& v) const { return "[" + join(v) + "]"; }
+  };
+  return std::visit(Visitor{}, v);
+}
+
+}  // namespace offloadsim::sim

@@ -1,0 +1,430 @@
+#include "sim/scenario/scenario.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include "sim/scenario/schema.h"
+
+namespace fs = std::filesystem;
+
+namespace offloadsim::sim {
+
+std::string ScenarioIssue::to_string() const {
+  std::string s = file;
+  if (line > 0) s += ":" + std::to_string(line);
+  s += ": ";
+  if (!key.empty()) s += key + ": ";
+  return s + message;
+}
+
+ScenarioError::ScenarioError(std::vector<ScenarioIssue> issues)
+    : std::runtime_error(join(issues)), issues_(std::move(issues)) {}
+
+ScenarioError::ScenarioError(std::string file, int line, std::string key, std::string message)
+    : ScenarioError(std::vector<ScenarioIssue>{{std::move(file), line, std::move(key), std::move(message)}}) {}
+
+std::string ScenarioError::join(const std::vector<ScenarioIssue>& issues) {
+  std::string s;
+  for (size_t i = 0; i < issues.size(); ++i) s += (i ? "\n" : "") + issues[i].to_string();
+  return s;
+}
+
+const Value& Scenario::get(const std::string& path) const {
+  auto it = values_.find(path);
+  if (it == values_.end()) throw std::logic_error("scenario field not in schema for kind " + kind_ + ": " + path);
+  return it->second;
+}
+
+ScenarioError Scenario::error(const std::string& path, const std::string& message) const {
+  auto it = origins_.find(path);
+  if (it == origins_.end()) return ScenarioError(file_, 0, path, message + " (default value)");
+  return ScenarioError(it->second.source, it->second.line, path, message);
+}
+
+namespace {
+
+// Levenshtein distance, for "did you mean".
+size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+struct Loader {
+  std::string file;
+  std::string kind;
+  std::vector<ScenarioIssue> issues;
+  std::set<std::string> leaves;    // field paths of this kind
+  std::set<std::string> sections;  // proper prefixes of those paths
+
+  void issue(const std::string& source, int line, const std::string& key, const std::string& msg) {
+    issues.push_back({source, line, key, msg});
+  }
+
+  void index_kind() {
+    for (const FieldSpec& f : scenario_schema()) {
+      if (!f.applies_to(kind)) continue;
+      leaves.insert(f.path);
+      for (size_t p = f.path.find('.'); p != std::string::npos; p = f.path.find('.', p + 1)) {
+        sections.insert(f.path.substr(0, p));
+      }
+    }
+  }
+
+  std::vector<std::string> children(const std::string& prefix) const {
+    std::set<std::string> out;
+    const std::string pre = prefix.empty() ? "" : prefix + ".";
+    for (const auto& set : {leaves, sections}) {
+      for (const std::string& p : set) {
+        if (p.rfind(pre, 0) != 0) continue;
+        const std::string rest = p.substr(pre.size());
+        if (rest.find('.') == std::string::npos) out.insert(rest);
+      }
+    }
+    return {out.begin(), out.end()};
+  }
+
+  std::string unknown_key_message(const std::string& path) const {
+    const size_t dot = path.rfind('.');
+    const std::string parent = dot == std::string::npos ? "" : path.substr(0, dot);
+    const std::string last = dot == std::string::npos ? path : path.substr(dot + 1);
+    const std::vector<std::string> allowed = children(parent);
+    std::string msg = "unknown key";
+    std::string best;
+    size_t best_d = 3;
+    for (const auto& a : allowed) {
+      const size_t d = edit_distance(last, a);
+      if (d < best_d) best_d = d, best = a;
+    }
+    if (!best.empty()) msg += fmt::format(" (did you mean '{}'?)", parent.empty() ? best : parent + "." + best);
+    std::string list;
+    for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+    msg += fmt::format("; allowed {} for kind {}: {}",
+                       parent.empty() ? "top-level keys" : "keys under '" + parent + "'", kind, list);
+    return msg;
+  }
+
+  static int line_of(const YAML::Node& n) { return n.Mark().is_null() ? 0 : n.Mark().line + 1; }
+
+  // Converts one YAML node to a Value of the field's type; returns false (with an issue) if wrong.
+  bool convert(const FieldSpec& f, const YAML::Node& n, const std::string& source, int line, const fs::path& base,
+               Value* out) {
+    const std::string allowed = describe_allowed(f);
+    auto bad = [&](const std::string& what) {
+      issue(source, line, f.path, what + "; allowed: " + allowed);
+      return false;
+    };
+    if (!n.IsDefined() || n.IsNull()) return bad("has no value");
+    auto parse_number = [&](const YAML::Node& s, double* v) {
+      if (!s.IsScalar()) return false;
+      const std::string& t = s.Scalar();
+      char* end = nullptr;
+      errno = 0;
+      *v = std::strtod(t.c_str(), &end);
+      return !t.empty() && end == t.c_str() + t.size() && errno != ERANGE && std::isfinite(*v);
+    };
+    auto in_range = [&](double v) { return v >= f.min && v <= f.max; };
+    switch (f.type) {
+      case FieldType::kBool: {
+        bool b = false;
+        if (!n.IsScalar() || !YAML::convert<bool>::decode(n, b))
+          return bad(fmt::format("'{}' is not a boolean", YAML::Dump(n)));
+        *out = b;
+        return true;
+      }
+      case FieldType::kInt: {
+        double v = 0;
+        if (!parse_number(n, &v) || v != std::floor(v) || std::abs(v) > 9.2e18) {
+          return bad(fmt::format("'{}' is not an integer", YAML::Dump(n)));
+        }
+        if (!in_range(v)) return bad(fmt::format("{} is out of range", n.Scalar()));
+        // Exact for plain integer text; integral values written like 1e3 go through the double.
+        char* end = nullptr;
+        const long long exact = std::strtoll(n.Scalar().c_str(), &end, 10);
+        *out = (*end == '\0') ? exact : static_cast<long long>(v);
+        return true;
+      }
+      case FieldType::kNumber: {
+        double v = 0;
+        if (!parse_number(n, &v)) return bad(fmt::format("'{}' is not a number", YAML::Dump(n)));
+        if (!in_range(v)) return bad(fmt::format("{} is out of range", n.Scalar()));
+        *out = v;
+        return true;
+      }
+      case FieldType::kString:
+        if (!n.IsScalar()) return bad("expected a single string");
+        *out = n.Scalar();
+        return true;
+      case FieldType::kChoice:
+        if (!n.IsScalar()) return bad("expected one value");
+        if (std::find(f.choices.begin(), f.choices.end(), n.Scalar()) == f.choices.end()) {
+          return bad(fmt::format("'{}' is not allowed", n.Scalar()));
+        }
+        *out = n.Scalar();
+        return true;
+      case FieldType::kPath: {
+        if (!n.IsScalar()) return bad("expected a file path");
+        fs::path p = n.Scalar();
+        if (p.empty() && f.optional_path) {
+          *out = std::string();  // "not given"
+          return true;
+        }
+        if (p.empty()) return bad("empty path");
+        if (p.is_relative()) p = base / p;
+        p = p.lexically_normal();
+        std::error_code ec;
+        if (!fs::is_regular_file(p, ec))
+          return bad(fmt::format("file '{}' not found (looked for {})", n.Scalar(), p.string()));
+        *out = p.string();
+        return true;
+      }
+      case FieldType::kNumberList: {
+        if (!n.IsSequence()) return bad("expected a list such as [0.1, 0.5]");
+        if (n.size() == 0) return bad("empty list");
+        std::vector<double> v;
+        for (size_t i = 0; i < n.size(); ++i) {
+          double x = 0;
+          if (!parse_number(n[i], &x)) return bad(fmt::format("element {} '{}' is not a number", i, YAML::Dump(n[i])));
+          if (!in_range(x)) return bad(fmt::format("element {} = {} is out of range", i, n[i].Scalar()));
+          v.push_back(x);
+        }
+        *out = v;
+        return true;
+      }
+      case FieldType::kChoiceList: {
+        if (!n.IsSequence()) return bad("expected a list such as [a, b]");
+        if (n.size() == 0) return bad("empty list");
+        std::vector<std::string> v;
+        for (size_t i = 0; i < n.size(); ++i) {
+          if (!n[i].IsScalar() || std::find(f.choices.begin(), f.choices.end(), n[i].Scalar()) == f.choices.end()) {
+            return bad(fmt::format("element {} '{}' is not allowed", i, YAML::Dump(n[i])));
+          }
+          if (std::find(v.begin(), v.end(), n[i].Scalar()) != v.end()) {
+            return bad(fmt::format("element {} '{}' is listed twice", i, n[i].Scalar()));
+          }
+          v.push_back(n[i].Scalar());
+        }
+        *out = v;
+        return true;
+      }
+    }
+    return false;
+  }
+};
+
+Value expand_default(const FieldSpec& f) {
+  if (f.type == FieldType::kPath) {
+    std::string p = std::get<std::string>(f.default_value);
+    const std::string token = "${data}";
+    if (p.rfind(token, 0) == 0) p = data_dir() + p.substr(token.size());
+    return p;
+  }
+  return f.default_value;
+}
+
+}  // namespace
+
+Scenario load_scenario(const std::string& file, const std::vector<std::string>& overrides) {
+  Scenario sc;
+  sc.file_ = file;
+  std::error_code ec;
+  if (!fs::is_regular_file(file, ec)) throw ScenarioError(file, 0, "", "scenario file not found");
+  // yaml-cpp nodes are references: assigning one node to another overwrites the first one's
+  // content in the tree. This function therefore never assigns nodes, it only binds new names.
+  const YAML::Node root = [&] {
+    try {
+      return YAML::LoadFile(file);
+    } catch (const YAML::ParserException& e) {
+      throw ScenarioError(file, e.mark.is_null() ? 0 : e.mark.line + 1, "", "not valid YAML: " + e.msg);
+    } catch (const YAML::Exception& e) {
+      throw ScenarioError(file, 0, "", std::string("cannot read: ") + e.what());
+    }
+  }();
+  if (!root.IsMap()) throw ScenarioError(file, 1, "", "a scenario must be a YAML mapping of keys to values");
+
+  // Overrides first parsed into (path, node) so that they can win over the file.
+  std::vector<std::pair<std::string, YAML::Node>> sets;
+  Loader L;
+  L.file = file;
+  for (const std::string& o : overrides) {
+    const size_t eq = o.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      L.issue("--set", 0, o, "expected key.path=value");
+      continue;
+    }
+    try {
+      sets.emplace_back(o.substr(0, eq), YAML::Load(o.substr(eq + 1)));
+    } catch (const YAML::Exception& e) {
+      L.issue("--set", 0, o.substr(0, eq), "value is not valid YAML: " + e.msg);
+    }
+  }
+
+  // kind decides which fields exist.
+  const FieldSpec* kind_spec = find_field("kind");
+  const YAML::Node file_kind = root["kind"];
+  const YAML::Node* kind_node = &file_kind;
+  for (const auto& [path, node] : sets) {
+    if (path == "kind") kind_node = &node;
+  }
+  Value kind_value;
+  if (!kind_node->IsDefined()) {
+    throw ScenarioError(file, 1, "kind", "required key is missing; allowed: " + describe_allowed(*kind_spec));
+  }
+  if (!L.convert(*kind_spec, *kind_node, file, Loader::line_of(*kind_node), {}, &kind_value))
+    throw ScenarioError(L.issues);
+  L.kind = std::get<std::string>(kind_value);
+  sc.kind_ = L.kind;
+  L.index_kind();
+
+  const fs::path file_dir = fs::absolute(fs::path(file)).parent_path();
+  std::map<std::string, Value> given;
+
+  // Walk the file's tree.
+  std::vector<std::pair<std::string, YAML::Node>> stack;
+  for (auto it = root.begin(); it != root.end(); ++it) stack.emplace_back(it->first.Scalar(), it->second);
+  std::map<std::string, int> key_lines;
+  for (auto it = root.begin(); it != root.end(); ++it) key_lines[it->first.Scalar()] = Loader::line_of(it->first);
+  for (size_t next = 0; next < stack.size(); ++next) {
+    const std::string path = stack[next].first;
+    const YAML::Node node = stack[next].second;
+    const int line = key_lines[path];
+    if (L.leaves.count(path)) {
+      const FieldSpec* f = find_field(path);
+      Value v;
+      if (L.convert(*f, node, file, line, file_dir, &v)) {
+        given[path] = v;
+        sc.origins_[path] = {file, line};
+      }
+    } else if (L.sections.count(path)) {
+      if (!node.IsMap()) {
+        L.issue(
+            file, line, path, "expected a section (a mapping of keys); allowed keys: " + [&] {
+              std::string s;
+              for (const auto& c : L.children(path)) s += (s.empty() ? "" : ", ") + c;
+              return s;
+            }());
+        continue;
+      }
+      for (auto it = node.begin(); it != node.end(); ++it) {
+        const std::string child = path + "." + it->first.Scalar();
+        key_lines[child] = Loader::line_of(it->first);
+        stack.emplace_back(child, it->second);
+      }
+    } else {
+      L.issue(file, line, path, L.unknown_key_message(path));
+    }
+  }
+
+  for (const auto& [path, node] : sets) {
+    if (!L.leaves.count(path)) {
+      L.issue("--set", 0, path, L.unknown_key_message(path));
+      continue;
+    }
+    Value v;
+    if (L.convert(*find_field(path), node, "--set", 0, fs::current_path(), &v)) {
+      given[path] = v;
+      sc.origins_[path] = {"--set", 0};
+    }
+  }
+
+  // Required fields, defaults, and the schema version.
+  for (const FieldSpec& f : scenario_schema()) {
+    if (!f.applies_to(L.kind)) continue;
+    if (given.count(f.path)) {
+      sc.values_[f.path] = given[f.path];
+    } else if (f.required) {
+      L.issue(file, 1, f.path, "required key is missing; allowed: " + describe_allowed(f));
+    } else {
+      sc.values_[f.path] = expand_default(f);
+    }
+  }
+  if (!L.issues.empty()) throw ScenarioError(L.issues);
+
+  sc.name_ = std::get<std::string>(sc.values_["name"]);
+  if (sc.name_.empty()) {
+    sc.name_ = fs::path(file).stem().string();
+    sc.values_["name"] = sc.name_;
+  }
+  if (sc.name_.find('/') != std::string::npos || sc.name_ == "." || sc.name_ == "..") {
+    throw sc.error("name", "'" + sc.name_ + "' cannot be used as a directory name");
+  }
+  return sc;
+}
+
+std::string Scenario::to_yaml() const {
+  YAML::Emitter out;
+  out << YAML::BeginMap;
+  // Emit in schema order, opening and closing nested maps as paths change.
+  std::vector<std::string> open;
+  auto split = [](const std::string& p) {
+    std::vector<std::string> parts;
+    size_t start = 0;
+    for (size_t dot = p.find('.'); dot != std::string::npos; dot = p.find('.', start)) {
+      parts.push_back(p.substr(start, dot - start));
+      start = dot + 1;
+    }
+    parts.push_back(p.substr(start));
+    return parts;
+  };
+  for (const FieldSpec& f : scenario_schema()) {
+    if (!f.applies_to(kind_)) continue;
+    std::vector<std::string> parts = split(f.path);
+    const std::string leaf = parts.back();
+    parts.pop_back();
+    size_t common = 0;
+    while (common < open.size() && common < parts.size() && open[common] == parts[common]) ++common;
+    while (open.size() > common) {
+      out << YAML::EndMap;
+      open.pop_back();
+    }
+    for (size_t i = common; i < parts.size(); ++i) {
+      out << YAML::Key << parts[i] << YAML::Value << YAML::BeginMap;
+      open.push_back(parts[i]);
+    }
+    out << YAML::Key << leaf << YAML::Value;
+    const Value& v = values_.at(f.path);
+    std::visit(
+        [&](const auto& x) {
+          using T = std::decay_t<decltype(x)>;
+          if constexpr (std::is_same_v<T, std::vector<double>> || std::is_same_v<T, std::vector<std::string>>) {
+            out << YAML::Flow << YAML::BeginSeq;
+            for (const auto& e : x) {
+              if constexpr (std::is_same_v<T, std::vector<double>>) {
+                out << fmt::format("{}", e);
+              } else {
+                out << e;
+              }
+            }
+            out << YAML::EndSeq;
+          } else if constexpr (std::is_same_v<T, double>) {
+            out << fmt::format("{}", x);
+          } else {
+            out << x;
+          }
+        },
+        v);
+  }
+  while (!open.empty()) {
+    out << YAML::EndMap;
+    open.pop_back();
+  }
+  out << YAML::EndMap;
+  return std::string("# Resolved scenario: every field, defaults filled, overrides applied.\n") + out.c_str() + "\n";
+}
+
+}  // namespace offloadsim::sim

@@ -1,0 +1,55 @@
+// A loaded, validated scenario: every field of its kind with a value (given or default).
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "sim/scenario/field_spec.h"
+#include "sim/scenario/scenario_error.h"
+
+namespace offloadsim::sim {
+
+class Scenario {
+ public:
+  const std::string& file() const { return file_; }
+  const std::string& kind() const { return kind_; }
+  const std::string& name() const { return name_; }
+  unsigned long long seed() const { return static_cast<unsigned long long>(integer("seed")); }
+
+  bool flag(const std::string& path) const { return std::get<bool>(get(path)); }
+  long long integer(const std::string& path) const { return std::get<long long>(get(path)); }
+  double number(const std::string& path) const { return std::get<double>(get(path)); }
+  const std::string& text(const std::string& path) const { return std::get<std::string>(get(path)); }
+  const std::vector<double>& numbers(const std::string& path) const { return std::get<std::vector<double>>(get(path)); }
+  const std::vector<std::string>& texts(const std::string& path) const {
+    return std::get<std::vector<std::string>>(get(path));
+  }
+  const Value& get(const std::string& path) const;
+
+  // An error about one field, located where the field was given (file and line, or --set).
+  ScenarioError error(const std::string& path, const std::string& message) const;
+
+  // The resolved scenario as YAML: every field of the kind, in schema order.
+  std::string to_yaml() const;
+
+  // Applies one more override after loading (used by tests and sweeps); validated like --set.
+  friend Scenario load_scenario(const std::string& file, const std::vector<std::string>& overrides);
+
+ private:
+  struct Origin {
+    std::string source;  // file or "--set"
+    int line = 0;
+  };
+  std::string file_;
+  std::string kind_;
+  std::string name_;
+  std::map<std::string, Value> values_;
+  std::map<std::string, Origin> origins_;
+};
+
+// Loads and validates `file`, then applies `overrides` ("key.path=value", value in YAML syntax).
+// Throws ScenarioError listing every problem found.
+Scenario load_scenario(const std::string& file, const std::vector<std::string>& overrides = {});
+
+}  // namespace offloadsim::sim

@@ -1,0 +1,203 @@
+#include "sim/scenario/schema.h"
+
+#include <fmt/format.h>
+
+#ifndef OFFLOADSIM_DATA_DIR
+#error "OFFLOADSIM_DATA_DIR must be defined by the build"
+#endif
+
+namespace offloadsim::sim {
+
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+const std::vector<std::string> kOffloadEval = {"offload-eval"};
+
+FieldSpec field(std::string path, FieldType type, std::string unit, Value def, double lo, double hi, std::string help,
+                std::vector<std::string> kinds) {
+  FieldSpec f;
+  f.path = std::move(path);
+  f.type = type;
+  f.unit = std::move(unit);
+  f.default_value = std::move(def);
+  f.min = lo;
+  f.max = hi;
+  f.help = std::move(help);
+  f.kinds = std::move(kinds);
+  return f;
+}
+
+FieldSpec choice(std::string path, std::vector<std::string> choices, std::string def, std::string help,
+                 std::vector<std::string> kinds) {
+  FieldSpec f =
+      field(std::move(path), FieldType::kChoice, "", std::move(def), -kInf, kInf, std::move(help), std::move(kinds));
+  f.choices = std::move(choices);
+  return f;
+}
+
+std::vector<FieldSpec> build_schema() {
+  std::vector<FieldSpec> s;
+  // ---- every kind ----
+  {
+    FieldSpec f = field("schema", FieldType::kInt, "", 1LL, 1, 1, "Scenario schema version. Must be 1.", {});
+    f.required = true;
+    s.push_back(f);
+  }
+  {
+    std::vector<std::string> kinds;
+    for (const auto& k : scenario_kinds()) kinds.push_back(k.name);
+    FieldSpec f = choice("kind", kinds, "", "The experiment to run.", {});
+    f.required = true;
+    s.push_back(f);
+  }
+  s.push_back(field("name", FieldType::kString, "", std::string(), -kInf, kInf,
+                    "Run name; results go to results/<name>/ unless --out is given. Default: the file's stem.", {}));
+  s.push_back(field("description", FieldType::kString, "", std::string(), -kInf, kInf,
+                    "Free text, copied into the resolved scenario.", {}));
+  s.push_back(field("seed", FieldType::kInt, "", 1LL, 0, 9.2e18,
+                    "Master seed. Every random draw of the run derives from it: same scenario + same seed gives "
+                    "byte-identical CSVs.",
+                    {}));
+
+  // ---- offload-eval: the MDP ----
+  s.push_back(field("mdp.accuracy_weight", FieldType::kNumber, "reward per mistake", 10.0, 0, 1e6,
+                    "α in R = −α·L − β·cost. Default 10: the paper's public code, which produced its figures "
+                    "(its text says α = 1, β = 10, under which one cloud query would cost fifty mistakes).",
+                    kOffloadEval));
+  s.push_back(field("mdp.cost_weight", FieldType::kNumber, "", 1.0, 0, 1e6, "β in R = −α·L − β·cost.", kOffloadEval));
+  s.push_back(field("mdp.cost.past_robot", FieldType::kNumber, "cost units", 0.0, 0, 1e6,
+                    "cost(0): reuse the stored robot prediction.", kOffloadEval));
+  s.push_back(field("mdp.cost.past_cloud", FieldType::kNumber, "cost units", 0.0, 0, 1e6,
+                    "cost(1): reuse the stored cloud prediction.", kOffloadEval));
+  s.push_back(field("mdp.cost.robot", FieldType::kNumber, "cost units", 1.0, 0, 1e6,
+                    "cost(2): run the robot model on the current frame.", kOffloadEval));
+  s.push_back(field("mdp.cost.cloud", FieldType::kNumber, "cost units", 5.0, 0, 1e6,
+                    "cost(3): query the cloud model on the current frame (uses one unit of budget).", kOffloadEval));
+
+  // ---- offload-eval: the input stream ----
+  s.push_back(choice("stream.source", {"synthetic", "traces"}, "synthetic",
+                     "synthetic: the paper's coherent face stream drawn from stream.table. traces: per-frame trace "
+                     "CSV files (docs/trace-format.md).",
+                     kOffloadEval));
+  s.push_back(field("stream.table", FieldType::kPath, "", std::string("${data}/SVM_results.csv"), -kInf, kInf,
+                    "FaceNet + SVM outputs per face image (the paper's SVM_results.csv).", kOffloadEval));
+  s.push_back(field("stream.horizon", FieldType::kInt, "frames", 80LL, 1, 1000,
+                    "T, frames per synthetic episode. Trace files set their own length.", kOffloadEval));
+  s.push_back(field("stream.coherence_mean", FieldType::kNumber, "frames", 8.0, 1, 1000,
+                    "Mean length of a coherence interval (one person in view): 1 + Poisson(mean − 1).", kOffloadEval));
+  s.push_back(field("stream.p_known", FieldType::kNumber, "probability", 0.6, 0, 1,
+                    "Probability that an interval shows a person the robot model knows.", kOffloadEval));
+  s.push_back(field("stream.redraw_every", FieldType::kInt, "frames", 3LL, 1, 1000,
+                    "A new image of the same person is drawn every this many frames.", kOffloadEval));
+  s.push_back(field("stream.train_split", FieldType::kString, "", std::string("TRAIN"), -kInf, kInf,
+                    "Value of the table's train_test_membership column for calibration (training) images.",
+                    kOffloadEval));
+  s.push_back(field("stream.test_split", FieldType::kString, "", std::string("TEST"), -kInf, kInf,
+                    "Value of the table's train_test_membership column for test images.", kOffloadEval));
+  {
+    FieldSpec f = field("stream.test_traces", FieldType::kPath, "", std::string(), -kInf, kInf,
+                        "Trace CSV with the test traces (stream.source: traces).", kOffloadEval);
+    f.optional_path = true;
+    s.push_back(f);
+  }
+  {
+    FieldSpec f = field("stream.train_traces", FieldType::kPath, "", std::string(), -kInf, kInf,
+                        "Trace CSV with training traces, used to calibrate heuristic thresholds "
+                        "(stream.source: traces).",
+                        kOffloadEval);
+    f.optional_path = true;
+    s.push_back(f);
+  }
+
+  // ---- offload-eval: the protocol ----
+  s.push_back(field("eval.test_traces", FieldType::kInt, "traces", 100LL, 1, 1e6,
+                    "Number of synthetic test traces (the paper: 100).", kOffloadEval));
+  s.push_back(field("eval.calibration_traces", FieldType::kInt, "traces", 100LL, 1, 1e6,
+                    "Number of synthetic training traces whose robot confidences set the heuristic thresholds.",
+                    kOffloadEval));
+  s.push_back(field("eval.budgets", FieldType::kNumberList, "fraction of T",
+                    std::vector<double>{0.05, 0.15, 0.30, 0.45, 0.80, 0.90, 0.95}, 0, 1,
+                    "Test query budgets N_budget/T; every policy plays every trace at each. N_budget = ⌊fraction·T⌋.",
+                    kOffloadEval));
+  {
+    FieldSpec f =
+        field("eval.policies", FieldType::kChoiceList, "",
+              std::vector<std::string>{"random", "all-robot", "all-cloud", "robot-heuristic", "oracle"}, -kInf, kInf,
+              "Policies to evaluate, all on the same traces. robot-heuristic runs the whole "
+              "percentile sweep.",
+              kOffloadEval);
+    f.choices = {"random", "all-robot", "all-cloud", "robot-heuristic", "oracle"};
+    s.push_back(f);
+  }
+  s.push_back(field("eval.heuristic_percentiles", FieldType::kNumberList, "percent",
+                    std::vector<double>{10, 20, 30, 40, 50, 60, 70, 80, 90}, 0, 100,
+                    "Sweep of q for robot-heuristic: offload frames whose robot confidence is below the q-th "
+                    "percentile of calibration confidences.",
+                    kOffloadEval));
+  s.push_back(field("eval.all_robot_run_every", FieldType::kInt, "steps", 1LL, 1, 1000,
+                    "all-robot runs its model every this many steps and reuses the prediction in between.",
+                    kOffloadEval));
+  s.push_back(field("eval.reference_policy", FieldType::kString, "", std::string("oracle"), -kInf, kInf,
+                    "Cost multiples in summary.csv are each policy's cost ÷ this policy's cost (cost = −reward). "
+                    "A policy name, or robot-heuristic-best.",
+                    kOffloadEval));
+
+  // ---- output ----
+  s.push_back(field("output.figures", FieldType::kBool, "", true, -kInf, kInf,
+                    "Draw the figures (PNG and PDF) with analysis/ after the CSVs are written.", {}));
+  return s;
+}
+
+}  // namespace
+
+const std::vector<KindInfo>& scenario_kinds() {
+  static const std::vector<KindInfo> kinds = {
+      {"offload-eval", "the paper's evaluation protocol: every policy on the same test traces at every budget"},
+  };
+  return kinds;
+}
+
+const std::vector<FieldSpec>& scenario_schema() {
+  static const std::vector<FieldSpec> schema = build_schema();
+  return schema;
+}
+
+const FieldSpec* find_field(const std::string& path) {
+  for (const FieldSpec& f : scenario_schema()) {
+    if (f.path == path) return &f;
+  }
+  return nullptr;
+}
+
+std::string data_dir() {
+  return OFFLOADSIM_DATA_DIR;
+}
+
+std::string schema_markdown() {
+  std::string md =
+      "# Scenario files\n\n"
+      "<!-- Generated by `offloadsim schema`; do not edit (a test checks this file against the code). -->\n\n"
+      "A scenario is a YAML file. `schema: 1` and `kind` are required; every other field has a default.\n"
+      "Unknown keys, wrong types, out-of-range values and missing files are errors that name the file,\n"
+      "line, key and what is allowed (exit code 2). `offloadsim run FILE --set key.path=value` overrides\n"
+      "a field from the command line; the run writes the resolved scenario (overrides applied, defaults\n"
+      "filled) beside its results as `scenario.resolved.yaml`.\n\n"
+      "Paths are relative to the scenario file (to the working directory for `--set`); `${data}` is\n"
+      "offloadsim's bundled data directory (`scenarios/data/`).\n\n"
+      "## Kinds\n\n";
+  for (const auto& k : scenario_kinds()) md += fmt::format("- `{}`: {}\n", k.name, k.summary);
+  md += "\n## Fields\n\n| key | kinds | type and allowed values | default | meaning |\n|---|---|---|---|---|\n";
+  for (const FieldSpec& f : scenario_schema()) {
+    std::string kinds = "all";
+    if (!f.kinds.empty()) {
+      kinds.clear();
+      for (const auto& k : f.kinds) kinds += (kinds.empty() ? "" : ", ") + k;
+    }
+    std::string def = f.required ? "required" : format_value(f.default_value);
+    if (f.optional_path && std::get<std::string>(f.default_value).empty()) def = "not set";
+    md += fmt::format("| `{}` | {} | {} | `{}` | {} |\n", f.path, kinds, describe_allowed(f), def, f.help);
+  }
+  return md;
+}
+
+}  // namespace offloadsim::sim
