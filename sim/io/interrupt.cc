@@ -25,6 +25,10 @@ bool interrupt_requested() {
   return g_stop != 0;
 }
 
+void reset_interrupt() {
+  g_stop = 0;
+}
+
 void check_interrupt() {
   if (interrupt_requested()) throw Interrupted();
 }

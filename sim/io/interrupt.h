@@ -15,5 +15,7 @@ void install_interrupt_handlers();
 bool interrupt_requested();
 // Throws Interrupted when a stop was requested.
 void check_interrupt();
+// Forgets a pending stop request (for tests, and for tools that run several scenarios).
+void reset_interrupt();
 
 }  // namespace offloadsim::sim

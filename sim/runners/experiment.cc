@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -32,19 +33,13 @@ void draw_figures(const std::string& script, const fs::path& dir) {
 
 void run_offload_eval_kind(const Scenario& sc, const RunOptions& opt, std::ostream& out, RunRecord& rec) {
   const OffloadEvalConfig cfg = offload_eval_config(sc);
-  const size_t groups_per_trace = cfg.budgets.size();
-  // The number of test traces is known only after loading trace files; the synthetic count otherwise.
   std::unique_ptr<Progress> progress;
-  size_t total = 0;
-  auto tick = [&] {
-    if (!progress) return;
-    progress->advance();
-  };
-  if (opt.progress && cfg.source == "synthetic") {
-    total = static_cast<size_t>(cfg.num_test_traces) * groups_per_trace;
-    progress = std::make_unique<Progress>("offload-eval", total);
+  ProgressHooks hooks;
+  if (opt.progress) {
+    hooks.start = [&](size_t total) { progress = std::make_unique<Progress>("offload-eval", total); };
+    hooks.advance = [&] { progress->advance(); };
   }
-  const OffloadEvalResult result = run_offload_eval(cfg, tick);
+  const OffloadEvalResult result = run_offload_eval(cfg, hooks);
   if (progress) progress->finish();
 
   {

@@ -135,7 +135,7 @@ std::vector<Trace> synthetic_traces(const agents::FacenetTable& table, const Off
 
 }  // namespace
 
-OffloadEvalResult run_offload_eval(const OffloadEvalConfig& cfg, const std::function<void()>& on_episode_group) {
+OffloadEvalResult run_offload_eval(const OffloadEvalConfig& cfg, const ProgressHooks& progress) {
   OffloadEvalResult result;
   std::vector<Trace> calibration;
   if (cfg.source == "synthetic") {
@@ -164,6 +164,8 @@ OffloadEvalResult run_offload_eval(const OffloadEvalConfig& cfg, const std::func
     }
     if (family == "oracle") policies.push_back({std::make_unique<agents::OraclePolicy>(), family});
   }
+
+  if (progress.start) progress.start(result.test_traces.size() * cfg.budgets.size());
 
   // Play: every trace, every budget, every policy. Results are stored per policy so that
   // episodes.csv comes out grouped by policy, whatever the loop order.
@@ -202,7 +204,7 @@ OffloadEvalResult run_offload_eval(const OffloadEvalConfig& cfg, const std::func
           }
         }
       }
-      if (on_episode_group) on_episode_group();
+      if (progress.advance) progress.advance();
     }
   }
   for (auto& rows : per_policy) result.episodes.insert(result.episodes.end(), rows.begin(), rows.end());

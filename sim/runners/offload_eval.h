@@ -68,8 +68,14 @@ struct OffloadEvalResult {
   std::string reference_policy;  // resolved (robot-heuristic-best becomes the policy's name)
 };
 
-// Runs the protocol. `on_episode_group` is called after each (trace, budget) pair, for progress.
-OffloadEvalResult run_offload_eval(const OffloadEvalConfig& cfg, const std::function<void()>& on_episode_group = {});
+// Progress hooks: `start` gets the number of (trace, budget) pairs once inputs are loaded,
+// `advance` is called after each pair.
+struct ProgressHooks {
+  std::function<void(std::size_t total)> start;
+  std::function<void()> advance;
+};
+
+OffloadEvalResult run_offload_eval(const OffloadEvalConfig& cfg, const ProgressHooks& progress = {});
 
 void write_episodes_csv(std::ostream& out, const std::vector<EpisodeRow>& rows);
 void write_summary_csv(std::ostream& out, const std::vector<SummaryRow>& rows, const std::string& reference);

@@ -6,6 +6,9 @@
 #include <map>
 #include <sstream>
 
+#include <csignal>
+
+#include "sim/io/interrupt.h"
 #include "sim/runners/experiment.h"
 #include "sim/scenario/scenario.h"
 
@@ -64,6 +67,26 @@ TEST(OffloadEval, WritesResolvedScenarioAndProvenanceAndNoPartialFiles) {
     EXPECT_NE(prov.find(key), std::string::npos) << key << "\n" << prov;
   }
   EXPECT_NE(slurp(dir / "scenario.resolved.yaml").find("test_traces: 2"), std::string::npos);
+}
+
+TEST(OffloadEval, InterruptedRunLeavesNoFiles) {
+  const fs::path dir = fs::path(::testing::TempDir()) / "eval_interrupted";
+  fs::remove_all(dir);
+  const Scenario sc = load_scenario(kQuickstart, {"eval.test_traces=3", "eval.calibration_traces=5"});
+  RunOptions opt;
+  opt.out_dir = dir;
+  opt.figures = false;
+  opt.progress = false;
+  install_interrupt_handlers();
+  std::raise(SIGINT);  // as if Ctrl-C arrived before the first episode
+  std::ostringstream out;
+  EXPECT_THROW(run_scenario(sc, opt, out), Interrupted);
+  reset_interrupt();
+  std::signal(SIGINT, SIG_DFL);
+  size_t files = 0;
+  if (fs::exists(dir))
+    files = static_cast<size_t>(std::distance(fs::directory_iterator(dir), fs::directory_iterator()));
+  EXPECT_EQ(files, 0u);
 }
 
 TEST(OffloadEval, ProtocolCoversEveryPolicyTraceAndBudget) {
