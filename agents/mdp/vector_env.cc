@@ -16,10 +16,24 @@ void VectorOffloadEnv::reset(int slot, const Trace& trace, int budget) {
 
 void VectorOffloadEnv::step(const int* actions, float* rewards, std::uint8_t* dones, StepOutcome* outcomes) {
   for (size_t i = 0; i < envs_.size(); ++i) {
+    if (envs_[i].done()) {
+      rewards[i] = 0.0f;
+      dones[i] = 1;
+      if (outcomes != nullptr) outcomes[i] = StepOutcome{};
+      continue;
+    }
     const StepOutcome o = envs_[i].step(actions[i]);
     rewards[i] = static_cast<float>(o.reward);
     dones[i] = o.done ? 1 : 0;
     if (outcomes != nullptr) outcomes[i] = o;
+  }
+}
+
+void VectorOffloadEnv::allowed_actions(float* out) const {
+  for (size_t i = 0; i < envs_.size(); ++i) {
+    float* row = out + i * kNumActions;
+    std::fill(row, row + kNumActions, 1.0f);
+    if (envs_[i].done() || envs_[i].observe().budget_remaining <= 0) row[kCloud] = 0.0f;
   }
 }
 

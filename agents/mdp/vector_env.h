@@ -22,9 +22,14 @@ class VectorOffloadEnv {
 
   void reset(int slot, const Trace& trace, int budget);
 
-  // actions[i] for every slot; writes rewards[i], dones[i] (1 when slot i's episode just ended),
-  // and outcomes when non-null. Finished slots must be reset before they are stepped again.
+  // actions[i] for every slot; writes rewards[i], dones[i] (1 when slot i's episode has ended,
+  // now or earlier), and outcomes when non-null. A finished slot is not stepped: its reward is 0
+  // and its outcome default until it is reset.
   void step(const int* actions, float* rewards, std::uint8_t* dones, StepOutcome* outcomes = nullptr);
+
+  // Allowed actions per slot, row-major [size() × kNumActions]: 1 = allowed. Action 3 is allowed
+  // only while budget remains (learners mask it; the MDP would execute it as action 2 anyway).
+  void allowed_actions(float* out) const;
 
   // Normalised observations of every slot, row-major [size() × observation_size()].
   // A finished slot's row is all zeros.

@@ -54,7 +54,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", fmt::format("offloadsim {} ({})", sim::offloadsim_version(), git_revision()));
 
-  std::string scenario_file, out_dir, seed;
+  std::string scenario_file, out_dir, seed, resume;
   std::vector<std::string> sets;
   bool no_figures = false, quiet = false;
 
@@ -65,6 +65,8 @@ int main(int argc, char** argv) {
   run->add_option("--set", sets, "Override a field: key.path=value (YAML syntax), repeatable")->take_all();
   run->add_flag("--no-figures", no_figures, "Write the CSVs but skip drawing figures");
   run->add_flag("--quiet,-q", quiet, "No progress output on stderr");
+  run->add_option("--resume", resume, "rl-train: continue training exactly from this checkpoint directory")
+      ->check(CLI::ExistingDirectory);
   run->footer(R"(
 Writes into the result directory: the experiment's CSVs, its figures (PNG and PDF),
 scenario.resolved.yaml (every field, overrides applied) and provenance.json (version,
@@ -73,7 +75,9 @@ git revision, seed, times, host, libraries). Each file appears only when complet
 Examples:
   offloadsim run scenarios/quickstart.yaml
   offloadsim run scenarios/paper_synthetic.yaml --out results/paper-seed7 --seed 7
-  offloadsim run scenarios/paper_synthetic.yaml --set stream.p_known=0.8)");
+  offloadsim run scenarios/paper_synthetic.yaml --set stream.p_known=0.8
+  offloadsim run scenarios/paper_rl.yaml                  # train RL, then evaluate it
+  offloadsim run scenarios/paper_rl.yaml --resume results/paper_rl/checkpoint)");
 
   CLI::App* validate = app.add_subcommand("validate", "Check a scenario file without running it.");
   validate->add_option("scenario", scenario_file, "Scenario YAML file")->required();
@@ -107,6 +111,7 @@ Examples:
     opt.command_line.assign(argv, argv + argc);
     opt.figures = !no_figures;
     opt.progress = !quiet;
+    opt.resume = resume;
     sim::install_interrupt_handlers();
     sim::run_scenario(sc, opt, std::cout);
     return 0;

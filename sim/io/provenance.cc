@@ -39,11 +39,13 @@ nlohmann::json provenance_json(const RunRecord& run) {
   j["wall_seconds"] = std::chrono::duration<double>(run.end - run.start).count();
   j["host"] = host;
   j["outputs"] = run.outputs;
+  if (!run.notes.empty()) j["notes"] = run.notes;
   j["build"] = {{"type", OFFLOADSIM_BUILD_TYPE}, {"compiler", fmt::format("GCC {}", __VERSION__)}};
   j["libraries"] = {
       {"fmt", fmt::format("{}.{}.{}", FMT_VERSION / 10000, FMT_VERSION / 100 % 100, FMT_VERSION % 100)},
       {"yaml-cpp", OFFLOADSIM_YAML_CPP_VERSION},
       {"CLI11", CLI11_VERSION},
+      {"LibTorch", OFFLOADSIM_TORCH_VERSION},
       {"nlohmann_json",
        fmt::format("{}.{}.{}", NLOHMANN_JSON_VERSION_MAJOR, NLOHMANN_JSON_VERSION_MINOR, NLOHMANN_JSON_VERSION_PATCH)},
   };

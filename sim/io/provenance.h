@@ -24,7 +24,8 @@ struct RunRecord {
   std::vector<std::string> overrides;
   std::chrono::system_clock::time_point start;
   std::chrono::system_clock::time_point end;
-  std::vector<std::string> outputs;  // file names inside the result directory
+  std::vector<std::string> outputs;                 // file names inside the result directory
+  nlohmann::json notes = nlohmann::json::object();  // kind-specific facts (policy size, stop reason, …)
 };
 
 nlohmann::json provenance_json(const RunRecord& run);

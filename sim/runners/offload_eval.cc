@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <limits>
 #include <map>
 #include <memory>
@@ -10,6 +11,7 @@
 #include <fmt/ostream.h>
 
 #include "agents/eval/episode_runner.h"
+#include "agents/learning/rl_policy.h"
 #include "agents/policies/all_cloud_policy.h"
 #include "agents/policies/all_robot_policy.h"
 #include "agents/policies/oracle_policy.h"
@@ -19,7 +21,10 @@
 #include "agents/streams/synthetic_stream.h"
 #include "agents/streams/trace_csv.h"
 #include "agents/util/seed.h"
+#include "sim/io/atomic_file.h"
 #include "sim/io/interrupt.h"
+#include "sim/io/progress.h"
+#include "sim/runners/figures.h"
 
 namespace offloadsim::sim {
 
@@ -55,7 +60,14 @@ OffloadEvalConfig offload_eval_config(const Scenario& sc) {
   c.heuristic_percentiles = sc.numbers("eval.heuristic_percentiles");
   c.all_robot_run_every = static_cast<int>(sc.integer("eval.all_robot_run_every"));
   c.reference_policy = sc.text("eval.reference_policy");
+  c.rl_sample = sc.flag("eval.rl_sample");
   c.seed = sc.seed();
+
+  if (sc.kind() == "offload-eval" && std::count(c.policies.begin(), c.policies.end(), "rl") > 0) {
+    throw sc.error("eval.policies",
+                   "'rl' (the policy being trained) exists only in kind rl-train; evaluate a saved policy with "
+                   "{rl: path/to/policy.pt}");
+  }
 
   if (c.source == "traces" && c.test_traces_file.empty()) {
     throw sc.error("stream.test_traces", "required when stream.source is 'traces'");
@@ -72,7 +84,7 @@ OffloadEvalConfig offload_eval_config(const Scenario& sc) {
       names.push_back("robot-heuristic-best");
       for (double q : c.heuristic_percentiles) names.push_back(fmt::format("robot-heuristic-q{:g}", q));
     } else {
-      names.push_back(p);
+      names.push_back(policy_entry_name(p, c.policies));
     }
   }
   if (std::find(names.begin(), names.end(), c.reference_policy) == names.end()) {
@@ -82,6 +94,14 @@ OffloadEvalConfig offload_eval_config(const Scenario& sc) {
                    "'" + c.reference_policy + "' is not among the evaluated policies: " + list);
   }
   return c;
+}
+
+std::string policy_entry_name(const std::string& entry, const std::vector<std::string>& all_entries) {
+  if (entry.rfind("rl:", 0) != 0) return entry;
+  const auto saved = std::count_if(all_entries.begin(), all_entries.end(),
+                                   [](const std::string& e) { return e.rfind("rl:", 0) == 0 || e == "rl"; });
+  if (saved <= 1) return "rl";
+  return "rl-" + std::filesystem::path(entry.substr(3)).stem().string();
 }
 
 namespace {
@@ -163,6 +183,11 @@ OffloadEvalResult run_offload_eval(const OffloadEvalConfig& cfg, const ProgressH
       }
     }
     if (family == "oracle") policies.push_back({std::make_unique<agents::OraclePolicy>(), family});
+    if (family.rfind("rl:", 0) == 0) {
+      policies.push_back(
+          {agents::TorchScriptPolicy::load(family.substr(3), cfg.rl_sample, policy_entry_name(family, cfg.policies)),
+           "rl"});
+    }
   }
 
   if (progress.start) progress.start(result.test_traces.size() * cfg.budgets.size());
@@ -311,6 +336,43 @@ std::string format_summary_table(const OffloadEvalResult& result) {
     s += "\n";
   }
   return s;
+}
+
+void run_offload_eval_outputs(const Scenario& sc, const OffloadEvalConfig& cfg, const RunOptions& opt,
+                              std::ostream& out, RunRecord& rec) {
+  std::unique_ptr<Progress> progress;
+  ProgressHooks hooks;
+  if (opt.progress) {
+    hooks.start = [&](size_t total) { progress = std::make_unique<Progress>("offload-eval", total); };
+    hooks.advance = [&] { progress->advance(); };
+  }
+  const OffloadEvalResult result = run_offload_eval(cfg, hooks);
+  if (progress) progress->finish();
+
+  {
+    AtomicFile f(opt.out_dir / "episodes.csv");
+    write_episodes_csv(f.stream(), result.episodes);
+    f.commit();
+  }
+  {
+    AtomicFile f(opt.out_dir / "summary.csv");
+    write_summary_csv(f.stream(), result.summary, result.reference_policy);
+    f.commit();
+  }
+  {
+    AtomicFile f(opt.out_dir / "test_traces.csv");
+    agents::write_traces_csv(f.stream(), result.test_traces);
+    f.commit();
+  }
+  rec.outputs.insert(rec.outputs.end(), {"episodes.csv", "summary.csv", "test_traces.csv"});
+  if (opt.figures && sc.flag("output.figures")) {
+    draw_figures("plot_offload_eval.py", opt.out_dir);
+    for (const char* f : {"fig_reward_boxplot", "fig_loss_cost"}) {
+      rec.outputs.push_back(std::string(f) + ".png");
+      rec.outputs.push_back(std::string(f) + ".pdf");
+    }
+  }
+  fmt::print(out, "\n{}", format_summary_table(result));
 }
 
 }  // namespace offloadsim::sim

@@ -11,6 +11,8 @@
 
 #include "agents/mdp/offload_mdp.h"
 #include "agents/mdp/trace.h"
+#include "sim/io/provenance.h"
+#include "sim/runners/run_options.h"
 #include "sim/scenario/scenario.h"
 
 namespace offloadsim::sim {
@@ -32,8 +34,13 @@ struct OffloadEvalConfig {
   std::vector<double> heuristic_percentiles;
   int all_robot_run_every = 1;
   std::string reference_policy;
+  bool rl_sample = false;
   std::uint64_t seed = 1;
 };
+
+// The display name of each policy entry: "rl:<path>" becomes "rl" when it is the only saved
+// policy, "rl-<file stem>" otherwise.
+std::string policy_entry_name(const std::string& entry, const std::vector<std::string>& all_entries);
 
 // Reads the fields of an offload-eval scenario and checks how they fit together.
 OffloadEvalConfig offload_eval_config(const Scenario& sc);
@@ -76,6 +83,11 @@ struct ProgressHooks {
 };
 
 OffloadEvalResult run_offload_eval(const OffloadEvalConfig& cfg, const ProgressHooks& progress = {});
+
+// Runs the protocol and writes its outputs into opt.out_dir: episodes.csv, summary.csv,
+// test_traces.csv and the figures; prints the summary table to `out`.
+void run_offload_eval_outputs(const Scenario& sc, const OffloadEvalConfig& cfg, const RunOptions& opt,
+                              std::ostream& out, RunRecord& rec);
 
 void write_episodes_csv(std::ostream& out, const std::vector<EpisodeRow>& rows);
 void write_summary_csv(std::ostream& out, const std::vector<SummaryRow>& rows, const std::string& reference);

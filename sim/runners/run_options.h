@@ -13,6 +13,7 @@ struct RunOptions {
   std::vector<std::string> command_line;  // argv, for provenance
   bool figures = true;                    // false: skip figures even when the scenario asks for them
   bool progress = true;                   // progress on stderr
+  std::filesystem::path resume;           // rl-train: checkpoint directory to continue from
 };
 
 }  // namespace offloadsim::sim

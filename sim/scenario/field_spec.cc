@@ -29,6 +29,8 @@ const char* type_name(FieldType t) {
       return "list of numbers";
     case FieldType::kChoiceList:
       return "list of choices";
+    case FieldType::kPolicyList:
+      return "list of policies";
   }
   return "?";
 }
@@ -80,6 +82,9 @@ std::string describe_allowed(const FieldSpec& f) {
       break;
     case FieldType::kChoiceList:
       s = "list, each one of: " + join(f.choices);
+      break;
+    case FieldType::kPolicyList:
+      s = "list, each one of: " + join(f.choices) + ", or {rl: saved-policy.pt}";
       break;
   }
   while (!s.empty() && s.back() == ' ') s.pop_back();

@@ -206,11 +206,28 @@ struct Loader {
         *out = v;
         return true;
       }
-      case FieldType::kChoiceList: {
+      case FieldType::kChoiceList:
+      case FieldType::kPolicyList: {
         if (!n.IsSequence()) return bad("expected a list such as [a, b]");
         if (n.size() == 0) return bad("empty list");
         std::vector<std::string> v;
         for (size_t i = 0; i < n.size(); ++i) {
+          if (f.type == FieldType::kPolicyList && n[i].IsMap()) {
+            const YAML::Node rl = n[i]["rl"];
+            if (n[i].size() != 1 || !rl.IsDefined() || !rl.IsScalar()) {
+              return bad(fmt::format("element {} must be {{rl: path}}", i));
+            }
+            fs::path p = rl.Scalar();
+            if (p.is_relative()) p = base / p;
+            p = p.lexically_normal();
+            std::error_code ec;
+            if (!fs::is_regular_file(p, ec)) {
+              return bad(
+                  fmt::format("element {}: policy file '{}' not found (looked for {})", i, rl.Scalar(), p.string()));
+            }
+            v.push_back("rl:" + p.string());
+            continue;
+          }
           if (!n[i].IsScalar() || std::find(f.choices.begin(), f.choices.end(), n[i].Scalar()) == f.choices.end()) {
             return bad(fmt::format("element {} '{}' is not allowed", i, YAML::Dump(n[i])));
           }
@@ -406,6 +423,8 @@ std::string Scenario::to_yaml() const {
             for (const auto& e : x) {
               if constexpr (std::is_same_v<T, std::vector<double>>) {
                 out << fmt::format("{}", e);
+              } else if (e.rfind("rl:", 0) == 0) {
+                out << YAML::BeginMap << YAML::Key << "rl" << YAML::Value << e.substr(3) << YAML::EndMap;
               } else {
                 out << e;
               }

@@ -11,7 +11,8 @@ namespace offloadsim::sim {
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
-const std::vector<std::string> kOffloadEval = {"offload-eval"};
+const std::vector<std::string> kEvalKinds = {"offload-eval", "rl-train"};  // evaluation fields
+const std::vector<std::string> kRlTrain = {"rl-train"};
 
 FieldSpec field(std::string path, FieldType type, std::string unit, Value def, double lo, double hi, std::string help,
                 std::vector<std::string> kinds) {
@@ -63,40 +64,40 @@ std::vector<FieldSpec> build_schema() {
   s.push_back(field("mdp.accuracy_weight", FieldType::kNumber, "reward per mistake", 10.0, 0, 1e6,
                     "α in R = −α·L − β·cost. Default 10: the paper's public code, which produced its figures "
                     "(its text says α = 1, β = 10, under which one cloud query would cost fifty mistakes).",
-                    kOffloadEval));
-  s.push_back(field("mdp.cost_weight", FieldType::kNumber, "", 1.0, 0, 1e6, "β in R = −α·L − β·cost.", kOffloadEval));
+                    kEvalKinds));
+  s.push_back(field("mdp.cost_weight", FieldType::kNumber, "", 1.0, 0, 1e6, "β in R = −α·L − β·cost.", kEvalKinds));
   s.push_back(field("mdp.cost.past_robot", FieldType::kNumber, "cost units", 0.0, 0, 1e6,
-                    "cost(0): reuse the stored robot prediction.", kOffloadEval));
+                    "cost(0): reuse the stored robot prediction.", kEvalKinds));
   s.push_back(field("mdp.cost.past_cloud", FieldType::kNumber, "cost units", 0.0, 0, 1e6,
-                    "cost(1): reuse the stored cloud prediction.", kOffloadEval));
+                    "cost(1): reuse the stored cloud prediction.", kEvalKinds));
   s.push_back(field("mdp.cost.robot", FieldType::kNumber, "cost units", 1.0, 0, 1e6,
-                    "cost(2): run the robot model on the current frame.", kOffloadEval));
+                    "cost(2): run the robot model on the current frame.", kEvalKinds));
   s.push_back(field("mdp.cost.cloud", FieldType::kNumber, "cost units", 5.0, 0, 1e6,
-                    "cost(3): query the cloud model on the current frame (uses one unit of budget).", kOffloadEval));
+                    "cost(3): query the cloud model on the current frame (uses one unit of budget).", kEvalKinds));
 
   // ---- offload-eval: the input stream ----
   s.push_back(choice("stream.source", {"synthetic", "traces"}, "synthetic",
                      "synthetic: the paper's coherent face stream drawn from stream.table. traces: per-frame trace "
                      "CSV files (docs/trace-format.md).",
-                     kOffloadEval));
+                     kEvalKinds));
   s.push_back(field("stream.table", FieldType::kPath, "", std::string("${data}/SVM_results.csv"), -kInf, kInf,
-                    "FaceNet + SVM outputs per face image (the paper's SVM_results.csv).", kOffloadEval));
+                    "FaceNet + SVM outputs per face image (the paper's SVM_results.csv).", kEvalKinds));
   s.push_back(field("stream.horizon", FieldType::kInt, "frames", 80LL, 1, 1000,
-                    "T, frames per synthetic episode. Trace files set their own length.", kOffloadEval));
+                    "T, frames per synthetic episode. Trace files set their own length.", kEvalKinds));
   s.push_back(field("stream.coherence_mean", FieldType::kNumber, "frames", 8.0, 1, 1000,
-                    "Mean length of a coherence interval (one person in view): 1 + Poisson(mean − 1).", kOffloadEval));
+                    "Mean length of a coherence interval (one person in view): 1 + Poisson(mean − 1).", kEvalKinds));
   s.push_back(field("stream.p_known", FieldType::kNumber, "probability", 0.6, 0, 1,
-                    "Probability that an interval shows a person the robot model knows.", kOffloadEval));
+                    "Probability that an interval shows a person the robot model knows.", kEvalKinds));
   s.push_back(field("stream.redraw_every", FieldType::kInt, "frames", 3LL, 1, 1000,
-                    "A new image of the same person is drawn every this many frames.", kOffloadEval));
+                    "A new image of the same person is drawn every this many frames.", kEvalKinds));
   s.push_back(field("stream.train_split", FieldType::kString, "", std::string("TRAIN"), -kInf, kInf,
                     "Value of the table's train_test_membership column for calibration (training) images.",
-                    kOffloadEval));
+                    kEvalKinds));
   s.push_back(field("stream.test_split", FieldType::kString, "", std::string("TEST"), -kInf, kInf,
-                    "Value of the table's train_test_membership column for test images.", kOffloadEval));
+                    "Value of the table's train_test_membership column for test images.", kEvalKinds));
   {
     FieldSpec f = field("stream.test_traces", FieldType::kPath, "", std::string(), -kInf, kInf,
-                        "Trace CSV with the test traces (stream.source: traces).", kOffloadEval);
+                        "Trace CSV with the test traces (stream.source: traces).", kEvalKinds);
     f.optional_path = true;
     s.push_back(f);
   }
@@ -104,43 +105,80 @@ std::vector<FieldSpec> build_schema() {
     FieldSpec f = field("stream.train_traces", FieldType::kPath, "", std::string(), -kInf, kInf,
                         "Trace CSV with training traces, used to calibrate heuristic thresholds "
                         "(stream.source: traces).",
-                        kOffloadEval);
+                        kEvalKinds);
     f.optional_path = true;
     s.push_back(f);
   }
 
   // ---- offload-eval: the protocol ----
   s.push_back(field("eval.test_traces", FieldType::kInt, "traces", 100LL, 1, 1e6,
-                    "Number of synthetic test traces (the paper: 100).", kOffloadEval));
+                    "Number of synthetic test traces (the paper: 100).", kEvalKinds));
   s.push_back(field("eval.calibration_traces", FieldType::kInt, "traces", 100LL, 1, 1e6,
                     "Number of synthetic training traces whose robot confidences set the heuristic thresholds.",
-                    kOffloadEval));
+                    kEvalKinds));
   s.push_back(field("eval.budgets", FieldType::kNumberList, "fraction of T",
                     std::vector<double>{0.05, 0.15, 0.30, 0.45, 0.80, 0.90, 0.95}, 0, 1,
                     "Test query budgets N_budget/T; every policy plays every trace at each. N_budget = ⌊fraction·T⌋.",
-                    kOffloadEval));
+                    kEvalKinds));
   {
     FieldSpec f =
-        field("eval.policies", FieldType::kChoiceList, "",
+        field("eval.policies", FieldType::kPolicyList, "",
               std::vector<std::string>{"random", "all-robot", "all-cloud", "robot-heuristic", "oracle"}, -kInf, kInf,
-              "Policies to evaluate, all on the same traces. robot-heuristic runs the whole "
-              "percentile sweep.",
-              kOffloadEval);
-    f.choices = {"random", "all-robot", "all-cloud", "robot-heuristic", "oracle"};
+              "Policies to evaluate, all on the same traces. robot-heuristic runs the whole percentile sweep; "
+              "{rl: file.pt} a saved RL policy; rl (rl-train only) the policy just trained.",
+              kEvalKinds);
+    f.choices = {"random", "all-robot", "all-cloud", "robot-heuristic", "oracle", "rl"};
     s.push_back(f);
   }
   s.push_back(field("eval.heuristic_percentiles", FieldType::kNumberList, "percent",
                     std::vector<double>{10, 20, 30, 40, 50, 60, 70, 80, 90}, 0, 100,
                     "Sweep of q for robot-heuristic: offload frames whose robot confidence is below the q-th "
                     "percentile of calibration confidences.",
-                    kOffloadEval));
+                    kEvalKinds));
   s.push_back(field("eval.all_robot_run_every", FieldType::kInt, "steps", 1LL, 1, 1000,
                     "all-robot runs its model every this many steps and reuses the prediction in between.",
-                    kOffloadEval));
+                    kEvalKinds));
+  s.push_back(field("eval.rl_sample", FieldType::kBool, "", false, -kInf, kInf,
+                    "RL policies act greedily (most probable action) unless this is true; then they sample.",
+                    kEvalKinds));
   s.push_back(field("eval.reference_policy", FieldType::kString, "", std::string("oracle"), -kInf, kInf,
                     "Cost multiples in summary.csv are each policy's cost ÷ this policy's cost (cost = −reward). "
                     "A policy name, or robot-heuristic-best.",
-                    kOffloadEval));
+                    kEvalKinds));
+
+  // ---- rl-train ----
+  s.push_back(field(
+      "train.budgets", FieldType::kNumberList, "fraction of T", std::vector<double>{0.10, 0.20, 0.50, 0.70, 1.0}, 0, 1,
+      "Training budgets N_budget/T; one is drawn uniformly for each training episode (paper §V-A).", kRlTrain));
+  s.push_back(field("train.env_steps", FieldType::kInt, "steps", 10000000LL, 1, 1e12, "Environment steps to train for.",
+                    kRlTrain));
+  s.push_back(field("train.num_envs", FieldType::kInt, "episodes", 16LL, 1, 4096,
+                    "Episodes stepped together (one round); one A2C batch.", kRlTrain));
+  s.push_back(field("train.n_steps", FieldType::kInt, "steps", 10LL, 1, 10000,
+                    "Steps per A2C update (n of the n-step returns; also the truncated-BPTT length).", kRlTrain));
+  s.push_back(field("train.gamma", FieldType::kNumber, "", 0.99, 0, 1, "Discount factor of the returns.", kRlTrain));
+  s.push_back(choice("train.optimizer", {"rmsprop", "adam"}, "adam", "Optimiser.", kRlTrain));
+  s.push_back(field("train.learning_rate", FieldType::kNumber, "", 1e-3, 1e-8, 1, "Learning rate.", kRlTrain));
+  s.push_back(
+      field("train.entropy_coef", FieldType::kNumber, "", 0.02, 0, 10, "Weight of the entropy bonus.", kRlTrain));
+  s.push_back(field("train.value_coef", FieldType::kNumber, "", 0.5, 0, 100, "Weight of the critic's loss.", kRlTrain));
+  s.push_back(field("train.max_grad_norm", FieldType::kNumber, "", 0.5, 1e-6, 1e6,
+                    "Gradients are clipped to this global norm.", kRlTrain));
+  s.push_back(field("train.reward_scale", FieldType::kNumber, "", 0.01, 1e-6, 1e6,
+                    "Rewards are multiplied by this for learning (reports are unscaled).", kRlTrain));
+  s.push_back(
+      field("train.lstm_hidden", FieldType::kInt, "units", 64LL, 1, 4096, "LSTM units (the paper: 64).", kRlTrain));
+  s.push_back(field("train.fc_hidden", FieldType::kInt, "units", 256LL, 1, 65536,
+                    "Fully connected layer units (the paper: 256).", kRlTrain));
+  s.push_back(field("train.checkpoint_every", FieldType::kInt, "rounds", 200LL, 1, 1e9,
+                    "A checkpoint is written every this many rounds, and when training stops.", kRlTrain));
+  s.push_back(field("train.wall_time_limit", FieldType::kNumber, "s", 0.0, 0, 1e9,
+                    "Stop training after this much wall time (0: no limit), leaving a checkpoint to resume.",
+                    kRlTrain));
+  s.push_back(field("train.threads", FieldType::kInt, "threads", 1LL, 1, 256,
+                    "LibTorch intra-op threads. 1 makes training bit-reproducible.", kRlTrain));
+  s.push_back(field("train.evaluate", FieldType::kBool, "", true, -kInf, kInf,
+                    "After training, run the offload-eval protocol (eval.*) with the saved policy.", kRlTrain));
 
   // ---- output ----
   s.push_back(field("output.figures", FieldType::kBool, "", true, -kInf, kInf,
@@ -153,6 +191,7 @@ std::vector<FieldSpec> build_schema() {
 const std::vector<KindInfo>& scenario_kinds() {
   static const std::vector<KindInfo> kinds = {
       {"offload-eval", "the paper's evaluation protocol: every policy on the same test traces at every budget"},
+      {"rl-train", "trains the paper's A2C + LSTM offloading policy, saves it (TorchScript) and evaluates it"},
   };
   return kinds;
 }

@@ -1,0 +1,221 @@
+#include "agents/learning/a2c_trainer.h"
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <stdexcept>
+
+#include <nlohmann/json.hpp>
+
+#include "agents/learning/rollout_storage.h"
+#include "agents/mdp/vector_env.h"
+#include "agents/util/seed.h"
+
+namespace offloadsim::agents {
+
+namespace {
+constexpr std::uint64_t kBudgetStream = 12;
+constexpr std::uint64_t kSamplingStream = 13;
+
+// A uniform double in [0, 1) from 53 random bits: independent of the standard library's
+// distribution implementations, so sampling is reproducible everywhere.
+double uniform01(std::mt19937_64& rng) {
+  return static_cast<double>(rng() >> 11) * 0x1.0p-53;
+}
+
+int sample(const float* probs, int n, double u) {
+  double acc = 0.0;
+  int last_allowed = 0;
+  for (int a = 0; a < n; ++a) {
+    if (probs[a] <= 0.0f) continue;
+    last_allowed = a;
+    acc += probs[a];
+    if (u < acc) return a;
+  }
+  return last_allowed;  // rounding left u beyond the total
+}
+}  // namespace
+
+A2CTrainer::A2CTrainer(TrainerOptions options, MdpParams mdp, const TrainingTraces& traces, StateNormalizer normalizer)
+    : options_(std::move(options)),
+      mdp_(mdp),
+      traces_(traces),
+      normalizer_(std::move(normalizer)),
+      net_([&] {
+        torch::manual_seed(options_.seed);  // network initialisation
+        options_.network.observation_size = normalizer_.size();
+        options_.network.num_actions = kNumActions;
+        return ActorCritic(options_.network);
+      }()),
+      a2c_(net_, options_.a2c) {
+  if (options_.num_envs < 1 || options_.n_steps < 1) throw std::invalid_argument("A2CTrainer: bad sizes");
+  if (options_.budgets.empty()) throw std::invalid_argument("A2CTrainer: no training budgets");
+}
+
+void A2CTrainer::train(const std::function<bool()>& should_stop,
+                       const std::function<void(const TrainingRow&)>& on_round) {
+  const auto start = std::chrono::steady_clock::now();
+  while (!finished()) {
+    if (should_stop && should_stop()) break;
+    run_round();
+    history_.back().wall_s =
+        wall_before_ + std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (on_round) on_round(history_.back());
+  }
+  wall_before_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+void A2CTrainer::run_round() {
+  const int n = options_.num_envs;
+  const int64_t obs_size = normalizer_.size();
+  std::vector<Trace> traces;
+  VectorOffloadEnv venv(n, mdp_, normalizer_);
+  int longest = 0;
+  for (int i = 0; i < n; ++i) {
+    const std::uint64_t key =
+        static_cast<std::uint64_t>(round_) * static_cast<std::uint64_t>(n) + static_cast<std::uint64_t>(i);
+    traces.push_back(traces_.draw(key));
+    longest = std::max(longest, traces.back().horizon());
+  }
+  for (int i = 0; i < n; ++i) {
+    const std::uint64_t key =
+        static_cast<std::uint64_t>(round_) * static_cast<std::uint64_t>(n) + static_cast<std::uint64_t>(i);
+    const double fraction = options_.budgets[derive_seed(options_.seed, kBudgetStream, key) % options_.budgets.size()];
+    venv.reset(i, traces[static_cast<size_t>(i)], budget_queries(fraction, traces[static_cast<size_t>(i)].horizon()));
+  }
+  std::mt19937_64 rng(derive_seed(options_.seed, kSamplingStream, static_cast<std::uint64_t>(round_)));
+
+  RolloutStorage storage(options_.n_steps, n, obs_size, kNumActions);
+  RecurrentState state = net_->initial_state(n);
+  torch::Tensor obs = torch::zeros({n, obs_size}), allowed = torch::zeros({n, kNumActions});
+  std::vector<int> actions(static_cast<size_t>(n));
+  std::vector<float> rewards(static_cast<size_t>(n));
+  std::vector<std::uint8_t> dones(static_cast<size_t>(n));
+  std::vector<double> episode_reward(static_cast<size_t>(n), 0.0);
+  std::vector<float> active_v(static_cast<size_t>(n)), reward_v(static_cast<size_t>(n)),
+      ended_v(static_cast<size_t>(n));
+  std::vector<std::int64_t> action_v(static_cast<size_t>(n));
+  double entropy = 0, policy_loss = 0, value_loss = 0;
+  int round_updates = 0;
+
+  for (int t = 0; t < longest;) {
+    storage.begin(state);
+    for (int k = 0; k < options_.n_steps && t < longest; ++k, ++t) {
+      venv.observe(obs.data_ptr<float>());
+      venv.allowed_actions(allowed.data_ptr<float>());
+      for (int i = 0; i < n; ++i) active_v[static_cast<size_t>(i)] = venv.env(i).done() ? 0.0f : 1.0f;
+      torch::Tensor probs;
+      {
+        torch::NoGradGuard no_grad;
+        ActorCriticOutput out = net_->step(obs, state, allowed);
+        probs = torch::softmax(out.logits, -1).contiguous();
+        state = out.next;
+      }
+      const float* p = probs.data_ptr<float>();
+      for (int i = 0; i < n; ++i)
+        actions[static_cast<size_t>(i)] = sample(p + i * kNumActions, kNumActions, uniform01(rng));
+      venv.step(actions.data(), rewards.data(), dones.data());
+      for (size_t i = 0; i < static_cast<size_t>(n); ++i) {
+        episode_reward[i] += rewards[i];
+        reward_v[i] = static_cast<float>(rewards[i] * options_.reward_scale);
+        ended_v[i] = dones[i] ? 1.0f : 0.0f;
+        action_v[i] = actions[i];
+        if (active_v[i] > 0) ++env_steps_;
+      }
+      const torch::Tensor active = torch::from_blob(active_v.data(), {n});
+      const torch::Tensor reward = torch::from_blob(reward_v.data(), {n});
+      const torch::Tensor ended = torch::from_blob(ended_v.data(), {n});
+      const torch::Tensor action = torch::from_blob(action_v.data(), {n}, torch::kLong);
+      storage.push(obs, allowed, action, reward, active, ended);
+    }
+    // Bootstrap from the critic's value of the next state; 0 where the episode has ended.
+    torch::Tensor bootstrap;
+    {
+      torch::NoGradGuard no_grad;
+      venv.observe(obs.data_ptr<float>());
+      venv.allowed_actions(allowed.data_ptr<float>());
+      bootstrap = net_->step(obs, state, allowed).value.contiguous();
+      float* b = bootstrap.data_ptr<float>();
+      for (int i = 0; i < n; ++i) {
+        if (venv.env(i).done()) b[i] = 0.0f;
+      }
+    }
+    const A2CLosses l = a2c_.update(storage, storage.returns(bootstrap, options_.a2c.gamma));
+    state = state.detach();
+    entropy += l.entropy;
+    policy_loss += l.policy_loss;
+    value_loss += l.value_loss;
+    ++round_updates;
+    ++updates_;
+  }
+
+  TrainingRow row;
+  row.update = updates_;
+  row.env_steps = env_steps_;
+  double total = 0;
+  for (double r : episode_reward) total += r;
+  row.mean_episode_reward = total / n;
+  row.entropy = entropy / round_updates;
+  row.policy_loss = policy_loss / round_updates;
+  row.value_loss = value_loss / round_updates;
+  history_.push_back(row);
+  ++round_;
+}
+
+void A2CTrainer::save_checkpoint(const std::string& dir) const {
+  namespace fs = std::filesystem;
+  fs::create_directories(dir);
+  torch::save(net_, (fs::path(dir) / "model.pt").string());
+  torch::serialize::OutputArchive archive;
+  a2c_.optimizer_state(archive);
+  archive.save_to((fs::path(dir) / "optimizer.pt").string());
+  nlohmann::json j;
+  j["format"] = "offloadsim-a2c-checkpoint";
+  j["version"] = 1;
+  j["seed"] = options_.seed;
+  j["round"] = round_;
+  j["updates"] = updates_;
+  j["env_steps"] = env_steps_;
+  j["wall_s"] = wall_before_;
+  j["observation_size"] = normalizer_.size();
+  j["feature_scales"] = normalizer_.feature_scales();
+  nlohmann::json rows = nlohmann::json::array();
+  for (const TrainingRow& r : history_) {
+    rows.push_back({r.update, r.env_steps, r.wall_s, r.mean_episode_reward, r.entropy, r.policy_loss, r.value_loss});
+  }
+  j["history"] = rows;
+  std::ofstream(fs::path(dir) / "trainer.json") << j.dump(1) << '\n';
+}
+
+void A2CTrainer::load_checkpoint(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::ifstream in(fs::path(dir) / "trainer.json");
+  if (!in) throw std::runtime_error(dir + ": not a checkpoint (trainer.json missing)");
+  const nlohmann::json j = nlohmann::json::parse(in);
+  if (j.value("format", "") != "offloadsim-a2c-checkpoint")
+    throw std::runtime_error(dir + ": not an offloadsim checkpoint");
+  if (j.at("seed").get<std::uint64_t>() != options_.seed) {
+    throw std::runtime_error(dir + ": checkpoint was trained with seed " + j.at("seed").dump() +
+                             ", this run has seed " + std::to_string(options_.seed));
+  }
+  if (j.at("observation_size").get<int>() != normalizer_.size() ||
+      j.at("feature_scales").get<std::vector<double>>() != normalizer_.feature_scales()) {
+    throw std::runtime_error(dir + ": checkpoint's state normalisation differs from this run's");
+  }
+  torch::load(net_, (fs::path(dir) / "model.pt").string());
+  torch::serialize::InputArchive archive;
+  archive.load_from((fs::path(dir) / "optimizer.pt").string());
+  a2c_.load_optimizer_state(archive);
+  round_ = j.at("round").get<std::int64_t>();
+  updates_ = j.at("updates").get<std::int64_t>();
+  env_steps_ = j.at("env_steps").get<std::int64_t>();
+  wall_before_ = j.at("wall_s").get<double>();
+  history_.clear();
+  for (const auto& r : j.at("history")) {
+    history_.push_back({r[0].get<std::int64_t>(), r[1].get<std::int64_t>(), r[2].get<double>(), r[3].get<double>(),
+                        r[4].get<double>(), r[5].get<double>(), r[6].get<double>()});
+  }
+}
+
+}  // namespace offloadsim::agents

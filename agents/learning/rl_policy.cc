@@ -1,0 +1,174 @@
+#include "agents/learning/rl_policy.h"
+
+#include <filesystem>
+#include <fstream>
+
+#include "agents/streams/input_error.h"
+
+namespace offloadsim::agents {
+
+namespace {
+// The network as TorchScript: the same arithmetic as ActorCriticImpl::step (LSTMCell gate order
+// i, f, g, o), written out so the file needs nothing but LibTorch.
+const char* const kTorchScriptSource = R"(
+def forward(self, obs: Tensor, h: Tensor, c: Tensor, allowed: Tensor) -> Tuple[Tensor, Tensor, Tensor, Tensor]:
+    H = self.lstm_hidden
+    gates = torch.matmul(obs, self.lstm_weight_ih.t()) + self.lstm_bias_ih + torch.matmul(h, self.lstm_weight_hh.t()) + self.lstm_bias_hh
+    i = torch.sigmoid(gates[:, 0:H])
+    f = torch.sigmoid(gates[:, H:2 * H])
+    g = torch.tanh(gates[:, 2 * H:3 * H])
+    o = torch.sigmoid(gates[:, 3 * H:4 * H])
+    c2 = f * c + i * g
+    h2 = o * torch.tanh(c2)
+    z = torch.relu(torch.matmul(h2, self.fc_weight.t()) + self.fc_bias)
+    logits = torch.matmul(z, self.actor_weight.t()) + self.actor_bias
+    logits = logits.masked_fill(allowed == 0, -1000000000.0)
+    value = (torch.matmul(z, self.critic_weight.t()) + self.critic_bias).squeeze(-1)
+    return logits, value, h2, c2
+)";
+}  // namespace
+
+std::string sidecar_path(const std::string& policy_path) {
+  return std::filesystem::path(policy_path).replace_extension(".json").string();
+}
+
+void save_torchscript_policy(ActorCritic net, const std::string& path) {
+  torch::NoGradGuard no_grad;
+  torch::jit::Module m("OffloadPolicy");
+  auto param = [&](const std::string& name, const torch::Tensor& t) {
+    m.register_parameter(name, t.detach().clone(), /*is_buffer=*/false);
+  };
+  param("lstm_weight_ih", net->lstm->weight_ih);
+  param("lstm_weight_hh", net->lstm->weight_hh);
+  param("lstm_bias_ih", net->lstm->bias_ih);
+  param("lstm_bias_hh", net->lstm->bias_hh);
+  param("fc_weight", net->fc->weight);
+  param("fc_bias", net->fc->bias);
+  param("actor_weight", net->actor->weight);
+  param("actor_bias", net->actor->bias);
+  param("critic_weight", net->critic->weight);
+  param("critic_bias", net->critic->bias);
+  m.register_attribute("lstm_hidden", c10::IntType::get(), net->options().lstm_hidden);
+  m.register_attribute("observation_size", c10::IntType::get(), net->options().observation_size);
+  m.define(kTorchScriptSource);
+  m.save(path);
+}
+
+nlohmann::json policy_sidecar(const ActorCriticOptions& net, const StateNormalizer& normalizer,
+                              const std::vector<std::string>& feature_names, const MdpParams& mdp) {
+  std::vector<std::string> layout = {"robot_confidence"};
+  for (const auto& f : feature_names) layout.push_back("feature:" + f);
+  for (const char* s :
+       {"robot_store_present", "robot_store_confidence", "cloud_store_present", "cloud_store_confidence",
+        "stores_agree", "dt_robot/T", "dt_cloud/T", "budget_remaining/T", "time_left/T"}) {
+    layout.push_back(s);
+  }
+  nlohmann::json j;
+  j["format"] = "offloadsim-rl-policy";
+  j["version"] = 1;
+  j["interface"] =
+      "forward(obs[N,O], h[N,H], c[N,H], allowed[N,4]) -> (logits[N,4], value[N], h, c); "
+      "actions 0 reuse robot, 1 reuse cloud, 2 run robot model, 3 query cloud; h = c = 0 at episode start";
+  j["observation"] = {{"size", normalizer.size()},
+                      {"layout", layout},
+                      {"feature_names", feature_names},
+                      {"feature_scales", normalizer.feature_scales()},
+                      {"normalisation",
+                       "each element clipped to [0, 1]; features divided by their scale; see "
+                       "agents/mdp/state_normalizer.h"}};
+  j["network"] = {{"lstm_hidden", net.lstm_hidden}, {"fc_hidden", net.fc_hidden}, {"num_actions", net.num_actions}};
+  j["mdp"] = {{"accuracy_weight", mdp.accuracy_weight},
+              {"cost_weight", mdp.cost_weight},
+              {"action_cost", std::vector<double>(mdp.action_cost.begin(), mdp.action_cost.end())}};
+  return j;
+}
+
+RecurrentPolicy::RecurrentPolicy(StateNormalizer normalizer, int64_t lstm_hidden, bool sample)
+    : normalizer_(std::move(normalizer)), hidden_(lstm_hidden), sample_(sample) {}
+
+void RecurrentPolicy::begin_episode(const EpisodeContext& ctx) {
+  h_ = torch::zeros({1, hidden_});
+  c_ = torch::zeros({1, hidden_});
+  rng_.seed(ctx.seed);
+}
+
+int RecurrentPolicy::act(const Observation& obs) {
+  torch::NoGradGuard no_grad;
+  torch::Tensor x = torch::empty({1, normalizer_.size()});
+  normalizer_.normalize(obs, x.data_ptr<float>());
+  torch::Tensor allowed = torch::ones({1, kNumActions});
+  if (obs.budget_remaining <= 0) allowed[0][kCloud] = 0.0f;
+  const torch::Tensor logits = step(x, h_, c_, allowed);
+  if (!sample_) return static_cast<int>(logits.argmax(-1).item<int64_t>());
+  const torch::Tensor p = torch::softmax(logits, -1).contiguous();
+  const float* probs = p.data_ptr<float>();
+  const double u = static_cast<double>(rng_() >> 11) * 0x1.0p-53;
+  double acc = 0;
+  int last = 0;
+  for (int a = 0; a < kNumActions; ++a) {
+    if (probs[a] <= 0) continue;
+    last = a;
+    acc += probs[a];
+    if (u < acc) return a;
+  }
+  return last;
+}
+
+ActorCriticPolicy::ActorCriticPolicy(ActorCritic net, StateNormalizer normalizer, bool sample)
+    : RecurrentPolicy(std::move(normalizer), net->options().lstm_hidden, sample), net_(std::move(net)) {}
+
+torch::Tensor ActorCriticPolicy::step(const torch::Tensor& obs, torch::Tensor& h, torch::Tensor& c,
+                                      const torch::Tensor& allowed) {
+  ActorCriticOutput out = net_->step(obs, {h, c}, allowed);
+  h = out.next.h;
+  c = out.next.c;
+  return out.logits;
+}
+
+TorchScriptPolicy::TorchScriptPolicy(torch::jit::Module module, nlohmann::json sidecar, StateNormalizer normalizer,
+                                     int64_t hidden, bool sample, std::string name)
+    : RecurrentPolicy(std::move(normalizer), hidden, sample),
+      module_(std::move(module)),
+      sidecar_(std::move(sidecar)),
+      name_(std::move(name)) {}
+
+std::unique_ptr<TorchScriptPolicy> TorchScriptPolicy::load(const std::string& path, bool sample, std::string name) {
+  const std::string side = sidecar_path(path);
+  std::ifstream in(side);
+  if (!in) throw InputError(side, 0, "", "policy sidecar not found (every .pt policy needs its .json)");
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError(side, 0, "", std::string("not valid JSON: ") + e.what());
+  }
+  if (j.value("format", "") != "offloadsim-rl-policy")
+    throw InputError(side, 0, "format", "not an offloadsim policy sidecar");
+  std::vector<double> scales;
+  int64_t hidden = 0;
+  try {
+    scales = j.at("observation").at("feature_scales").get<std::vector<double>>();
+    hidden = j.at("network").at("lstm_hidden").get<int64_t>();
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError(side, 0, "observation/network", e.what());
+  }
+  torch::jit::Module m;
+  try {
+    m = torch::jit::load(path);
+  } catch (const c10::Error& e) {
+    throw InputError(path, 0, "", "cannot load TorchScript policy: " + std::string(e.what_without_backtrace()));
+  }
+  m.eval();
+  return std::unique_ptr<TorchScriptPolicy>(
+      new TorchScriptPolicy(std::move(m), std::move(j), StateNormalizer(scales), hidden, sample, std::move(name)));
+}
+
+torch::Tensor TorchScriptPolicy::step(const torch::Tensor& obs, torch::Tensor& h, torch::Tensor& c,
+                                      const torch::Tensor& allowed) {
+  auto out = module_.forward({obs, h, c, allowed}).toTuple();
+  h = out->elements()[2].toTensor();
+  c = out->elements()[3].toTensor();
+  return out->elements()[0].toTensor();
+}
+
+}  // namespace offloadsim::agents

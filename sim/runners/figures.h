@@ -1,0 +1,12 @@
+// Figures are drawn by the Python scripts in analysis/, from a result directory's CSVs alone.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+namespace offloadsim::sim {
+
+// Runs analysis/<script> on `dir`; throws (saying the CSVs are complete) if it fails.
+void draw_figures(const std::string& script, const std::filesystem::path& dir);
+
+}  // namespace offloadsim::sim
