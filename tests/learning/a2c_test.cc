@@ -1,0 +1,164 @@
+#include "agents/learning/a2c.h"
+
+#include <gtest/gtest.h>
+
+#include "agents/eval/episode_runner.h"
+#include "agents/learning/a2c_trainer.h"
+#include "agents/learning/rl_policy.h"
+#include "learning_fixtures.h"
+
+namespace offloadsim::agents {
+namespace {
+
+TEST(A2C, LossDecreasesOnATinyProblem) {
+  // A one-step bandit in 8 environments with the same observation: every action is tried twice
+  // and only action 2 is rewarded. The critic's loss must fall and the actor must come to prefer
+  // action 2.
+  torch::manual_seed(1);
+  ActorCritic net(ActorCriticOptions{6, 8, 16, 4});
+  A2COptions o;
+  o.optimizer = "adam";
+  o.learning_rate = 1e-2;
+  o.entropy_coef = 0.0;
+  A2C a2c(net, o);
+  RolloutStorage s(1, 8, 6, 4);
+  s.begin(net->initial_state(8));
+  const torch::Tensor obs = torch::full({8, 6}, 0.5);
+  const torch::Tensor actions = torch::tensor({0, 1, 2, 3, 0, 1, 2, 3}, torch::kLong);
+  const torch::Tensor rewards = torch::tensor({0.f, 0.f, 1.f, 0.f, 0.f, 0.f, 1.f, 0.f});
+  s.push(obs, torch::ones({8, 4}), actions, rewards, torch::ones({8}), torch::ones({8}));
+  const torch::Tensor returns = s.returns(torch::zeros({8}), 0.9);
+  auto p_best = [&] {
+    torch::NoGradGuard g;
+    return torch::softmax(net->step(obs, net->initial_state(8), torch::ones({8, 4})).logits, -1)[0][2].item<double>();
+  };
+  const double before = p_best();
+  const A2CLosses first = a2c.update(s, returns);
+  A2CLosses last = first;
+  for (int i = 0; i < 60; ++i) last = a2c.update(s, returns);
+  EXPECT_NEAR(before, 0.25, 0.05);
+  // Same observation, returns 0 or 1: the best critic predicts their mean, leaving the variance.
+  EXPECT_NEAR(last.value_loss, 0.1875, 0.02);
+  EXPECT_LT(last.policy_loss, first.policy_loss);
+  EXPECT_GT(p_best(), 0.9);
+}
+
+TEST(A2C, CriticLossFallsOnDistinctStates) {
+  torch::manual_seed(2);
+  ActorCritic net(ActorCriticOptions{6, 8, 16, 4});
+  A2COptions o;
+  o.optimizer = "adam";
+  o.learning_rate = 1e-2;
+  o.max_grad_norm = 10;
+  A2C a2c(net, o);
+  RolloutStorage s(4, 6, 6, 4);
+  s.begin(net->initial_state(6));
+  for (int t = 0; t < 4; ++t) {
+    s.push(torch::rand({6, 6}), torch::ones({6, 4}), torch::randint(0, 4, {6}, torch::kLong), torch::rand({6}),
+           torch::ones({6}), torch::zeros({6}));
+  }
+  const torch::Tensor returns = s.returns(torch::zeros({6}), 0.9);
+  const double first = a2c.update(s, returns).value_loss;
+  double last = first;
+  for (int i = 0; i < 150; ++i) last = a2c.update(s, returns).value_loss;
+  EXPECT_LT(last, 0.1 * first);
+}
+
+TEST(A2C, RejectsUnknownOptimizer) {
+  ActorCritic net(ActorCriticOptions{6, 8, 16, 4});
+  A2COptions o;
+  o.optimizer = "sgd-with-vibes";
+  EXPECT_THROW(A2C(net, o), std::invalid_argument);
+}
+
+TEST(A2CTrainer, LearnsTriviallyLearnableVariantToNearOracle) {
+  torch::set_num_threads(1);
+  const std::vector<Trace> traces = testing::useless_robot_traces(8, 16);
+  FileTrainingTraces source(traces, 5);
+  TrainerOptions o = testing::small_trainer_options();
+  o.total_env_steps = 40'000;
+  A2CTrainer trainer(o, testing::free_cloud_mdp(), source, StateNormalizer::fit(traces));
+  trainer.train();
+  ActorCriticPolicy greedy(trainer.network(), trainer.normalizer());
+  double total = 0;
+  for (const Trace& t : traces) total += run_episode(greedy, t, t.horizon(), testing::free_cloud_mdp(), 0).reward;
+  const double mean = total / static_cast<double>(traces.size());
+  // Oracle: 0. The first, untrained rounds average about −90 per episode.
+  EXPECT_GT(trainer.history().front().mean_episode_reward, -200.0);
+  EXPECT_LT(trainer.history().front().mean_episode_reward, -40.0);
+  EXPECT_GE(mean, -5.0) << "greedy reward after training";
+}
+
+TEST(A2CTrainer, SameSeedSameTrainingCurveAndWeights) {
+  torch::set_num_threads(1);
+  const std::vector<Trace> traces = testing::useless_robot_traces(4, 12);
+  FileTrainingTraces source(traces, 5);
+  TrainerOptions o = testing::small_trainer_options();
+  o.total_env_steps = 8 * 12 * 3;  // three rounds
+  A2CTrainer a(o, MdpParams{}, source, StateNormalizer::fit(traces));
+  A2CTrainer b(o, MdpParams{}, source, StateNormalizer::fit(traces));
+  a.train();
+  b.train();
+  ASSERT_EQ(a.history().size(), 3u);
+  ASSERT_EQ(a.history().size(), b.history().size());
+  for (size_t i = 0; i < a.history().size(); ++i) {
+    EXPECT_EQ(a.history()[i].mean_episode_reward, b.history()[i].mean_episode_reward);
+    EXPECT_EQ(a.history()[i].policy_loss, b.history()[i].policy_loss);
+    EXPECT_EQ(a.history()[i].value_loss, b.history()[i].value_loss);
+    EXPECT_EQ(a.history()[i].entropy, b.history()[i].entropy);
+  }
+  const auto pa = a.network()->parameters(), pb = b.network()->parameters();
+  for (size_t i = 0; i < pa.size(); ++i) EXPECT_TRUE(torch::equal(pa[i], pb[i]));
+  // A different seed trains differently.
+  o.seed = 4;
+  A2CTrainer c(o, MdpParams{}, source, StateNormalizer::fit(traces));
+  c.train();
+  EXPECT_NE(c.history().back().policy_loss, a.history().back().policy_loss);
+}
+
+TEST(A2CTrainer, ResumeFromCheckpointIsExact) {
+  torch::set_num_threads(1);
+  const std::vector<Trace> traces = testing::useless_robot_traces(4, 12);
+  FileTrainingTraces source(traces, 5);
+  TrainerOptions o = testing::small_trainer_options();
+  o.total_env_steps = 8 * 12 * 4;
+  A2CTrainer straight(o, MdpParams{}, source, StateNormalizer::fit(traces));
+  straight.train();
+
+  TrainerOptions half = o;
+  half.total_env_steps = 8 * 12 * 2;
+  A2CTrainer first(half, MdpParams{}, source, StateNormalizer::fit(traces));
+  first.train();
+  const std::string dir = ::testing::TempDir() + "a2c_checkpoint";
+  std::filesystem::remove_all(dir);
+  first.save_checkpoint(dir);
+  A2CTrainer resumed(o, MdpParams{}, source, StateNormalizer::fit(traces));
+  resumed.load_checkpoint(dir);
+  EXPECT_EQ(resumed.env_steps(), first.env_steps());
+  resumed.train();
+
+  ASSERT_EQ(resumed.history().size(), straight.history().size());
+  for (size_t i = 0; i < straight.history().size(); ++i) {
+    EXPECT_EQ(resumed.history()[i].update, straight.history()[i].update);
+    EXPECT_EQ(resumed.history()[i].mean_episode_reward, straight.history()[i].mean_episode_reward);
+    EXPECT_EQ(resumed.history()[i].policy_loss, straight.history()[i].policy_loss);
+  }
+  const auto pa = straight.network()->parameters(), pb = resumed.network()->parameters();
+  for (size_t i = 0; i < pa.size(); ++i) EXPECT_TRUE(torch::equal(pa[i], pb[i]));
+}
+
+TEST(A2CTrainer, CheckpointFromAnotherSeedIsRefused) {
+  const std::vector<Trace> traces = testing::useless_robot_traces(2, 8);
+  FileTrainingTraces source(traces, 5);
+  TrainerOptions o = testing::small_trainer_options(3);
+  A2CTrainer a(o, MdpParams{}, source, StateNormalizer::fit(traces));
+  const std::string dir = ::testing::TempDir() + "a2c_checkpoint_seed";
+  std::filesystem::remove_all(dir);
+  a.save_checkpoint(dir);
+  o.seed = 9;
+  A2CTrainer b(o, MdpParams{}, source, StateNormalizer::fit(traces));
+  EXPECT_THROW(b.load_checkpoint(dir), std::runtime_error);
+}
+
+}  // namespace
+}  // namespace offloadsim::agents

@@ -1,0 +1,112 @@
+#include "sim/runners/rl_train.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "sim/runners/experiment.h"
+#include "sim/scenario/scenario.h"
+
+namespace offloadsim::sim {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kPaperRl = std::string(OFFLOADSIM_SOURCE_DIR) + "/scenarios/paper_rl.yaml";
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// training.csv without its wall_s column (the one machine-dependent number).
+std::string curve(const fs::path& csv) {
+  std::istringstream in(slurp(csv));
+  std::string line, out;
+  while (std::getline(in, line)) {
+    std::vector<std::string> f;
+    std::stringstream ls(line);
+    for (std::string x; std::getline(ls, x, ',');) f.push_back(x);
+    for (size_t i = 0; i < f.size(); ++i) {
+      if (i != 2) out += f[i] + ",";
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+const std::vector<std::string> kTiny = {"train.env_steps=3000",
+                                        "train.num_envs=4",
+                                        "train.lstm_hidden=8",
+                                        "train.fc_hidden=16",
+                                        "eval.test_traces=2",
+                                        "eval.calibration_traces=3",
+                                        "eval.heuristic_percentiles=[30]",
+                                        "eval.budgets=[0.1, 0.5]"};
+
+fs::path run_into(const std::string& name, std::vector<std::string> sets, const fs::path& resume = {}) {
+  const fs::path dir = fs::path(::testing::TempDir()) / name;
+  if (resume.empty()) fs::remove_all(dir);
+  sets.insert(sets.begin(), kTiny.begin(), kTiny.end());
+  const Scenario sc = load_scenario(kPaperRl, sets);
+  RunOptions opt;
+  opt.out_dir = dir;
+  opt.figures = false;
+  opt.progress = false;
+  opt.resume = resume;
+  std::ostringstream out;
+  run_scenario(sc, opt, out);
+  return dir;
+}
+
+TEST(RlTrain, TrainsSavesAndEvaluatesTheSavedPolicy) {
+  const fs::path dir = run_into("rl_e2e", {});
+  for (const char* f : {"training.csv", "policy.pt", "policy.json", "checkpoint/model.pt", "checkpoint/trainer.json",
+                        "episodes.csv", "summary.csv", "provenance.json", "scenario.resolved.yaml"}) {
+    EXPECT_TRUE(fs::exists(dir / f)) << f;
+  }
+  EXPECT_EQ(slurp(dir / "training.csv")
+                .rfind("update,env_steps,wall_s,mean_episode_reward,entropy,policy_loss,value_loss\n", 0),
+            0u);
+  const std::string summary = slurp(dir / "summary.csv");
+  EXPECT_NE(summary.find("\nrl,rl,all,"), std::string::npos) << summary;
+  EXPECT_NE(summary.find(",rl,1\n"), std::string::npos);  // reference policy column
+  EXPECT_NE(slurp(dir / "policy.json").find("\"feature_scales\""), std::string::npos);
+  EXPECT_NE(slurp(dir / "provenance.json").find("\"policy_bytes\""), std::string::npos);
+}
+
+TEST(RlTrain, SameSeedSameCurve) {
+  const fs::path a = run_into("rl_seed_a", {"train.evaluate=false"});
+  const fs::path b = run_into("rl_seed_b", {"train.evaluate=false"});
+  EXPECT_EQ(curve(a / "training.csv"), curve(b / "training.csv"));
+  EXPECT_GT(curve(a / "training.csv").size(), 100u);
+}
+
+TEST(RlTrain, WallTimeLimitLeavesAResumableCheckpoint) {
+  const fs::path straight = run_into("rl_straight", {"train.evaluate=false"});
+  // Stop after the first round (a zero-second limit is checked after each round).
+  const fs::path dir = run_into("rl_resumed", {"train.evaluate=false", "train.wall_time_limit=1e-9"});
+  EXPECT_TRUE(fs::exists(dir / "checkpoint" / "trainer.json"));
+  EXPECT_TRUE(fs::exists(dir / "policy.pt"));  // a usable policy, even when stopped early
+  EXPECT_NE(curve(dir / "training.csv"), curve(straight / "training.csv"));
+  run_into("rl_resumed", {"train.evaluate=false"}, dir / "checkpoint");
+  EXPECT_EQ(curve(dir / "training.csv"), curve(straight / "training.csv"));
+}
+
+TEST(RlTrain, OffloadEvalRefusesBareRl) {
+  const fs::path path = fs::path(::testing::TempDir()) / "bare_rl.yaml";
+  std::ofstream(path) << "schema: 1\nkind: offload-eval\neval:\n  policies: [rl, oracle]\n";
+  try {
+    check_scenario(load_scenario(path.string()));
+    FAIL();
+  } catch (const ScenarioError& e) {
+    EXPECT_EQ(e.issues().front().key, "eval.policies");
+    EXPECT_EQ(e.issues().front().line, 4);
+  }
+}
+
+}  // namespace
+}  // namespace offloadsim::sim
