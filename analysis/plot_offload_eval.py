@@ -19,6 +19,8 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+from figure_io import save  # noqa: E402
+
 FAMILY_ORDER = ["random", "all-robot", "all-cloud", "robot-heuristic", "rl", "oracle"]
 COLORS = {"random": "#d62728", "all-robot": "#ff7f0e", "all-cloud": "#2ca02c",
           "robot-heuristic": "#9467bd", "rl": "#e6c619", "oracle": "#7f7f7f"}
@@ -41,16 +43,6 @@ def shown_policies(summary):
 
 def label(policy, family):
     return f"{family}\n({policy.split('-')[-1]})" if family == "robot-heuristic" else policy
-
-
-def save(fig, out_dir, stem):
-    for ext in ("png", "pdf"):
-        final = os.path.join(out_dir, f"{stem}.{ext}")
-        tmp = f"{final}.partial-{os.getpid()}.{ext}"
-        metadata = {"CreationDate": None} if ext == "pdf" else {"Software": None}
-        fig.savefig(tmp, dpi=200, bbox_inches="tight", metadata=metadata)
-        os.replace(tmp, final)
-    plt.close(fig)
 
 
 def main(out_dir):

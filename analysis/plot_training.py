@@ -15,6 +15,8 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+from figure_io import save  # noqa: E402
+
 
 def moving_average(values, width):
     out, acc = [], 0.0
@@ -24,16 +26,6 @@ def moving_average(values, width):
             acc -= values[i - width]
         out.append(acc / min(i + 1, width))
     return out
-
-
-def save(fig, out_dir, stem):
-    for ext in ("png", "pdf"):
-        final = os.path.join(out_dir, f"{stem}.{ext}")
-        tmp = f"{final}.partial-{os.getpid()}.{ext}"
-        metadata = {"CreationDate": None} if ext == "pdf" else {"Software": None}
-        fig.savefig(tmp, dpi=200, bbox_inches="tight", metadata=metadata)
-        os.replace(tmp, final)
-    plt.close(fig)
 
 
 def main(out_dir):

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "agents/learning/action_sampling.h"
 #include "agents/learning/rollout_storage.h"
 #include "agents/mdp/vector_env.h"
 #include "agents/util/seed.h"
@@ -18,23 +19,6 @@ namespace {
 constexpr std::uint64_t kBudgetStream = 12;
 constexpr std::uint64_t kSamplingStream = 13;
 
-// A uniform double in [0, 1) from 53 random bits: independent of the standard library's
-// distribution implementations, so sampling is reproducible everywhere.
-double uniform01(std::mt19937_64& rng) {
-  return static_cast<double>(rng() >> 11) * 0x1.0p-53;
-}
-
-int sample(const float* probs, int n, double u) {
-  double acc = 0.0;
-  int last_allowed = 0;
-  for (int a = 0; a < n; ++a) {
-    if (probs[a] <= 0.0f) continue;
-    last_allowed = a;
-    acc += probs[a];
-    if (u < acc) return a;
-  }
-  return last_allowed;  // rounding left u beyond the total
-}
 }  // namespace
 
 A2CTrainer::A2CTrainer(TrainerOptions options, MdpParams mdp, const TrainingTraces& traces, StateNormalizer normalizer)
@@ -114,7 +98,7 @@ void A2CTrainer::run_round() {
       }
       const float* p = probs.data_ptr<float>();
       for (int i = 0; i < n; ++i)
-        actions[static_cast<size_t>(i)] = sample(p + i * kNumActions, kNumActions, uniform01(rng));
+        actions[static_cast<size_t>(i)] = sample_action(p + i * kNumActions, kNumActions, rng);
       venv.step(actions.data(), rewards.data(), dones.data());
       for (size_t i = 0; i < static_cast<size_t>(n); ++i) {
         episode_reward[i] += rewards[i];

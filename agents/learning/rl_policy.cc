@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "agents/learning/action_sampling.h"
 #include "agents/streams/input_error.h"
 
 namespace offloadsim::agents {
@@ -101,17 +102,7 @@ int RecurrentPolicy::act(const Observation& obs) {
   const torch::Tensor logits = step(x, h_, c_, allowed);
   if (!sample_) return static_cast<int>(logits.argmax(-1).item<int64_t>());
   const torch::Tensor p = torch::softmax(logits, -1).contiguous();
-  const float* probs = p.data_ptr<float>();
-  const double u = static_cast<double>(rng_() >> 11) * 0x1.0p-53;
-  double acc = 0;
-  int last = 0;
-  for (int a = 0; a < kNumActions; ++a) {
-    if (probs[a] <= 0) continue;
-    last = a;
-    acc += probs[a];
-    if (u < acc) return a;
-  }
-  return last;
+  return sample_action(p.data_ptr<float>(), kNumActions, rng_);
 }
 
 ActorCriticPolicy::ActorCriticPolicy(ActorCritic net, StateNormalizer normalizer, bool sample)
