@@ -16,6 +16,7 @@
 #include "sim/runners/experiment.h"
 #include "sim/scenario/scenario.h"
 #include "sim/scenario/schema.h"
+#include "sim/sweep/sweep_runner.h"
 
 namespace {
 
@@ -33,9 +34,11 @@ Examples:
   offloadsim run scenarios/paper_synthetic.yaml --set eval.test_traces=20 --set 'eval.budgets=[0.1, 0.5]'
   offloadsim validate scenarios/my_experiment.yaml
   offloadsim schema            # every scenario field: type, unit, default, allowed values
+  offloadsim sweep scenarios/sweep_example.yaml      # a parameter sweep on all cores
+  offloadsim sweep scenarios/sweep_example.yaml --backend slurm --partition batch --time 00:30:00
 
 Exit codes: 0 success, 1 run failed, 2 bad input (scenario, data file or arguments), 130 interrupted.
-Documentation: README.md, docs/scenarios.md, docs/mdp.md.)";
+Documentation: README.md, docs/scenarios.md, docs/mdp.md, docs/cluster.md.)";
 
 std::vector<std::string> with_seed(std::vector<std::string> sets, const std::string& seed) {
   if (!seed.empty()) sets.push_back("seed=" + seed);
@@ -86,6 +89,73 @@ Examples:
 
   CLI::App* schema = app.add_subcommand("schema", "Print every scenario field (Markdown, as in docs/scenarios.md).");
 
+  // Sweeps (docs/cluster.md).
+  std::string sweep_file, backend = "local", sweep_root;
+  bool dry_run = false, no_collect = false, partial = false;
+  int jobs = 0;
+  size_t point_index = 0;
+  sim::SlurmOptions slurm;
+  CLI::App* sweep =
+      app.add_subcommand("sweep", "Run a parameter sweep: every point of a sweep file, locally or on Slurm.");
+  sweep->add_option("sweep_file", sweep_file, "Sweep YAML file (kind: sweep; see docs/cluster.md)");
+  sweep->add_option("--out,-o", out_dir, "Sweep result directory (default: results/<sweep name>/)");
+  sweep->add_flag("--dry-run,-n", dry_run, "Print the points and their count; run nothing, write nothing");
+  sweep->add_option("--backend", backend, "local (default): parallel processes here; slurm: one array job")
+      ->check(CLI::IsMember({"local", "slurm"}));
+  sweep->add_option("--jobs,-j", jobs, "local: parallel processes (default: number of cores)")
+      ->check(CLI::Range(1, 1024));
+  sweep->add_flag("--no-collect", no_collect, "local: do not collect the CSVs when every point is done");
+  sweep->add_flag("--quiet,-q", quiet, "No progress output on stderr");
+  sweep->add_option("--partition", slurm.partition, "slurm: partition (sbatch --partition)")->group("Slurm");
+  sweep->add_option("--time", slurm.time, "slurm: time limit per point, e.g. 01:00:00")->group("Slurm");
+  sweep->add_option("--mem", slurm.mem, "slurm: memory per point, e.g. 4G")->group("Slurm");
+  sweep->add_option("--cpus-per-task", slurm.cpus_per_task, "slurm: cores per point (default 1)")
+      ->check(CLI::Range(1, 1024))
+      ->group("Slurm");
+  sweep->add_option("--max-parallel", slurm.max_parallel, "slurm: at most K points at once (array throttle %K)")
+      ->check(CLI::Range(1, 100000))
+      ->group("Slurm");
+  sweep->add_flag("--wait", slurm.wait, "slurm: wait until the submitted tasks leave the queue")->group("Slurm");
+  bool no_submit = false;
+  sweep->add_flag("--no-submit", no_submit, "slurm: write the sbatch script but do not submit it")->group("Slurm");
+  sweep
+      ->add_option("--offloadsim", slurm.offloadsim,
+                   "slurm: offloadsim binary as the compute nodes see it (default: this binary)")
+      ->group("Slurm");
+  sweep->footer(R"(
+A sweep file names a base scenario and axes (lists or ranges of values for its fields),
+crossed or zipped, with replications (replication r runs with seed + r). Each point's
+results go to <out>/<point id>/, the id a stable hash of its resolved scenario; a point's
+directory appears only when it is complete, so running the same command again skips
+finished points and runs the rest. <out>/points.csv maps ids to parameters.
+
+Examples:
+  offloadsim sweep scenarios/sweep_example.yaml --dry-run
+  offloadsim sweep scenarios/sweep_example.yaml              # all cores; then collects
+  offloadsim sweep scenarios/sweep_example.yaml --jobs 1
+  offloadsim sweep scenarios/sweep_example.yaml --backend slurm --partition batch \
+      --time 00:30:00 --mem 2G --max-parallel 50
+  offloadsim sweep status results/sweep_example
+  offloadsim collect results/sweep_example)");
+  CLI::App* sweep_status = sweep->add_subcommand("status", "Done / running / failed / pending points of a sweep.");
+  sweep_status->add_option("dir", sweep_root, "Sweep result directory")->required();
+
+  CLI::App* collect =
+      app.add_subcommand("collect", "Collect a sweep's CSVs into one tidy CSV per table, with figures.");
+  collect->add_option("dir", sweep_root, "Sweep result directory, e.g. results/sweep_example")->required();
+  collect->add_flag("--partial", partial, "Collect the finished points even if some are not");
+  collect->add_flag("--no-figures", no_figures, "Write the CSVs but skip the figures");
+  collect->footer(R"(
+Writes <dir>/collected/<table>.csv (summary.csv, episodes.csv, ...): every point's rows with
+columns point, id, replication, seed and one per swept field in front, and a figure per
+numeric swept axis (collected/fig_sweep_<field>.png/pdf).)");
+
+  CLI::App* task = app.add_subcommand("sweep-task", "Run one point of an expanded sweep (used by the backends).");
+  task->group("");  // internal: hidden from --help
+  task->add_option("dir", sweep_root, "Sweep result directory")->required();
+  task->add_option("--index", point_index, "Point index (sweep.json)")->required();
+  task->add_flag("--quiet,-q", quiet, "No progress output");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -97,6 +167,39 @@ Examples:
     if (*schema) {
       std::cout << sim::schema_markdown();
       return 0;
+    }
+    if (*sweep_status) return sim::print_sweep_status(sweep_root, std::cout);
+    if (*collect) {
+      sim::collect_sweep(sweep_root, partial, !no_figures, std::cout);
+      return 0;
+    }
+    if (*task) {
+      sim::install_interrupt_handlers();
+      sim::run_sweep_point(sweep_root, point_index, !quiet, std::vector<std::string>(argv, argv + argc), std::cout);
+      return 0;
+    }
+    if (*sweep) {
+      if (sweep_file.empty()) {
+        fmt::print(stderr, "error: sweep: a sweep file is required (or: sweep status DIR)\n");
+        return kExitBadInput;
+      }
+      const sim::SweepSpec spec = sim::load_sweep(sweep_file);
+      const std::vector<sim::SweepPoint> points = sim::expand_sweep(spec);
+      if (dry_run) {
+        sim::print_sweep_points(spec, points, std::cout);
+        return 0;
+      }
+      const std::filesystem::path root =
+          out_dir.empty() ? std::filesystem::path("results") / spec.name : std::filesystem::path(out_dir);
+      const sim::SweepManifest m = sim::write_sweep_manifest(root, spec, points);
+      sim::install_interrupt_handlers();
+      if (backend == "slurm") {
+        slurm.submit = !no_submit;
+        return sim::submit_sweep_slurm(m, slurm, std::cout);
+      }
+      const int rc = sim::run_sweep_local(m, {jobs, !quiet}, std::cout);
+      if (rc == 0 && !no_collect) sim::collect_sweep(root, false, true, std::cout);
+      return rc;
     }
     const std::vector<std::string> overrides = with_seed(sets, seed);
     const sim::Scenario sc = sim::load_scenario(scenario_file, overrides);

@@ -48,6 +48,7 @@ void run_scenario(const Scenario& sc, const RunOptions& opt, std::ostream& out) 
   rec.overrides = opt.overrides;
   rec.command_line = opt.command_line;
   rec.start = std::chrono::system_clock::now();
+  for (const auto& [key, value] : opt.notes.items()) rec.notes[key] = value;
   fmt::print(out, "offloadsim {} ({}) — {} '{}', seed {}, results in {}\n", offloadsim_version(), git_revision(),
              sc.kind(), sc.name(), sc.seed(), opt.out_dir.string());
   out.flush();  // before progress lines appear on stderr

@@ -5,15 +5,18 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace offloadsim::sim {
 
 struct RunOptions {
-  std::filesystem::path out_dir;          // results directory (created if missing)
-  std::vector<std::string> overrides;     // --set key=value, for provenance
-  std::vector<std::string> command_line;  // argv, for provenance
-  bool figures = true;                    // false: skip figures even when the scenario asks for them
-  bool progress = true;                   // progress on stderr
-  std::filesystem::path resume;           // rl-train: checkpoint directory to continue from
+  std::filesystem::path out_dir;                    // results directory (created if missing)
+  std::vector<std::string> overrides;               // --set key=value, for provenance
+  std::vector<std::string> command_line;            // argv, for provenance
+  bool figures = true;                              // false: skip figures even when the scenario asks for them
+  bool progress = true;                             // progress on stderr
+  std::filesystem::path resume;                     // rl-train: checkpoint directory to continue from
+  nlohmann::json notes = nlohmann::json::object();  // extra provenance (a sweep point's parameters, …)
 };
 
 }  // namespace offloadsim::sim

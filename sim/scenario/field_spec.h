@@ -35,6 +35,9 @@ struct FieldSpec {
 // "integer in [1, 1000] steps", "one of: synthetic, traces", …
 std::string describe_allowed(const FieldSpec& f);
 std::string format_value(const Value& v);
+
+// The element of `candidates` closest to `word` (edit distance ≤ 2), or "" — for "did you mean".
+std::string closest_match(const std::string& word, const std::vector<std::string>& candidates);
 const char* type_name(FieldType t);
 
 }  // namespace offloadsim::sim

@@ -51,20 +51,6 @@ ScenarioError Scenario::error(const std::string& path, const std::string& messag
 
 namespace {
 
-// Levenshtein distance, for "did you mean".
-size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-    }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
-
 struct Loader {
   std::string file;
   std::string kind;
@@ -105,12 +91,7 @@ struct Loader {
     const std::string last = dot == std::string::npos ? path : path.substr(dot + 1);
     const std::vector<std::string> allowed = children(parent);
     std::string msg = "unknown key";
-    std::string best;
-    size_t best_d = 3;
-    for (const auto& a : allowed) {
-      const size_t d = edit_distance(last, a);
-      if (d < best_d) best_d = d, best = a;
-    }
+    const std::string best = closest_match(last, allowed);
     if (!best.empty()) msg += fmt::format(" (did you mean '{}'?)", parent.empty() ? best : parent + "." + best);
     std::string list;
     for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
@@ -383,7 +364,7 @@ Scenario load_scenario(const std::string& file, const std::vector<std::string>& 
   return sc;
 }
 
-std::string Scenario::to_yaml() const {
+std::string Scenario::to_yaml(const std::function<std::string(const std::string&)>& path_text) const {
   YAML::Emitter out;
   out << YAML::BeginMap;
   // Emit in schema order, opening and closing nested maps as paths change.
@@ -415,6 +396,8 @@ std::string Scenario::to_yaml() const {
     }
     out << YAML::Key << leaf << YAML::Value;
     const Value& v = values_.at(f.path);
+    const bool is_path = f.type == FieldType::kPath;
+    auto show_path = [&](const std::string& p) { return path_text && !p.empty() ? path_text(p) : p; };
     std::visit(
         [&](const auto& x) {
           using T = std::decay_t<decltype(x)>;
@@ -424,7 +407,7 @@ std::string Scenario::to_yaml() const {
               if constexpr (std::is_same_v<T, std::vector<double>>) {
                 out << fmt::format("{}", e);
               } else if (e.rfind("rl:", 0) == 0) {
-                out << YAML::BeginMap << YAML::Key << "rl" << YAML::Value << e.substr(3) << YAML::EndMap;
+                out << YAML::BeginMap << YAML::Key << "rl" << YAML::Value << show_path(e.substr(3)) << YAML::EndMap;
               } else {
                 out << e;
               }
@@ -432,6 +415,8 @@ std::string Scenario::to_yaml() const {
             out << YAML::EndSeq;
           } else if constexpr (std::is_same_v<T, double>) {
             out << fmt::format("{}", x);
+          } else if constexpr (std::is_same_v<T, std::string>) {
+            out << (is_path ? show_path(x) : x);
           } else {
             out << x;
           }

@@ -1,6 +1,7 @@
 // A loaded, validated scenario: every field of its kind with a value (given or default).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -30,8 +31,9 @@ class Scenario {
   // An error about one field, located where the field was given (file and line, or --set).
   ScenarioError error(const std::string& path, const std::string& message) const;
 
-  // The resolved scenario as YAML: every field of the kind, in schema order.
-  std::string to_yaml() const;
+  // The resolved scenario as YAML: every field of the kind, in schema order. `path_text`, when
+  // given, replaces each input-file path in the text (sweeps use it for location-free ids).
+  std::string to_yaml(const std::function<std::string(const std::string&)>& path_text = {}) const;
 
   // Applies one more override after loading (used by tests and sweeps); validated like --set.
   friend Scenario load_scenario(const std::string& file, const std::vector<std::string>& overrides);

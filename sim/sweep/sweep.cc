@@ -1,0 +1,391 @@
+#include "sim/sweep/sweep.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include "sim/scenario/schema.h"
+
+namespace fs = std::filesystem;
+
+namespace offloadsim::sim {
+
+namespace {
+
+// yaml-cpp nodes are references: this file never assigns one node to another (see scenario.cc).
+
+int line_of(const YAML::Node& n) {
+  return n.Mark().is_null() ? 0 : n.Mark().line + 1;
+}
+
+// A value as one line of YAML (flow style), the text `--set key=value` takes.
+std::string flow_text(const YAML::Node& n) {
+  YAML::Emitter e;
+  e.SetSeqFormat(YAML::Flow);
+  e.SetMapFormat(YAML::Flow);
+  e << n;
+  return e.c_str();
+}
+
+struct SweepLoader {
+  std::string file;
+  std::vector<ScenarioIssue> issues;
+
+  void issue(int line, const std::string& key, const std::string& msg) { issues.push_back({file, line, key, msg}); }
+
+  // Checks that `map` has only `allowed` keys; reports the others with a suggestion.
+  void only_keys(const YAML::Node& map, const std::string& where, const std::vector<std::string>& allowed) {
+    for (auto it = map.begin(); it != map.end(); ++it) {
+      const std::string k = it->first.Scalar();
+      if (std::find(allowed.begin(), allowed.end(), k) != allowed.end()) continue;
+      std::string msg = "unknown key";
+      const std::string best = closest_match(k, allowed);
+      if (!best.empty()) msg += fmt::format(" (did you mean '{}'?)", best);
+      std::string list;
+      for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+      issue(line_of(it->first), where.empty() ? k : where + "." + k, msg + "; allowed keys: " + list);
+    }
+  }
+
+  bool number(const YAML::Node& n, double* v) {
+    if (!n.IsScalar()) return false;
+    const std::string& t = n.Scalar();
+    char* end = nullptr;
+    errno = 0;
+    *v = std::strtod(t.c_str(), &end);
+    return !t.empty() && end == t.c_str() + t.size() && errno != ERANGE && std::isfinite(*v);
+  }
+
+  // A relative path given for an input-file field is relative to the sweep file, as in a scenario.
+  std::string value_text(const std::string& key, const YAML::Node& v) {
+    const FieldSpec* f = find_field(key);
+    if (f && f->type == FieldType::kPath && v.IsScalar() && !v.Scalar().empty() && fs::path(v.Scalar()).is_relative()) {
+      YAML::Node abs_path((fs::absolute(fs::path(file)).parent_path() / v.Scalar()).lexically_normal().string());
+      return flow_text(abs_path);
+    }
+    return flow_text(v);
+  }
+
+  // One axis: {key: K, values: [...]} or {key: K, range: {from, to, step}}.
+  bool axis(const YAML::Node& n, const std::string& where, SweepAxis* out) {
+    if (!n.IsMap()) {
+      issue(line_of(n), where,
+            "expected {key: field.path, values: [...]} or {key: field.path, range: {from, to, step}}");
+      return false;
+    }
+    only_keys(n, where, {"key", "values", "range"});
+    out->line = line_of(n);
+    const YAML::Node key = n["key"];
+    if (!key.IsDefined() || !key.IsScalar() || key.Scalar().empty()) {
+      issue(out->line, where + ".key", "required: the scenario field to vary, e.g. stream.p_known");
+      return false;
+    }
+    out->key = key.Scalar();
+    if (!find_field(out->key)) {
+      std::vector<std::string> paths;
+      for (const FieldSpec& f : scenario_schema()) paths.push_back(f.path);
+      const std::string best = closest_match(out->key, paths);
+      issue(line_of(key), where + ".key",
+            fmt::format("'{}' is not a scenario field{}; see docs/scenarios.md", out->key,
+                        best.empty() ? "" : fmt::format(" (did you mean '{}'?)", best)));
+      return false;
+    }
+    if (out->key == "kind" || out->key == "schema") {
+      issue(line_of(key), where + ".key", "'" + out->key + "' cannot be swept");
+      return false;
+    }
+    const YAML::Node values = n["values"];
+    const YAML::Node range = n["range"];
+    if (values.IsDefined() == range.IsDefined()) {
+      issue(out->line, where, "give exactly one of 'values' (a list) or 'range' ({from, to, step})");
+      return false;
+    }
+    if (values.IsDefined()) {
+      if (!values.IsSequence() || values.size() == 0) {
+        issue(line_of(values), where + ".values", "expected a non-empty list of values");
+        return false;
+      }
+      std::set<std::string> seen;
+      for (size_t i = 0; i < values.size(); ++i) {
+        const std::string text = value_text(out->key, values[i]);
+        if (!seen.insert(text).second) {
+          issue(line_of(values[i]), where + ".values", fmt::format("value {} '{}' is listed twice", i, text));
+          return false;
+        }
+        out->values.push_back(text);
+      }
+      return true;
+    }
+    if (!range.IsMap()) {
+      issue(line_of(range), where + ".range", "expected {from: a, to: b, step: s}");
+      return false;
+    }
+    only_keys(range, where + ".range", {"from", "to", "step"});
+    double from = 0, to = 0, step = 0;
+    bool ok = true;
+    for (auto [name, v] : {std::pair{"from", &from}, {"to", &to}, {"step", &step}}) {
+      if (!number(range[name], v)) {
+        issue(line_of(range), where + ".range." + name, "required number");
+        ok = false;
+      }
+    }
+    if (!ok) return false;
+    if (step == 0 || (to - from) / step < 0) {
+      issue(line_of(range), where + ".range.step",
+            fmt::format("step {} never reaches 'to' = {} from 'from' = {}", step, to, from));
+      return false;
+    }
+    const double n_steps = std::floor((to - from) / step + 1e-9);
+    if (n_steps > 100000) {
+      issue(line_of(range), where + ".range", fmt::format("{} values: too many for one axis", n_steps + 1));
+      return false;
+    }
+    for (long i = 0; i <= static_cast<long>(n_steps); ++i) {
+      // Rounded to 12 significant digits so that 0.1 + 2 × 0.1 prints as 0.3.
+      const double v = std::stod(fmt::format("{:.12g}", from + static_cast<double>(i) * step));
+      out->values.push_back(fmt::format("{}", v));
+    }
+    return true;
+  }
+};
+
+}  // namespace
+
+std::uint64_t fnv1a64(const std::string& bytes, std::uint64_t h) {
+  for (unsigned char c : bytes) {
+    h ^= c;
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}
+
+std::string point_id(const Scenario& sc) {
+  const std::string text = sc.to_yaml([](const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream content;
+    content << in.rdbuf();
+    if (!in) throw std::runtime_error("cannot read " + path + " to identify a sweep point");
+    return fmt::format("{}#{:016x}", fs::path(path).filename().string(), fnv1a64(content.str()));
+  });
+  return fmt::format("{:016x}", fnv1a64(text)).substr(0, 12);
+}
+
+SweepSpec load_sweep(const std::string& file) {
+  SweepSpec spec;
+  spec.file = file;
+  std::error_code ec;
+  if (!fs::is_regular_file(file, ec)) throw ScenarioError(file, 0, "", "sweep file not found");
+  const YAML::Node root = [&] {
+    try {
+      return YAML::LoadFile(file);
+    } catch (const YAML::ParserException& e) {
+      throw ScenarioError(file, e.mark.is_null() ? 0 : e.mark.line + 1, "", "not valid YAML: " + e.msg);
+    } catch (const YAML::Exception& e) {
+      throw ScenarioError(file, 0, "", std::string("cannot read: ") + e.what());
+    }
+  }();
+  if (!root.IsMap()) throw ScenarioError(file, 1, "", "a sweep file must be a YAML mapping of keys to values");
+  SweepLoader L;
+  L.file = file;
+  L.only_keys(root, "", {"schema", "kind", "name", "description", "base", "set", "axes", "replications", "figures"});
+
+  const YAML::Node schema = root["schema"];
+  if (!schema.IsDefined() || !schema.IsScalar() || schema.Scalar() != "1") {
+    L.issue(schema.IsDefined() ? line_of(schema) : 1, "schema", "required; must be 1");
+  }
+  const YAML::Node kind = root["kind"];
+  if (!kind.IsDefined() || !kind.IsScalar() || kind.Scalar() != "sweep") {
+    L.issue(kind.IsDefined() ? line_of(kind) : 1, "kind",
+            "must be 'sweep' in a sweep file (experiment scenarios are run with `offloadsim run`)");
+  }
+  const YAML::Node name = root["name"];
+  spec.name = fs::path(file).stem().string();
+  if (name.IsDefined()) {
+    if (!name.IsScalar() || name.Scalar().empty() || name.Scalar().find('/') != std::string::npos ||
+        name.Scalar() == "." || name.Scalar() == "..") {
+      L.issue(line_of(name), "name", "must be a non-empty string usable as a directory name");
+    } else {
+      spec.name = name.Scalar();
+    }
+  }
+  if (const YAML::Node d = root["description"]; d.IsDefined() && d.IsScalar()) spec.description = d.Scalar();
+
+  const YAML::Node base = root["base"];
+  if (!base.IsDefined() || !base.IsScalar() || base.Scalar().empty()) {
+    L.issue(base.IsDefined() ? line_of(base) : 1, "base",
+            "required: the scenario file every point starts from (relative to the sweep file)");
+  } else {
+    fs::path p = base.Scalar();
+    if (p.is_relative()) p = fs::absolute(fs::path(file)).parent_path() / p;
+    p = p.lexically_normal();
+    if (!fs::is_regular_file(p, ec)) {
+      L.issue(line_of(base), "base", fmt::format("file '{}' not found (looked for {})", base.Scalar(), p.string()));
+    } else {
+      spec.base = p.string();
+    }
+  }
+
+  if (const YAML::Node set = root["set"]; set.IsDefined()) {
+    if (!set.IsMap()) {
+      L.issue(line_of(set), "set", "expected a mapping of field paths to values, e.g. {eval.test_traces: 10}");
+    } else {
+      for (auto it = set.begin(); it != set.end(); ++it) {
+        spec.fixed.push_back(it->first.Scalar() + "=" + L.value_text(it->first.Scalar(), it->second));
+      }
+    }
+  }
+
+  if (const YAML::Node r = root["replications"]; r.IsDefined()) {
+    double v = 0;
+    if (!L.number(r, &v) || v != std::floor(v) || v < 1 || v > 10000) {
+      L.issue(line_of(r), "replications", "must be an integer in [1, 10000]");
+    } else {
+      spec.replications = static_cast<int>(v);
+    }
+  }
+  if (const YAML::Node f = root["figures"]; f.IsDefined()) {
+    if (!f.IsScalar() || !YAML::convert<bool>::decode(f, spec.figures)) {
+      L.issue(line_of(f), "figures", "must be true or false");
+    }
+  }
+
+  const YAML::Node axes = root["axes"];
+  if (!axes.IsDefined() || !axes.IsSequence() || axes.size() == 0) {
+    L.issue(axes.IsDefined() ? line_of(axes) : 1, "axes",
+            "required: a non-empty list of axes ({key, values} or {key, range}, or {zip: [axes...]})");
+  } else {
+    std::map<std::string, int> declared;
+    for (size_t i = 0; i < axes.size(); ++i) {
+      const std::string where = fmt::format("axes[{}]", i);
+      const YAML::Node a = axes[i];
+      SweepGroup group;
+      if (a.IsMap() && a["zip"].IsDefined()) {
+        L.only_keys(a, where, {"zip"});
+        const YAML::Node zip = a["zip"];
+        if (!zip.IsSequence() || zip.size() < 2) {
+          L.issue(line_of(zip), where + ".zip", "expected a list of two or more axes that vary together");
+          continue;
+        }
+        bool ok = true;
+        for (size_t j = 0; j < zip.size(); ++j) {
+          SweepAxis ax;
+          if (!L.axis(zip[j], fmt::format("{}.zip[{}]", where, j), &ax)) {
+            ok = false;
+            continue;
+          }
+          if (!group.axes.empty() && ax.values.size() != group.axes.front().values.size()) {
+            L.issue(ax.line, fmt::format("{}.zip[{}]", where, j),
+                    fmt::format("{} values, but {} has {}: zipped axes need equal lengths", ax.values.size(),
+                                group.axes.front().key, group.axes.front().values.size()));
+            ok = false;
+          }
+          group.axes.push_back(ax);
+        }
+        if (!ok) continue;
+      } else {
+        SweepAxis ax;
+        if (!L.axis(a, where, &ax)) continue;
+        group.axes.push_back(ax);
+      }
+      for (const SweepAxis& ax : group.axes) {
+        if (auto [it, fresh] = declared.emplace(ax.key, ax.line); !fresh) {
+          L.issue(ax.line, where, fmt::format("'{}' is already swept at line {}", ax.key, it->second));
+        }
+      }
+      spec.groups.push_back(group);
+    }
+  }
+  std::stable_sort(L.issues.begin(), L.issues.end(),
+                   [](const ScenarioIssue& a, const ScenarioIssue& b) { return a.line < b.line; });
+  if (!L.issues.empty()) throw ScenarioError(L.issues);
+  return spec;
+}
+
+std::vector<std::string> swept_keys(const SweepSpec& spec) {
+  std::vector<std::string> keys;
+  for (const SweepGroup& g : spec.groups) {
+    for (const SweepAxis& a : g.axes) keys.push_back(a.key);
+  }
+  return keys;
+}
+
+std::vector<SweepPoint> expand_sweep(const SweepSpec& spec) {
+  size_t combos = 1;
+  for (const SweepGroup& g : spec.groups) combos *= g.size();
+  if (combos * static_cast<size_t>(spec.replications) > 1000000) {
+    throw ScenarioError(spec.file, 0, "axes", fmt::format("{} points: more than a million", combos));
+  }
+  std::vector<SweepPoint> points;
+  std::vector<ScenarioIssue> issues;
+  std::set<std::string> reported;
+  std::map<std::string, size_t> ids;
+  for (size_t c = 0; c < combos; ++c) {
+    // Mixed-radix digits of c, the last group fastest.
+    std::vector<size_t> digit(spec.groups.size());
+    size_t rest = c;
+    for (size_t g = spec.groups.size(); g-- > 0;) {
+      digit[g] = rest % spec.groups[g].size();
+      rest /= spec.groups[g].size();
+    }
+    std::vector<std::string> overrides = spec.fixed;
+    std::vector<std::pair<std::string, std::string>> params;
+    std::vector<const SweepAxis*> axis_of;  // the axis behind each swept override
+    for (size_t g = 0; g < spec.groups.size(); ++g) {
+      for (const SweepAxis& a : spec.groups[g].axes) {
+        overrides.push_back(a.key + "=" + a.values[digit[g]]);
+        params.emplace_back(a.key, a.values[digit[g]]);
+        axis_of.push_back(&a);
+      }
+    }
+    Scenario sc;
+    try {
+      sc = load_scenario(spec.base, overrides);
+    } catch (const ScenarioError& e) {
+      for (const ScenarioIssue& is : e.issues()) {
+        ScenarioIssue located = is;
+        if (is.file == "--set") {
+          located.file = spec.file;
+          located.line = 0;
+          for (const SweepAxis* a : axis_of) {
+            if (a->key == is.key) located.line = a->line;
+          }
+          if (located.line == 0) located.key = "set." + is.key;
+        }
+        if (reported.insert(located.to_string()).second) issues.push_back(located);
+      }
+      continue;
+    }
+    const unsigned long long seed0 = sc.seed();
+    for (int r = 0; r < spec.replications; ++r) {
+      SweepPoint p;
+      p.index = points.size();
+      p.replication = r;
+      p.seed = seed0 + static_cast<unsigned long long>(r);
+      p.params = params;
+      p.overrides = overrides;
+      if (r > 0) p.overrides.push_back(fmt::format("seed={}", p.seed));
+      const Scenario point_sc = r > 0 ? load_scenario(spec.base, p.overrides) : sc;
+      p.id = point_id(point_sc);
+      p.resolved_yaml = point_sc.to_yaml();
+      if (auto [it, fresh] = ids.emplace(p.id, p.index); !fresh) {
+        throw ScenarioError(spec.file, 0, "axes",
+                            fmt::format("points {} and {} resolve to the same scenario (an axis value repeats a "
+                                        "default or a `set` value?)",
+                                        it->second, p.index));
+      }
+      points.push_back(std::move(p));
+    }
+  }
+  if (!issues.empty()) throw ScenarioError(issues);
+  return points;
+}
+
+}  // namespace offloadsim::sim
