@@ -36,6 +36,9 @@ class A2C {
   // One gradient step on a filled segment.
   A2CLosses update(const RolloutStorage& storage, const torch::Tensor& returns);
 
+  // The entropy weight of the next updates (the trainer anneals it).
+  void set_entropy_coef(double coef) { options_.entropy_coef = coef; }
+
   torch::optim::Optimizer& optimizer() { return *optimizer_; }
   void optimizer_state(torch::serialize::OutputArchive& archive) const { optimizer_->save(archive); }
   void load_optimizer_state(torch::serialize::InputArchive& archive) { optimizer_->load(archive); }

@@ -1,5 +1,6 @@
 #include "agents/learning/a2c_trainer.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -48,6 +49,13 @@ void A2CTrainer::train(const std::function<bool()>& should_stop,
     if (on_round) on_round(history_.back());
   }
   wall_before_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+double A2CTrainer::entropy_coef_at(std::int64_t env_steps) const {
+  if (options_.entropy_coef_final < 0) return options_.a2c.entropy_coef;
+  const double progress = std::min(
+      1.0, static_cast<double>(env_steps) / static_cast<double>(std::max<std::int64_t>(1, options_.total_env_steps)));
+  return options_.a2c.entropy_coef + (options_.entropy_coef_final - options_.a2c.entropy_coef) * progress;
 }
 
 void A2CTrainer::run_round() {
@@ -125,6 +133,7 @@ void A2CTrainer::run_round() {
         if (venv.env(i).done()) b[i] = 0.0f;
       }
     }
+    a2c_.set_entropy_coef(entropy_coef_at(env_steps_));
     const A2CLosses l = a2c_.update(storage, storage.returns(bootstrap, options_.a2c.gamma));
     state = state.detach();
     entropy += l.entropy;

@@ -26,6 +26,9 @@ struct TrainerOptions {
   std::int64_t total_env_steps = 1'000'000;
   std::vector<double> budgets{0.10, 0.20, 0.50, 0.70, 1.0};  // N_budget/T, one drawn per episode
   double reward_scale = 0.1;                                 // rewards are multiplied by this for learning only
+  // Entropy weight at the end of training: the weight goes linearly from a2c.entropy_coef (at
+  // step 0) to this (at total_env_steps). Negative: constant a2c.entropy_coef.
+  double entropy_coef_final = -1;
   std::uint64_t seed = 1;
   ActorCriticOptions network;  // observation_size is filled from the normaliser
   A2COptions a2c;
@@ -49,6 +52,8 @@ class A2CTrainer {
              const std::function<void(const TrainingRow&)>& on_round = {});
 
   bool finished() const { return env_steps_ >= options_.total_env_steps; }
+  // The entropy weight in force after `env_steps` steps (see entropy_coef_final).
+  double entropy_coef_at(std::int64_t env_steps) const;
   std::int64_t env_steps() const { return env_steps_; }
   std::int64_t updates() const { return updates_; }
   std::int64_t rounds() const { return round_; }

@@ -37,6 +37,7 @@ agents::TrainerOptions trainer_options(const Scenario& sc) {
   o.a2c.learning_rate = sc.number("train.learning_rate");
   o.a2c.gamma = sc.number("train.gamma");
   o.a2c.entropy_coef = sc.number("train.entropy_coef");
+  o.entropy_coef_final = sc.number("train.entropy_final");
   o.a2c.value_coef = sc.number("train.value_coef");
   o.a2c.max_grad_norm = sc.number("train.max_grad_norm");
   return o;

@@ -161,6 +161,10 @@ std::vector<FieldSpec> build_schema() {
   s.push_back(field("train.learning_rate", FieldType::kNumber, "", 1e-3, 1e-8, 1, "Learning rate.", kRlTrain));
   s.push_back(
       field("train.entropy_coef", FieldType::kNumber, "", 0.02, 0, 10, "Weight of the entropy bonus.", kRlTrain));
+  s.push_back(field("train.entropy_final", FieldType::kNumber, "", -1.0, -1, 10,
+                    "Entropy weight at the end of training, reached linearly from train.entropy_coef; -1: no "
+                    "annealing (train.entropy_coef throughout).",
+                    kRlTrain));
   s.push_back(field("train.value_coef", FieldType::kNumber, "", 0.5, 0, 100, "Weight of the critic's loss.", kRlTrain));
   s.push_back(field("train.max_grad_norm", FieldType::kNumber, "", 0.5, 1e-6, 1e6,
                     "Gradients are clipped to this global norm.", kRlTrain));

@@ -147,6 +147,41 @@ TEST(A2CTrainer, ResumeFromCheckpointIsExact) {
   for (size_t i = 0; i < pa.size(); ++i) EXPECT_TRUE(torch::equal(pa[i], pb[i]));
 }
 
+TEST(A2CTrainer, EntropyAnnealsLinearlyAndResumesExactly) {
+  torch::set_num_threads(1);
+  const std::vector<Trace> traces = testing::useless_robot_traces(4, 12);
+  FileTrainingTraces source(traces, 5);
+  TrainerOptions o = testing::small_trainer_options();
+  o.total_env_steps = 8 * 12 * 4;
+  o.a2c.entropy_coef = 0.05;
+  o.entropy_coef_final = 0.01;
+  A2CTrainer straight(o, MdpParams{}, source, StateNormalizer::fit(traces));
+  EXPECT_DOUBLE_EQ(straight.entropy_coef_at(0), 0.05);
+  EXPECT_DOUBLE_EQ(straight.entropy_coef_at(o.total_env_steps / 2), 0.03);
+  EXPECT_DOUBLE_EQ(straight.entropy_coef_at(o.total_env_steps), 0.01);
+  EXPECT_DOUBLE_EQ(straight.entropy_coef_at(10 * o.total_env_steps), 0.01);
+  straight.train();
+
+  // Stopped after two rounds (as by Ctrl-C), checkpointed, resumed: the same run.
+  A2CTrainer first(o, MdpParams{}, source, StateNormalizer::fit(traces));
+  first.train([&] { return first.rounds() >= 2; });
+  const std::string dir = ::testing::TempDir() + "a2c_checkpoint_anneal";
+  std::filesystem::remove_all(dir);
+  first.save_checkpoint(dir);
+  A2CTrainer resumed(o, MdpParams{}, source, StateNormalizer::fit(traces));
+  resumed.load_checkpoint(dir);
+  resumed.train();
+  ASSERT_EQ(resumed.history().size(), straight.history().size());
+  for (size_t i = 0; i < straight.history().size(); ++i) {
+    EXPECT_EQ(resumed.history()[i].entropy, straight.history()[i].entropy);
+    EXPECT_EQ(resumed.history()[i].policy_loss, straight.history()[i].policy_loss);
+  }
+  TrainerOptions constant = o;
+  constant.entropy_coef_final = -1;
+  A2CTrainer c(constant, MdpParams{}, source, StateNormalizer::fit(traces));
+  EXPECT_DOUBLE_EQ(c.entropy_coef_at(o.total_env_steps), 0.05);
+}
+
 TEST(A2CTrainer, CheckpointFromAnotherSeedIsRefused) {
   const std::vector<Trace> traces = testing::useless_robot_traces(2, 8);
   FileTrainingTraces source(traces, 5);
