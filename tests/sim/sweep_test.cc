@@ -45,6 +45,15 @@ class SweepTest : public ::testing::Test {
     ADD_FAILURE() << file << " was accepted";
     return {};
   }
+  static std::vector<ScenarioIssue> all_issues(const std::string& file) {
+    try {
+      expand_sweep(load_sweep(file));
+    } catch (const ScenarioError& e) {
+      return e.issues();
+    }
+    ADD_FAILURE() << file << " was accepted";
+    return {};
+  }
   fs::path dir_;
 };
 
@@ -120,7 +129,11 @@ TEST_F(SweepTest, IdsAreStableDistinctAndIndependentOfLocation) {
 }
 
 TEST_F(SweepTest, UnknownKeySuggests) {
-  const ScenarioIssue i = first_issue(sweep("axis:\n  - {key: seed, values: [1, 2]}\n"));
+  // Two problems, in line order: the required `axes` is missing (line 1), `axis` is unknown.
+  const std::vector<ScenarioIssue> all = all_issues(sweep("axis:\n  - {key: seed, values: [1, 2]}\n"));
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].key, "axes");
+  const ScenarioIssue& i = all[1];
   EXPECT_EQ(i.key, "axis");
   EXPECT_EQ(i.line, 5);
   EXPECT_NE(i.message.find("did you mean 'axes'"), std::string::npos) << i.message;
