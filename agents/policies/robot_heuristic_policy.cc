@@ -12,6 +12,7 @@ RobotHeuristicPolicy::RobotHeuristicPolicy(double percentile, double threshold)
     : percentile_(percentile), threshold_(threshold) {}
 
 std::string RobotHeuristicPolicy::name() const {
+  if (std::isnan(percentile_)) return fmt::format("robot-heuristic-t{:g}", threshold_);
   return fmt::format("robot-heuristic-q{:g}", percentile_);
 }
 

@@ -14,6 +14,7 @@ namespace offloadsim::agents {
 
 class RobotHeuristicPolicy final : public Policy {
  public:
+  // `percentile` NaN: a threshold given directly (named robot-heuristic-t<threshold>).
   RobotHeuristicPolicy(double percentile, double threshold);
 
   // Threshold for percentile q ∈ [0, 100] over every frame's robot confidence in `traces`

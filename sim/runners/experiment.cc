@@ -1,5 +1,6 @@
 #include "sim/runners/experiment.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -11,6 +12,7 @@
 #include "sim/io/provenance.h"
 #include "sim/runners/offload_eval.h"
 #include "sim/runners/rl_train.h"
+#include "sim/runners/video_traces.h"
 
 namespace fs = std::filesystem;
 
@@ -29,6 +31,13 @@ void check_scenario(const Scenario& sc) {
       agents::read_traces_csv(cfg.test_traces_file);
       if (!cfg.train_traces_file.empty()) agents::read_traces_csv(cfg.train_traces_file);
     }
+    return;
+  }
+  if (sc.kind() == "video-traces" || sc.kind() == "hardware-experiment") {
+    if (sc.kind() == "hardware-experiment") trainer_options(sc);
+    const auto& edges = sc.numbers("video.crowd_edges");
+    if (!std::is_sorted(edges.begin(), edges.end())) throw sc.error("video.crowd_edges", "must be increasing");
+    if (!sc.text("video.labels").empty()) agents::read_frame_labels(sc.text("video.labels"));
     return;
   }
   throw std::logic_error("no runner for kind " + sc.kind());
@@ -55,6 +64,8 @@ void run_scenario(const Scenario& sc, const RunOptions& opt, std::ostream& out) 
 
   if (sc.kind() == "offload-eval") run_offload_eval_outputs(sc, offload_eval_config(sc), opt, out, rec);
   if (sc.kind() == "rl-train") run_rl_train(sc, opt, out, rec);
+  if (sc.kind() == "video-traces") run_video_traces(sc, opt, out, rec);
+  if (sc.kind() == "hardware-experiment") run_hardware_experiment(sc, opt, out, rec);
 
   write_file_atomically(opt.out_dir / "scenario.resolved.yaml", sc.to_yaml());
   rec.outputs.push_back("scenario.resolved.yaml");

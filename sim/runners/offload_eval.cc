@@ -58,6 +58,9 @@ OffloadEvalConfig offload_eval_config(const Scenario& sc) {
   c.budgets = sc.numbers("eval.budgets");
   c.policies = sc.texts("eval.policies");
   c.heuristic_percentiles = sc.numbers("eval.heuristic_percentiles");
+  c.heuristic_mode = sc.text("eval.heuristic_mode");
+  c.heuristic_thresholds = sc.numbers("eval.heuristic_thresholds");
+  c.decisions = sc.flag("eval.decisions");
   c.all_robot_run_every = static_cast<int>(sc.integer("eval.all_robot_run_every"));
   c.reference_policy = sc.text("eval.reference_policy");
   c.rl_sample = sc.flag("eval.rl_sample");
@@ -82,7 +85,11 @@ OffloadEvalConfig offload_eval_config(const Scenario& sc) {
   for (const std::string& p : c.policies) {
     if (p == "robot-heuristic") {
       names.push_back("robot-heuristic-best");
-      for (double q : c.heuristic_percentiles) names.push_back(fmt::format("robot-heuristic-q{:g}", q));
+      if (c.heuristic_mode == "threshold") {
+        for (double t : c.heuristic_thresholds) names.push_back(fmt::format("robot-heuristic-t{:g}", t));
+      } else {
+        for (double q : c.heuristic_percentiles) names.push_back(fmt::format("robot-heuristic-q{:g}", q));
+      }
     } else {
       names.push_back(policy_entry_name(p, c.policies));
     }
@@ -175,7 +182,12 @@ OffloadEvalResult run_offload_eval(const OffloadEvalConfig& cfg, const ProgressH
       policies.push_back({std::make_unique<agents::AllRobotPolicy>(cfg.all_robot_run_every), family});
     }
     if (family == "all-cloud") policies.push_back({std::make_unique<agents::AllCloudPolicy>(), family});
-    if (family == "robot-heuristic") {
+    if (family == "robot-heuristic" && cfg.heuristic_mode == "threshold") {
+      for (double t : cfg.heuristic_thresholds) {
+        policies.push_back(
+            {std::make_unique<agents::RobotHeuristicPolicy>(std::numeric_limits<double>::quiet_NaN(), t), family});
+      }
+    } else if (family == "robot-heuristic") {
       for (double q : cfg.heuristic_percentiles) {
         const double threshold = agents::RobotHeuristicPolicy::threshold_for(q, calibration);
         result.heuristic_thresholds.emplace_back(q, threshold);
@@ -216,6 +228,7 @@ OffloadEvalResult run_offload_eval(const OffloadEvalConfig& cfg, const ProgressH
         row.accuracy = r.accuracy;
         row.robot_queries = r.robot_queries;
         row.cloud_queries = r.cloud_queries;
+        if (cfg.decisions) row.actions = r.executed_actions;
         per_policy[pi].push_back(row);
         if (row.family == "oracle") oracle_reward = r.reward;
       }
@@ -317,6 +330,21 @@ void write_summary_csv(std::ostream& out, const std::vector<SummaryRow>& rows, c
   }
 }
 
+void write_decisions_csv(std::ostream& out, const OffloadEvalResult& result) {
+  static const char* const kActionNames[] = {"past_robot", "past_cloud", "robot", "cloud"};
+  std::map<std::string, const Trace*> traces;
+  for (const Trace& t : result.test_traces) traces[t.id] = &t;
+  out << "policy,family,trace,budget_fraction,frame,action,robot_confidence,true_label\n";
+  for (const EpisodeRow& r : result.episodes) {
+    const Trace& t = *traces.at(r.trace);
+    for (size_t i = 0; i < r.actions.size(); ++i) {
+      const agents::Frame& f = t.frames[i];
+      fmt::print(out, "{},{},{},{},{},{},{},{}\n", r.policy, r.family, r.trace, budget_label(r.budget_fraction), i,
+                 kActionNames[r.actions[i]], f.robot_confidence, f.true_label);
+    }
+  }
+}
+
 std::string format_summary_table(const OffloadEvalResult& result) {
   std::string s = fmt::format("{:<24} {:>9} {:>9} {:>7} {:>9} {:>9} {:>8} {:>9} {:>9}\n", "policy (all budgets)",
                               "reward", "median", "s.e.", "loss", "cost", "accuracy", "cost×ref", "med×ref");
@@ -365,6 +393,12 @@ void run_offload_eval_outputs(const Scenario& sc, const OffloadEvalConfig& cfg, 
     f.commit();
   }
   rec.outputs.insert(rec.outputs.end(), {"episodes.csv", "summary.csv", "test_traces.csv"});
+  if (cfg.decisions) {
+    AtomicFile f(opt.out_dir / "decisions.csv");
+    write_decisions_csv(f.stream(), result);
+    f.commit();
+    rec.outputs.push_back("decisions.csv");
+  }
   if (opt.figures && sc.flag("output.figures")) {
     draw_figures("plot_offload_eval.py", opt.out_dir);
     for (const char* f : {"fig_reward_boxplot", "fig_loss_cost"}) {

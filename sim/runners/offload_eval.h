@@ -32,6 +32,9 @@ struct OffloadEvalConfig {
   std::vector<double> budgets;
   std::vector<std::string> policies;
   std::vector<double> heuristic_percentiles;
+  std::string heuristic_mode = "percentile";  // percentile | threshold
+  std::vector<double> heuristic_thresholds;   // threshold mode
+  bool decisions = false;                     // keep every episode's actions (decisions.csv)
   int all_robot_run_every = 1;
   std::string reference_policy;
   bool rl_sample = false;
@@ -53,6 +56,7 @@ struct EpisodeRow {
   int budget_queries = 0;
   double reward = 0, loss_term = 0, cost_term = 0, accuracy = 0;
   int robot_queries = 0, cloud_queries = 0;
+  std::vector<int> actions;  // executed action per frame (only with OffloadEvalConfig::decisions)
 };
 
 struct SummaryRow {
@@ -90,6 +94,8 @@ void run_offload_eval_outputs(const Scenario& sc, const OffloadEvalConfig& cfg, 
                               std::ostream& out, RunRecord& rec);
 
 void write_episodes_csv(std::ostream& out, const std::vector<EpisodeRow>& rows);
+// decisions.csv: policy,family,trace,budget_fraction,frame,action,robot_confidence,true_label,correct
+void write_decisions_csv(std::ostream& out, const OffloadEvalResult& result);
 void write_summary_csv(std::ostream& out, const std::vector<SummaryRow>& rows, const std::string& reference);
 // The human-readable table printed at the end of a run (overall rows only).
 std::string format_summary_table(const OffloadEvalResult& result);

@@ -31,6 +31,8 @@ const char* type_name(FieldType t) {
       return "list of choices";
     case FieldType::kPolicyList:
       return "list of policies";
+    case FieldType::kPathList:
+      return "list of file paths";
   }
   return "?";
 }
@@ -85,6 +87,9 @@ std::string describe_allowed(const FieldSpec& f) {
       break;
     case FieldType::kPolicyList:
       s = "list, each one of: " + join(f.choices) + ", or {rl: saved-policy.pt}";
+      break;
+    case FieldType::kPathList:
+      s = "list of paths to existing files (relative to the scenario file)";
       break;
   }
   while (!s.empty() && s.back() == ' ') s.pop_back();

@@ -12,7 +12,7 @@ namespace offloadsim::sim {
 
 // kPolicyList: a list whose elements are choices or {rl: path-to-saved-policy} mappings; stored
 // as strings, the mapping as "rl:<absolute path>".
-enum class FieldType { kBool, kInt, kNumber, kString, kChoice, kPath, kNumberList, kChoiceList, kPolicyList };
+enum class FieldType { kBool, kInt, kNumber, kString, kChoice, kPath, kNumberList, kChoiceList, kPolicyList, kPathList };
 
 using Value = std::variant<bool, long long, double, std::string, std::vector<double>, std::vector<std::string>>;
 

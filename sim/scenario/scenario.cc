@@ -187,6 +187,24 @@ struct Loader {
         *out = v;
         return true;
       }
+      case FieldType::kPathList: {
+        if (!n.IsSequence()) return bad("expected a list of file paths such as [a.avi, b.avi]");
+        if (n.size() == 0) return bad("empty list");
+        std::vector<std::string> v;
+        for (size_t i = 0; i < n.size(); ++i) {
+          if (!n[i].IsScalar() || n[i].Scalar().empty()) return bad(fmt::format("element {} is not a file path", i));
+          fs::path p = n[i].Scalar();
+          if (p.is_relative()) p = base / p;
+          p = p.lexically_normal();
+          std::error_code ec;
+          if (!fs::is_regular_file(p, ec)) {
+            return bad(fmt::format("element {}: file '{}' not found (looked for {})", i, n[i].Scalar(), p.string()));
+          }
+          v.push_back(p.string());
+        }
+        *out = v;
+        return true;
+      }
       case FieldType::kChoiceList:
       case FieldType::kPolicyList: {
         if (!n.IsSequence()) return bad("expected a list such as [a, b]");
@@ -226,11 +244,18 @@ struct Loader {
 };
 
 Value expand_default(const FieldSpec& f) {
+  const std::string token = "${data}";
   if (f.type == FieldType::kPath) {
     std::string p = std::get<std::string>(f.default_value);
-    const std::string token = "${data}";
     if (p.rfind(token, 0) == 0) p = data_dir() + p.substr(token.size());
     return p;
+  }
+  if (f.type == FieldType::kPathList) {
+    std::vector<std::string> v = std::get<std::vector<std::string>>(f.default_value);
+    for (std::string& p : v) {
+      if (p.rfind(token, 0) == 0) p = data_dir() + p.substr(token.size());
+    }
+    return v;
   }
   return f.default_value;
 }
@@ -406,6 +431,8 @@ std::string Scenario::to_yaml(const std::function<std::string(const std::string&
             for (const auto& e : x) {
               if constexpr (std::is_same_v<T, std::vector<double>>) {
                 out << fmt::format("{}", e);
+              } else if (f.type == FieldType::kPathList) {
+                out << show_path(e);
               } else if (e.rfind("rl:", 0) == 0) {
                 out << YAML::BeginMap << YAML::Key << "rl" << YAML::Value << show_path(e.substr(3)) << YAML::EndMap;
               } else {

@@ -12,7 +12,10 @@ namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 const std::vector<std::string> kEvalKinds = {"offload-eval", "rl-train"};  // evaluation fields
-const std::vector<std::string> kRlTrain = {"rl-train"};
+const std::vector<std::string> kRlTrain = {"rl-train", "hardware-experiment"};
+// Fields of the evaluation protocol that a hardware experiment also takes.
+const std::vector<std::string> kEvalAndHardware = {"offload-eval", "rl-train", "hardware-experiment"};
+const std::vector<std::string> kVideo = {"video-traces", "hardware-experiment"};
 
 FieldSpec field(std::string path, FieldType type, std::string unit, Value def, double lo, double hi, std::string help,
                 std::vector<std::string> kinds) {
@@ -64,16 +67,16 @@ std::vector<FieldSpec> build_schema() {
   s.push_back(field("mdp.accuracy_weight", FieldType::kNumber, "reward per mistake", 10.0, 0, 1e6,
                     "α in R = −α·L − β·cost. Default 10: the paper's public code, which produced its figures "
                     "(its text says α = 1, β = 10, under which one cloud query would cost fifty mistakes).",
-                    kEvalKinds));
-  s.push_back(field("mdp.cost_weight", FieldType::kNumber, "", 1.0, 0, 1e6, "β in R = −α·L − β·cost.", kEvalKinds));
+                    kEvalAndHardware));
+  s.push_back(field("mdp.cost_weight", FieldType::kNumber, "", 1.0, 0, 1e6, "β in R = −α·L − β·cost.", kEvalAndHardware));
   s.push_back(field("mdp.cost.past_robot", FieldType::kNumber, "cost units", 0.0, 0, 1e6,
-                    "cost(0): reuse the stored robot prediction.", kEvalKinds));
+                    "cost(0): reuse the stored robot prediction.", kEvalAndHardware));
   s.push_back(field("mdp.cost.past_cloud", FieldType::kNumber, "cost units", 0.0, 0, 1e6,
-                    "cost(1): reuse the stored cloud prediction.", kEvalKinds));
+                    "cost(1): reuse the stored cloud prediction.", kEvalAndHardware));
   s.push_back(field("mdp.cost.robot", FieldType::kNumber, "cost units", 1.0, 0, 1e6,
-                    "cost(2): run the robot model on the current frame.", kEvalKinds));
+                    "cost(2): run the robot model on the current frame.", kEvalAndHardware));
   s.push_back(field("mdp.cost.cloud", FieldType::kNumber, "cost units", 5.0, 0, 1e6,
-                    "cost(3): query the cloud model on the current frame (uses one unit of budget).", kEvalKinds));
+                    "cost(3): query the cloud model on the current frame (uses one unit of budget).", kEvalAndHardware));
 
   // ---- offload-eval: the input stream ----
   s.push_back(choice("stream.source", {"synthetic", "traces"}, "synthetic",
@@ -119,7 +122,7 @@ std::vector<FieldSpec> build_schema() {
   s.push_back(field("eval.budgets", FieldType::kNumberList, "fraction of T",
                     std::vector<double>{0.05, 0.15, 0.30, 0.45, 0.80, 0.90, 0.95}, 0, 1,
                     "Test query budgets N_budget/T; every policy plays every trace at each. N_budget = ⌊fraction·T⌋.",
-                    kEvalKinds));
+                    kEvalAndHardware));
   {
     FieldSpec f =
         field("eval.policies", FieldType::kPolicyList, "",
@@ -135,12 +138,24 @@ std::vector<FieldSpec> build_schema() {
                     "Sweep of q for robot-heuristic: offload frames whose robot confidence is below the q-th "
                     "percentile of calibration confidences.",
                     kEvalKinds));
+  s.push_back(choice("eval.heuristic_mode", {"percentile", "threshold"}, "percentile",
+                     "percentile: robot-heuristic sweeps eval.heuristic_percentiles of calibration confidences (the "
+                     "paper's synthetic protocol); threshold: it sweeps eval.heuristic_thresholds, confidences "
+                     "themselves (the paper's hardware experiment: a linear sweep).",
+                     kEvalKinds));
+  s.push_back(field("eval.heuristic_thresholds", FieldType::kNumberList, "confidence",
+                    std::vector<double>{0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9}, 0, 1,
+                    "Sweep of robot-confidence thresholds for eval.heuristic_mode: threshold.", kEvalAndHardware));
+  s.push_back(field("eval.decisions", FieldType::kBool, "", false, -kInf, kInf,
+                    "Also write decisions.csv: every policy's action at every frame of every test episode, with "
+                    "the robot's confidence.",
+                    kEvalKinds));
   s.push_back(field("eval.all_robot_run_every", FieldType::kInt, "steps", 1LL, 1, 1000,
                     "all-robot runs its model every this many steps and reuses the prediction in between.",
                     kEvalKinds));
   s.push_back(field("eval.rl_sample", FieldType::kBool, "", false, -kInf, kInf,
                     "RL policies act greedily (most probable action) unless this is true; then they sample.",
-                    kEvalKinds));
+                    kEvalAndHardware));
   s.push_back(field("eval.reference_policy", FieldType::kString, "", std::string("oracle"), -kInf, kInf,
                     "Cost multiples in summary.csv are each policy's cost ÷ this policy's cost (cost = −reward). "
                     "A policy name, or robot-heuristic-best.",
@@ -184,6 +199,65 @@ std::vector<FieldSpec> build_schema() {
   s.push_back(field("train.evaluate", FieldType::kBool, "", true, -kInf, kInf,
                     "After training, run the offload-eval protocol (eval.*) with the saved policy.", kRlTrain));
 
+  // ---- video-traces and hardware-experiment: real video (docs/perception.md) ----
+  s.push_back(choice("video.source", {"opencv", "paper"}, "opencv",
+                     "opencv: run the perception pipeline on video.files; paper: the paper's own per-frame traces "
+                     "(video.paper_traces).",
+                     {"video-traces"}));
+  {
+    FieldSpec f = field("hardware.sources", FieldType::kChoiceList, "", std::vector<std::string>{"opencv", "paper"},
+                        -kInf, kInf, "Trace sources the experiment runs on, each in its own sub-directory.",
+                        {"hardware-experiment"});
+    f.choices = {"opencv", "paper"};
+    s.push_back(f);
+  }
+  s.push_back(field("video.files", FieldType::kPathList, "",
+                    std::vector<std::string>{"/usr/share/doc/opencv-doc/examples/data/vtest.avi"}, -kInf, kInf,
+                    "Videos for the opencv source (anything OpenCV decodes). Default: Debian opencv-doc's vtest.avi "
+                    "(795 frames of people walking in a hall).",
+                    kVideo));
+  s.push_back(field("video.paper_traces", FieldType::kPathList, "",
+                    std::vector<std::string>{"${data}/paper-video-traces/train_df_SVM_output_abi_sandeep.txt",
+                                             "${data}/paper-video-traces/train_df_SVM_output_james_apoorva_sandeep_1224.txt",
+                                             "${data}/paper-video-traces/train_df_SVM_output_trial_1.txt",
+                                             "${data}/paper-video-traces/train_df_SVM_output_trial_2.txt",
+                                             "${data}/paper-video-traces/train_df_SVM_output_trial_3.txt",
+                                             "${data}/paper-video-traces/train_df_SVM_output_trial_4.txt"},
+                    -kInf, kInf, "The paper's per-frame trace files for the paper source (bundled).", kVideo));
+  s.push_back(field("video.frame_step", FieldType::kInt, "frames", 2LL, 1, 1000,
+                    "opencv: process every k-th frame of the video (the paper: 5).", kVideo));
+  s.push_back(field("video.max_frames", FieldType::kInt, "frames", 0LL, 0, 1e9,
+                    "opencv: stop after this many processed frames per video (0: all).", kVideo));
+  s.push_back(field("video.segment_frames", FieldType::kInt, "frames", 40LL, 2, 100000,
+                    "Processed frames per trace (T of an episode); videos are cut into consecutive segments.",
+                    kVideo));
+  s.push_back(field("video.test_fraction", FieldType::kNumber, "fraction", 0.3, 0, 1,
+                    "Share of segments held out for testing, chosen at random (seeded); no frame is in both sets.",
+                    kVideo));
+  s.push_back(field("video.crowd_edges", FieldType::kNumberList, "people", std::vector<double>{4, 6, 8}, 0, 1000,
+                    "opencv task classes: label k holds counts in (edge[k−1], edge[k]]; default ≤4, 5–6, 7–8, ≥9.",
+                    kVideo));
+  {
+    FieldSpec f = field("video.labels", FieldType::kPath, "", std::string(), -kInf, kInf,
+                        "opencv: CSV of real annotations (columns frame,label) replacing the cloud model as the "
+                        "ground truth. Default: none (the cloud model is the truth, as in the paper).",
+                        kVideo);
+    f.optional_path = true;
+    s.push_back(f);
+  }
+  s.push_back(field("video.robot.upscale", FieldType::kNumber, "×", 1.5, 0.1, 10,
+                    "Robot model: the frame is scaled by this before the HOG people detector.", kVideo));
+  s.push_back(field("video.robot.stride", FieldType::kInt, "pixels", 8LL, 1, 64, "Robot model: window stride.",
+                    kVideo));
+  s.push_back(field("video.robot.pyramid_scale", FieldType::kNumber, "", 1.3, 1.001, 4,
+                    "Robot model: ratio between pyramid levels (coarse: fast, misses people).", kVideo));
+  s.push_back(field("video.cloud.upscale", FieldType::kNumber, "×", 1.5, 0.1, 10,
+                    "Cloud model: the frame is scaled by this before the HOG people detector.", kVideo));
+  s.push_back(field("video.cloud.stride", FieldType::kInt, "pixels", 8LL, 1, 64, "Cloud model: window stride.",
+                    kVideo));
+  s.push_back(field("video.cloud.pyramid_scale", FieldType::kNumber, "", 1.05, 1.001, 4,
+                    "Cloud model: ratio between pyramid levels (fine: slow, finds most people).", kVideo));
+
   // ---- output ----
   s.push_back(field("output.figures", FieldType::kBool, "", true, -kInf, kInf,
                     "Draw the figures (PNG and PDF) with analysis/ after the CSVs are written.", {}));
@@ -196,6 +270,9 @@ const std::vector<KindInfo>& scenario_kinds() {
   static const std::vector<KindInfo> kinds = {
       {"offload-eval", "the paper's evaluation protocol: every policy on the same test traces at every budget"},
       {"rl-train", "trains the paper's A2C + LSTM offloading policy, saves it (TorchScript) and evaluates it"},
+      {"video-traces", "turns real video (OpenCV perception) or the paper's video traces into train/test trace CSVs"},
+      {"hardware-experiment",
+       "the paper's hardware experiment on real video: traces, RL training, evaluation against thresholds"},
   };
   return kinds;
 }

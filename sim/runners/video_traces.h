@@ -1,0 +1,48 @@
+// kind: video-traces — real video (the OpenCV perception pipeline, or the paper's own per-frame
+// traces) turned into train and test trace sets, split by segment; and kind: hardware-experiment —
+// the paper's §V-B analogue on those traces (RL trained on training segments, evaluated on
+// held-out segments against all-robot, all-cloud, a linear threshold sweep and the oracle).
+// docs/perception.md.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "agents/mdp/trace.h"
+#include "agents/perception/video_perception.h"
+#include "sim/io/provenance.h"
+#include "sim/runners/run_options.h"
+#include "sim/scenario/scenario.h"
+
+namespace offloadsim::sim {
+
+struct VideoTraceSet {
+  std::string source;  // opencv | paper
+  std::vector<agents::Trace> train, test;
+  // opencv only: every processed frame, with where it went.
+  struct Row {
+    std::string video;
+    agents::FrameRecord record;
+    std::string trace;  // segment id ("" when the segment was dropped)
+    int step = 0;       // frame index within the trace
+    bool test = false;
+  };
+  std::vector<Row> frames;
+  agents::RobotCalibration calibration;
+};
+
+// Builds the trace set of one source from a video-traces or hardware-experiment scenario.
+VideoTraceSet build_video_traces(const Scenario& sc, const std::string& source, bool progress);
+
+// Writes train_traces.csv, test_traces.csv and (opencv) frames.csv and timing.csv into dir;
+// prints a summary (segments, model accuracy and times) to out.
+void write_video_traces(const VideoTraceSet& set, const std::filesystem::path& dir, std::ostream& out, RunRecord& rec);
+
+void run_video_traces(const Scenario& sc, const RunOptions& opt, std::ostream& out, RunRecord& rec);
+void run_hardware_experiment(const Scenario& sc, const RunOptions& opt, std::ostream& out, RunRecord& rec);
+
+// Spearman rank correlation (ties get their average rank); NaN when either side is constant.
+double spearman(const std::vector<double>& x, const std::vector<double>& y);
+
+}  // namespace offloadsim::sim
