@@ -117,7 +117,7 @@ std::vector<Metric> compare(const fs::path& dir) {
           {"oracle cost ÷ RL cost", multiple.at("oracle"), "0.82"},
           {"best threshold heuristic cost ÷ RL cost", heuristic_lo, "1.1"},
           {"worst threshold heuristic cost ÷ RL cost", heuristic_hi, "1.5"},
-          {"Spearman(RL queries cloud, robot confidence)", spearman(cloud, confidence), "±0.517"}};
+          {"Spearman of RL cloud queries with robot confidence", spearman(cloud, confidence), "±0.517"}};
 }
 
 // A strip of frames of one test segment, each framed in the colour of the prediction RL used
