@@ -60,7 +60,9 @@ std::vector<FrameRecord> process_video(const std::string& path, const VideoOptio
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) throw InputError(path, 0, "", "video file not found");
   if (options.frame_step < 1) throw std::invalid_argument("process_video: frame_step must be ≥ 1");
-  cv::VideoCapture cap(path);
+  // FFmpeg only: it decodes what robots record, and it does not probe devices (GStreamer, the
+  // default backend here, enumerates USB devices and leaks while at it).
+  cv::VideoCapture cap(path, cv::CAP_FFMPEG);
   if (!cap.isOpened()) throw InputError(path, 0, "", "cannot be opened as a video (unknown or damaged format)");
   const PeopleCounter robot(options.robot), cloud(options.cloud);
   std::vector<FrameRecord> records;

@@ -139,7 +139,7 @@ void draw_frame_strip(const VideoTraceSet& set, const fs::path& dir, double budg
   }
   if (rows.empty() || action_at.empty()) return;
   constexpr int kTiles = 8, kW = 256, kH = 192;
-  cv::VideoCapture cap(rows.front()->video);
+  cv::VideoCapture cap(rows.front()->video, cv::CAP_FFMPEG);
   std::vector<cv::Mat> tiles;
   for (int k = 0; k < kTiles; ++k) {
     const auto* row = rows[static_cast<size_t>(k) * (rows.size() - 1) / (kTiles - 1)];

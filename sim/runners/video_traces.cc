@@ -129,7 +129,7 @@ VideoTraceSet build_video_traces(const Scenario& sc, const std::string& source, 
   for (const std::string& file : files) {
     std::unique_ptr<Progress> bar;
     if (progress) {
-      cv::VideoCapture probe(file);
+      cv::VideoCapture probe(file, cv::CAP_FFMPEG);
       long total = std::lround(probe.get(cv::CAP_PROP_FRAME_COUNT));
       total = (total + vo.frame_step - 1) / vo.frame_step;
       if (vo.max_frames > 0) total = std::min<long>(total, vo.max_frames);

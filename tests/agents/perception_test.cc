@@ -85,7 +85,7 @@ TEST(VideoPerception, RealFramesOfVtestAreSaneAndDeterministic) {
     EXPECT_EQ(a[i].frame_diff, b[i].frame_diff);
   }
   // The feature matches a direct computation on the decoded frames.
-  cv::VideoCapture cap(kVtest);
+  cv::VideoCapture cap(kVtest, cv::CAP_FFMPEG);
   cv::Mat f0, f;
   cap.read(f0);
   for (int i = 1; i <= 100; ++i) cap.read(f);
