@@ -1,0 +1,469 @@
+#include "netmodels/networks/network_run.h"
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+
+#include <fmt/format.h>
+#include <ns3/applications-module.h>
+#include <ns3/core-module.h>
+#include <ns3/flow-monitor-module.h>
+#include <ns3/internet-module.h>
+#include <ns3/lte-module.h>
+#include <ns3/mobility-module.h>
+#include <ns3/network-module.h>
+#include <ns3/point-to-point-module.h>
+#include <ns3/wifi-module.h>
+
+#include "netmodels/tcpros/bw_estimator.h"
+
+namespace offloadsim::netmodels {
+
+namespace {
+
+constexpr double kPi = 3.14159265358979323846;
+constexpr double kAppStartS = 0.5;  // after WiFi association (beacons every 102.4 ms) / LTE attach
+constexpr std::uint16_t kFirstStreamPort = 11311;
+constexpr std::uint16_t kFirstBackgroundPort = 50000;
+
+bool one_of(const std::string& v, std::initializer_list<const char*> allowed) {
+  return std::any_of(allowed.begin(), allowed.end(), [&](const char* a) { return v == a; });
+}
+
+std::string data_rate(double mbps) { return fmt::format("{}bps", static_cast<std::uint64_t>(std::llround(mbps * 1e6))); }
+
+// The nodes and addresses every network type provides.
+struct Built {
+  ns3::NodeContainer robots, servers, stations;
+  std::vector<ns3::Ipv4Address> robot_ip, server_ip, station_ip;
+  std::vector<ns3::Ptr<ns3::Object>> keep;  // helpers whose objects must live through the run
+};
+
+// Places `n` nodes on a circle of `radius` around `centres[k % centres.size()]`.
+void place(ns3::NodeContainer nodes, const std::vector<ns3::Vector>& centres, double radius, double phase,
+           const NetworkRunSpec& spec, bool mobile) {
+  auto positions = ns3::CreateObject<ns3::ListPositionAllocator>();
+  for (std::uint32_t k = 0; k < nodes.GetN(); ++k) {
+    const ns3::Vector c = centres[k % centres.size()];
+    const double a = phase + 2 * kPi * k / std::max<std::uint32_t>(1, nodes.GetN());
+    positions->Add(ns3::Vector(c.x + radius * std::cos(a), c.y + radius * std::sin(a), 1.0));
+  }
+  ns3::MobilityHelper mobility;
+  mobility.SetPositionAllocator(positions);
+  if (mobile && spec.mobility == "random-walk") {
+    const double r = std::max(2.0, 2 * radius);
+    mobility.SetMobilityModel("ns3::RandomWalk2dMobilityModel", "Bounds",
+                              ns3::RectangleValue(ns3::Rectangle(-r, r + spec.wifi.ap_spacing_m * (spec.wifi.access_points - 1), -r, r)),
+                              "Speed", ns3::StringValue(fmt::format("ns3::ConstantRandomVariable[Constant={}]", spec.robot_speed_mps)));
+  } else {
+    mobility.SetMobilityModel("ns3::ConstantPositionMobilityModel");
+  }
+  mobility.Install(nodes);
+}
+
+// APs on a line, robots and stations around them, servers behind a router on wired links.
+Built build_wifi(const NetworkRunSpec& spec) {
+  const WifiSpec& w = spec.wifi;
+  Built b;
+  ns3::NodeContainer aps, router;
+  aps.Create(static_cast<std::uint32_t>(w.access_points));
+  router.Create(1);
+  b.robots.Create(static_cast<std::uint32_t>(spec.robots));
+  b.stations.Create(static_cast<std::uint32_t>(spec.stations));
+  b.servers.Create(static_cast<std::uint32_t>(spec.servers));
+
+  ns3::WifiHelper wifi;
+  wifi.SetStandard(w.standard == "802.11ac" ? ns3::WIFI_STANDARD_80211ac : ns3::WIFI_STANDARD_80211n);
+  if (w.rate_manager == "ideal") {
+    wifi.SetRemoteStationManager("ns3::IdealWifiManager");
+  } else if (w.rate_manager == "minstrel") {
+    wifi.SetRemoteStationManager("ns3::MinstrelHtWifiManager");
+  } else {
+    const std::string mode = w.standard == "802.11ac"
+                                 ? fmt::format("VhtMcs{}", w.constant_mcs)
+                                 : fmt::format("HtMcs{}", w.constant_mcs + 8 * (w.spatial_streams - 1));
+    wifi.SetRemoteStationManager("ns3::ConstantRateWifiManager", "DataMode", ns3::StringValue(mode), "ControlMode",
+                                 ns3::StringValue(mode));
+  }
+  const bool band5 = w.band == "5GHz";
+  ns3::YansWifiChannelHelper channel;
+  channel.SetPropagationDelay("ns3::ConstantSpeedPropagationDelayModel");
+  if (w.propagation == "friis") {
+    channel.AddPropagationLoss("ns3::FriisPropagationLossModel", "Frequency", ns3::DoubleValue(band5 ? 5.18e9 : 2.412e9));
+  } else {
+    // Reference loss at 1 m: Friis at the band's frequency.
+    channel.AddPropagationLoss("ns3::LogDistancePropagationLossModel", "Exponent",
+                               ns3::DoubleValue(w.log_distance_exponent), "ReferenceLoss",
+                               ns3::DoubleValue(band5 ? 46.6777 : 40.0459));
+  }
+  ns3::YansWifiPhyHelper phy;
+  phy.SetChannel(channel.Create());
+  phy.Set("ChannelSettings",
+          ns3::StringValue(fmt::format("{{0, {}, {}, 0}}", w.channel_width_mhz, band5 ? "BAND_5GHZ" : "BAND_2_4GHZ")));
+  phy.Set("TxPowerStart", ns3::DoubleValue(w.tx_power_dbm));
+  phy.Set("TxPowerEnd", ns3::DoubleValue(w.tx_power_dbm));
+  phy.Set("Antennas", ns3::UintegerValue(static_cast<std::uint32_t>(w.spatial_streams)));
+  phy.Set("MaxSupportedTxSpatialStreams", ns3::UintegerValue(static_cast<std::uint32_t>(w.spatial_streams)));
+  phy.Set("MaxSupportedRxSpatialStreams", ns3::UintegerValue(static_cast<std::uint32_t>(w.spatial_streams)));
+
+  // Robots and stations join the AP they are placed around (k mod APs).
+  ns3::WifiMacHelper mac;
+  std::vector<ns3::NetDeviceContainer> bss(static_cast<std::size_t>(w.access_points));
+  std::vector<std::vector<std::pair<char, std::uint32_t>>> members(bss.size());  // ('r'|'s', index)
+  for (int a = 0; a < w.access_points; ++a) {
+    const ns3::Ssid ssid(fmt::format("offloadsim-{}", a));
+    mac.SetType("ns3::ApWifiMac", "Ssid", ns3::SsidValue(ssid));
+    bss[static_cast<std::size_t>(a)].Add(wifi.Install(phy, mac, aps.Get(static_cast<std::uint32_t>(a))));
+    mac.SetType("ns3::StaWifiMac", "Ssid", ns3::SsidValue(ssid));
+    for (std::uint32_t k = 0; k < b.robots.GetN(); ++k) {
+      if (static_cast<int>(k) % w.access_points != a) continue;
+      bss[static_cast<std::size_t>(a)].Add(wifi.Install(phy, mac, b.robots.Get(k)));
+      members[static_cast<std::size_t>(a)].emplace_back('r', k);
+    }
+    for (std::uint32_t k = 0; k < b.stations.GetN(); ++k) {
+      if (static_cast<int>(k) % w.access_points != a) continue;
+      bss[static_cast<std::size_t>(a)].Add(wifi.Install(phy, mac, b.stations.Get(k)));
+      members[static_cast<std::size_t>(a)].emplace_back('s', k);
+    }
+  }
+  ns3::Config::Set("/NodeList/*/DeviceList/*/$ns3::WifiNetDevice/HtConfiguration/ShortGuardIntervalSupported",
+                   ns3::BooleanValue(true));
+
+  std::vector<ns3::Vector> centres;
+  for (int a = 0; a < w.access_points; ++a) centres.emplace_back(a * w.ap_spacing_m, 0, 1.0);
+  ns3::MobilityHelper fixed;
+  auto ap_pos = ns3::CreateObject<ns3::ListPositionAllocator>();
+  for (const auto& c : centres) ap_pos->Add(ns3::Vector(c.x, c.y, 2.5));
+  fixed.SetPositionAllocator(ap_pos);
+  fixed.SetMobilityModel("ns3::ConstantPositionMobilityModel");
+  fixed.Install(aps);
+  place(b.robots, centres, spec.robot_distance_m, 0.0, spec, true);
+  place(b.stations, centres, spec.station_distance_m, kPi / 2, spec, false);
+
+  ns3::InternetStackHelper internet;
+  internet.Install(aps);
+  internet.Install(router);
+  internet.Install(b.robots);
+  internet.Install(b.stations);
+  internet.Install(b.servers);
+
+  ns3::Ipv4AddressHelper ip;
+  b.robot_ip.resize(b.robots.GetN());
+  b.station_ip.resize(b.stations.GetN());
+  for (std::size_t a = 0; a < bss.size(); ++a) {
+    ip.SetBase(ns3::Ipv4Address(fmt::format("10.1.{}.0", a).c_str()), "255.255.255.0");
+    const ns3::Ipv4InterfaceContainer ifs = ip.Assign(bss[a]);
+    for (std::size_t m = 0; m < members[a].size(); ++m) {
+      const auto [what, k] = members[a][m];
+      (what == 'r' ? b.robot_ip : b.station_ip)[k] = ifs.GetAddress(static_cast<std::uint32_t>(m + 1));
+    }
+  }
+  ns3::PointToPointHelper backbone;
+  backbone.SetDeviceAttribute("DataRate", ns3::StringValue("10Gbps"));
+  backbone.SetChannelAttribute("Delay", ns3::StringValue("10us"));
+  for (std::uint32_t a = 0; a < aps.GetN(); ++a) {
+    ip.SetBase(ns3::Ipv4Address(fmt::format("10.2.{}.0", a).c_str()), "255.255.255.0");
+    ip.Assign(backbone.Install(aps.Get(a), router.Get(0)));
+  }
+  ns3::PointToPointHelper wired;
+  wired.SetDeviceAttribute("DataRate", ns3::StringValue(data_rate(spec.server_link.rate_mbps)));
+  wired.SetChannelAttribute("Delay", ns3::TimeValue(ns3::Seconds(spec.server_link.delay_ms / 1000.0)));
+  for (std::uint32_t s = 0; s < b.servers.GetN(); ++s) {
+    ip.SetBase(ns3::Ipv4Address(fmt::format("10.3.{}.0", s).c_str()), "255.255.255.0");
+    const ns3::NetDeviceContainer link = wired.Install(router.Get(0), b.servers.Get(s));
+    b.server_ip.push_back(ip.Assign(link).GetAddress(1));
+    if (!w.pcap_prefix.empty()) wired.EnablePcap(w.pcap_prefix + "-server", link.Get(1), true);
+  }
+  if (!w.pcap_prefix.empty()) {
+    for (const auto& d : bss) phy.EnablePcap(w.pcap_prefix + "-wifi", d);
+  }
+  ns3::Ipv4GlobalRoutingHelper::PopulateRoutingTables();
+  return b;
+}
+
+// eNBs on a line, robots and stations as UEs around them, servers as remote hosts behind the PGW.
+Built build_lte(const NetworkRunSpec& spec) {
+  const LteSpec& l = spec.lte;
+  Built b;
+  ns3::Config::SetDefault("ns3::LteEnbRrc::EpsBearerToRlcMapping", ns3::EnumValue(ns3::LteEnbRrc::RLC_AM_ALWAYS));
+  ns3::Config::SetDefault("ns3::LteRlcAm::MaxTxBufferSize", ns3::UintegerValue(l.rlc_buffer_bytes));
+  ns3::Config::SetDefault("ns3::LteRlcUm::MaxTxBufferSize", ns3::UintegerValue(l.rlc_buffer_bytes));
+  auto lte = ns3::CreateObject<ns3::LteHelper>();
+  auto epc = ns3::CreateObject<ns3::PointToPointEpcHelper>();
+  lte->SetEpcHelper(epc);
+  lte->SetSchedulerType(l.scheduler == "rr" ? "ns3::RrFfMacScheduler" : "ns3::PfFfMacScheduler");
+  lte->SetEnbDeviceAttribute("UlBandwidth", ns3::UintegerValue(static_cast<std::uint32_t>(l.ul_resource_blocks)));
+  lte->SetEnbDeviceAttribute("DlBandwidth", ns3::UintegerValue(static_cast<std::uint32_t>(l.dl_resource_blocks)));
+
+  ns3::Ptr<ns3::Node> pgw = epc->GetPgwNode();
+  b.servers.Create(static_cast<std::uint32_t>(spec.servers));
+  ns3::InternetStackHelper internet;
+  internet.Install(b.servers);
+  ns3::PointToPointHelper wired;
+  wired.SetDeviceAttribute("DataRate", ns3::StringValue(data_rate(spec.server_link.rate_mbps)));
+  wired.SetChannelAttribute("Delay", ns3::TimeValue(ns3::Seconds(spec.server_link.delay_ms / 1000.0)));
+  ns3::Ipv4AddressHelper ip;
+  ns3::Ipv4StaticRoutingHelper routing;
+  for (std::uint32_t s = 0; s < b.servers.GetN(); ++s) {
+    ip.SetBase(ns3::Ipv4Address(fmt::format("1.0.{}.0", s).c_str()), "255.255.255.0");
+    const ns3::Ipv4InterfaceContainer ifs = ip.Assign(wired.Install(pgw, b.servers.Get(s)));
+    b.server_ip.push_back(ifs.GetAddress(1));
+    routing.GetStaticRouting(b.servers.Get(s)->GetObject<ns3::Ipv4>())
+        ->AddNetworkRouteTo(ns3::Ipv4Address("7.0.0.0"), ns3::Ipv4Mask("255.0.0.0"), 1);
+  }
+
+  ns3::NodeContainer enbs;
+  enbs.Create(static_cast<std::uint32_t>(l.enbs));
+  b.robots.Create(static_cast<std::uint32_t>(spec.robots));
+  b.stations.Create(static_cast<std::uint32_t>(spec.stations));
+  std::vector<ns3::Vector> centres;
+  auto enb_pos = ns3::CreateObject<ns3::ListPositionAllocator>();
+  for (int e = 0; e < l.enbs; ++e) {
+    centres.emplace_back(e * l.enb_spacing_m, 0, 1.5);
+    enb_pos->Add(ns3::Vector(e * l.enb_spacing_m, 0, 30.0));
+  }
+  ns3::MobilityHelper fixed;
+  fixed.SetPositionAllocator(enb_pos);
+  fixed.SetMobilityModel("ns3::ConstantPositionMobilityModel");
+  fixed.Install(enbs);
+  place(b.robots, centres, spec.robot_distance_m, 0.0, spec, true);
+  place(b.stations, centres, spec.station_distance_m, kPi / 2, spec, false);
+
+  ns3::NodeContainer ues(b.robots, b.stations);
+  const ns3::NetDeviceContainer enb_devs = lte->InstallEnbDevice(enbs);
+  const ns3::NetDeviceContainer ue_devs = lte->InstallUeDevice(ues);
+  internet.Install(ues);
+  const ns3::Ipv4InterfaceContainer ue_ifs = epc->AssignUeIpv4Address(ue_devs);
+  for (std::uint32_t u = 0; u < ues.GetN(); ++u) {
+    routing.GetStaticRouting(ues.Get(u)->GetObject<ns3::Ipv4>())->SetDefaultRoute(epc->GetUeDefaultGatewayAddress(), 1);
+    (u < b.robots.GetN() ? b.robot_ip : b.station_ip).push_back(ue_ifs.GetAddress(u));
+  }
+  lte->Attach(ue_devs);  // each UE to the strongest cell
+  (void)enb_devs;
+  b.keep = {lte, epc};
+  return b;
+}
+
+ns3::Ptr<ns3::Node> node_of(const Built& b, char what, int k) {
+  return (what == 'r' ? b.robots : what == 's' ? b.stations : b.servers).Get(static_cast<std::uint32_t>(k));
+}
+
+}  // namespace
+
+void validate_network(const NetworkRunSpec& s) {
+  if (!one_of(s.type, {"wifi", "lte"})) throw NetworkConfigError("type", "must be wifi or lte, not '" + s.type + "'");
+  if (s.robots < 1) throw NetworkConfigError("robots", "at least one robot");
+  if (s.servers < 1) throw NetworkConfigError("servers", "at least one server");
+  if (s.duration_s <= kAppStartS) throw NetworkConfigError("duration", fmt::format("must exceed {} s of set-up", kAppStartS));
+  if (!one_of(s.mobility, {"static", "random-walk"})) throw NetworkConfigError("mobility", "must be static or random-walk");
+  if (!one_of(s.tcp.variant, {"cubic", "newreno"})) throw NetworkConfigError("tcp.variant", "must be cubic or newreno");
+  if (s.type == "wifi") {
+    const WifiSpec& w = s.wifi;
+    if (!one_of(w.standard, {"802.11n", "802.11ac"})) throw NetworkConfigError("wifi.standard", "must be 802.11n or 802.11ac");
+    if (!one_of(w.band, {"2.4GHz", "5GHz"})) throw NetworkConfigError("wifi.band", "must be 2.4GHz or 5GHz");
+    if (w.standard == "802.11ac" && w.band != "5GHz") throw NetworkConfigError("wifi.band", "802.11ac runs in the 5GHz band only");
+    const std::vector<int> widths = w.standard == "802.11ac" ? std::vector<int>{20, 40, 80, 160}
+                                    : w.band == "5GHz"       ? std::vector<int>{20, 40}
+                                                             : std::vector<int>{20, 40};
+    if (std::find(widths.begin(), widths.end(), w.channel_width_mhz) == widths.end()) {
+      throw NetworkConfigError("wifi.channel_width",
+                               fmt::format("{} MHz is not a channel width of {} in the {} band (allowed: {})",
+                                           w.channel_width_mhz, w.standard, w.band, fmt::join(widths, ", ")));
+    }
+    if (!one_of(w.rate_manager, {"ideal", "minstrel", "constant"})) {
+      throw NetworkConfigError("wifi.rate_manager", "must be ideal, minstrel or constant");
+    }
+    const int max_mcs = w.standard == "802.11ac" ? 9 : 7;
+    if (w.constant_mcs < 0 || w.constant_mcs > max_mcs) {
+      throw NetworkConfigError("wifi.constant_mcs", fmt::format("must be in [0, {}] for {}", max_mcs, w.standard));
+    }
+    if (w.spatial_streams < 1 || w.spatial_streams > 4) throw NetworkConfigError("wifi.spatial_streams", "must be 1 to 4");
+    if (!one_of(w.propagation, {"log-distance", "friis"})) throw NetworkConfigError("wifi.propagation", "must be log-distance or friis");
+    if (w.access_points < 1) throw NetworkConfigError("wifi.access_points", "at least one");
+  } else {
+    const LteSpec& l = s.lte;
+    for (const auto& [name, rb] : {std::pair{"lte.ul_resource_blocks", l.ul_resource_blocks}, {"lte.dl_resource_blocks", l.dl_resource_blocks}}) {
+      if (!one_of(std::to_string(rb), {"6", "15", "25", "50", "75", "100"})) {
+        throw NetworkConfigError(name, fmt::format("{} is not an LTE bandwidth; allowed: 6, 15, 25, 50, 75, 100", rb));
+      }
+    }
+    if (!one_of(l.scheduler, {"pf", "rr"})) throw NetworkConfigError("lte.scheduler", "must be pf or rr");
+    if (l.enbs < 1) throw NetworkConfigError("lte.enbs", "at least one eNB");
+  }
+  for (std::size_t k = 0; k < s.streams.size(); ++k) {
+    const StreamSpec& st = s.streams[k];
+    if (st.robot < 0 || st.robot >= s.robots) throw NetworkConfigError("streams", fmt::format("stream '{}' names robot {}, but there are {}", st.name, st.robot, s.robots));
+    if (st.server >= s.servers) throw NetworkConfigError("streams", fmt::format("stream '{}' names server {}, but there are {}", st.name, st.server, s.servers));
+    if (st.source.rate_hz <= 0) throw NetworkConfigError("streams", fmt::format("stream '{}' has no positive rate", st.name));
+  }
+  for (const BackgroundSpec& g : s.background) {
+    if (!one_of(g.kind, {"bulk", "cbr"})) throw NetworkConfigError("background.kind", "must be bulk or cbr");
+    if (!one_of(g.direction, {"download", "upload"})) throw NetworkConfigError("background.direction", "must be download or upload");
+    if (g.station < 0 || g.station >= s.stations) throw NetworkConfigError("background", fmt::format("flow '{}' names station {}, but there are {} (network.stations)", g.name, g.station, s.stations));
+    if (g.server < 0 || g.server >= s.servers) throw NetworkConfigError("background", fmt::format("flow '{}' names server {}, but there are {}", g.name, g.server, s.servers));
+    if (g.kind == "cbr" && g.rate_mbps <= 0) throw NetworkConfigError("background.rate_mbps", "a constant-rate flow needs a rate > 0");
+    if (g.stop_s <= g.start_s) throw NetworkConfigError("background", fmt::format("flow '{}' stops before it starts", g.name));
+  }
+}
+
+NetworkRunResult run_network(const NetworkRunSpec& spec) {
+  validate_network(spec);
+  ns3::RngSeedManager::SetSeed(spec.seed == 0 ? 1 : spec.seed);
+  ns3::RngSeedManager::SetRun(spec.run);
+  ns3::Ipv4AddressGenerator::Reset();
+  ns3::Config::SetDefault("ns3::TcpL4Protocol::SocketType",
+                          ns3::TypeIdValue(ns3::TypeId::LookupByName(spec.tcp.variant == "cubic" ? "ns3::TcpCubic" : "ns3::TcpNewReno")));
+  ns3::Config::SetDefault("ns3::TcpSocket::SndBufSize", ns3::UintegerValue(spec.tcp.send_buffer_bytes));
+  ns3::Config::SetDefault("ns3::TcpSocket::RcvBufSize", ns3::UintegerValue(spec.tcp.receive_buffer_bytes));
+  ns3::Config::SetDefault("ns3::TcpSocket::SegmentSize", ns3::UintegerValue(spec.tcp.segment_bytes));
+
+  const Built b = spec.type == "wifi" ? build_wifi(spec) : build_lte(spec);
+
+  // TCPROS flows.
+  std::vector<std::shared_ptr<FlowLog>> logs;
+  for (std::size_t k = 0; k < spec.streams.size(); ++k) {
+    const StreamSpec& st = spec.streams[k];
+    auto log = std::make_shared<FlowLog>();
+    logs.push_back(log);
+    ns3::Address remote;
+    if (st.server >= 0) {
+      const auto port = static_cast<std::uint16_t>(kFirstStreamPort + k);
+      auto sub = ns3::CreateObject<TcprosSubscriber>();
+      sub->Configure(port, st.subscriber_queue, st.processing, log);
+      node_of(b, 'v', st.server)->AddApplication(sub);
+      sub->SetStartTime(ns3::Seconds(0));
+      sub->SetStopTime(ns3::Seconds(spec.duration_s));
+      remote = ns3::InetSocketAddress(b.server_ip[static_cast<std::size_t>(st.server)], port);
+    }
+    auto pub = ns3::CreateObject<TcprosPublisher>();
+    MessageSource src = st.source;
+    src.start_s = std::max(src.start_s, kAppStartS);
+    pub->Configure(remote, st.publisher_queue, src, log);
+    node_of(b, 'r', st.robot)->AddApplication(pub);
+    pub->SetStartTime(ns3::Seconds(kAppStartS));
+    pub->SetStopTime(ns3::Seconds(spec.duration_s));
+  }
+
+  // Background traffic.
+  std::vector<ns3::Ptr<ns3::PacketSink>> sinks;
+  for (std::size_t k = 0; k < spec.background.size(); ++k) {
+    const BackgroundSpec& g = spec.background[k];
+    const bool down = g.direction == "download";
+    ns3::Ptr<ns3::Node> from = node_of(b, down ? 'v' : 's', down ? g.server : g.station);
+    ns3::Ptr<ns3::Node> to = node_of(b, down ? 's' : 'v', down ? g.station : g.server);
+    const ns3::Ipv4Address to_ip = down ? b.station_ip[static_cast<std::size_t>(g.station)] : b.server_ip[static_cast<std::size_t>(g.server)];
+    const auto port = static_cast<std::uint16_t>(kFirstBackgroundPort + k);
+    const std::string factory = g.kind == "bulk" ? "ns3::TcpSocketFactory" : "ns3::UdpSocketFactory";
+    ns3::PacketSinkHelper sink(factory, ns3::InetSocketAddress(ns3::Ipv4Address::GetAny(), port));
+    ns3::ApplicationContainer sink_app = sink.Install(to);
+    sink_app.Start(ns3::Seconds(0));
+    sinks.push_back(ns3::DynamicCast<ns3::PacketSink>(sink_app.Get(0)));
+    ns3::ApplicationContainer src;
+    if (g.kind == "bulk") {
+      ns3::BulkSendHelper bulk(factory, ns3::InetSocketAddress(to_ip, port));
+      bulk.SetAttribute("MaxBytes", ns3::UintegerValue(0));
+      bulk.SetAttribute("SendSize", ns3::UintegerValue(8192));
+      src = bulk.Install(from);
+    } else {
+      ns3::OnOffHelper cbr(factory, ns3::InetSocketAddress(to_ip, port));
+      cbr.SetConstantRate(ns3::DataRate(data_rate(g.rate_mbps)), 1400);
+      src = cbr.Install(from);
+    }
+    src.Start(ns3::Seconds(std::max(g.start_s, kAppStartS)));
+    src.Stop(ns3::Seconds(std::min(g.stop_s, spec.duration_s)));
+  }
+
+  ns3::FlowMonitorHelper flowmon_helper;
+  ns3::Ptr<ns3::FlowMonitor> flowmon;
+  // On the end hosts only: in the EPC core FlowMonitor's probes would see GTP tunnels, not flows.
+  if (spec.flow_monitor) flowmon = flowmon_helper.Install(ns3::NodeContainer(b.robots, b.stations, b.servers));
+
+  // rostopic bw at both ends of every flow, once per sample interval.
+  NetworkRunResult result;
+  result.streams.resize(spec.streams.size());
+  struct Cursor {
+    BandwidthEstimator sent, received;
+    std::size_t published = 0, processed = 0;
+    std::uint64_t socket_bytes = 0;
+  };
+  std::vector<Cursor> cursors(spec.streams.size(), Cursor{BandwidthEstimator(spec.bw_window), BandwidthEstimator(spec.bw_window)});
+  std::function<void()> sample = [&]() {
+    const double now = ns3::Simulator::Now().GetSeconds();
+    for (std::size_t k = 0; k < logs.size(); ++k) {
+      const FlowLog& log = *logs[k];
+      Cursor& c = cursors[k];
+      for (; c.published < log.messages.size(); ++c.published) {
+        c.sent.add(log.messages[c.published].t_published, log.messages[c.published].bytes);
+      }
+      for (; c.processed < log.processed.size(); ++c.processed) {
+        const MessageRecord& m = log.messages[log.processed[c.processed]];
+        c.received.add(m.t_processed, m.bytes);
+      }
+      FlowSample s;
+      s.t_s = now;
+      s.sent_Bps = c.sent.rate(now);
+      s.received_Bps = c.received.rate(now);
+      s.goodput_Bps = static_cast<double>(log.socket_bytes_read - c.socket_bytes) / spec.sample_interval_s;
+      c.socket_bytes = log.socket_bytes_read;
+      s.publisher_drops = log.publisher_drops;
+      s.subscriber_drops = log.subscriber_drops;
+      result.streams[k].samples.push_back(s);
+    }
+    if (now + spec.sample_interval_s <= spec.duration_s + 1e-9) {
+      ns3::Simulator::Schedule(ns3::Seconds(spec.sample_interval_s), sample);
+    }
+  };
+  ns3::Simulator::Schedule(ns3::Seconds(spec.sample_interval_s), sample);
+  std::function<void()> tick = [&]() {
+    spec.on_second(ns3::Simulator::Now().GetSeconds());
+    if (ns3::Simulator::Now().GetSeconds() + 1 < spec.duration_s) ns3::Simulator::Schedule(ns3::Seconds(1), tick);
+  };
+  if (spec.on_second) ns3::Simulator::Schedule(ns3::Seconds(1), tick);
+
+  ns3::Simulator::Stop(ns3::Seconds(spec.duration_s + 1e-6));
+  ns3::Simulator::Run();
+
+  for (std::size_t k = 0; k < logs.size(); ++k) {
+    result.streams[k].name = spec.streams[k].name;
+    result.streams[k].log = *logs[k];
+  }
+  for (std::size_t k = 0; k < spec.background.size(); ++k) {
+    const BackgroundSpec& g = spec.background[k];
+    BackgroundResult r;
+    r.name = g.name;
+    r.received_bytes = sinks[k]->GetTotalRx();
+    const double active = std::min(g.stop_s, spec.duration_s) - std::max(g.start_s, kAppStartS);
+    r.goodput_mbps = active > 0 ? static_cast<double>(r.received_bytes) * 8 / active / 1e6 : 0;
+    result.background.push_back(r);
+  }
+  if (flowmon) {
+    flowmon->CheckForLostPackets();
+    auto classifier = ns3::DynamicCast<ns3::Ipv4FlowClassifier>(flowmon_helper.GetClassifier());
+    for (const auto& [id, st] : flowmon->GetFlowStats()) {
+      const ns3::Ipv4FlowClassifier::FiveTuple t = classifier->FindFlow(id);
+      IpFlowStats f;
+      f.id = id;
+      std::ostringstream src, dst;
+      t.sourceAddress.Print(src);
+      t.destinationAddress.Print(dst);
+      f.source = src.str();
+      f.destination = dst.str();
+      f.protocol = t.protocol == 6 ? "tcp" : t.protocol == 17 ? "udp" : std::to_string(t.protocol);
+      f.source_port = t.sourcePort;
+      f.destination_port = t.destinationPort;
+      f.tx_bytes = st.txBytes;
+      f.rx_bytes = st.rxBytes;
+      f.tx_packets = st.txPackets;
+      f.rx_packets = st.rxPackets;
+      f.lost_packets = st.lostPackets;
+      f.mean_delay_ms = st.rxPackets > 0 ? st.delaySum.GetSeconds() * 1000 / static_cast<double>(st.rxPackets) : 0;
+      const double span = (st.timeLastRxPacket - st.timeFirstTxPacket).GetSeconds();
+      f.throughput_mbps = span > 0 ? static_cast<double>(st.rxBytes) * 8 / span / 1e6 : 0;
+      result.ip_flows.push_back(f);
+    }
+  }
+  ns3::Simulator::Destroy();
+  return result;
+}
+
+}  // namespace offloadsim::netmodels

@@ -1,0 +1,152 @@
+// One packet-level ns-3 simulation of robots streaming sensor data over WiFi or LTE to servers,
+// with background traffic: the network is assembled from a NetworkRunSpec, every TCPROS flow is
+// logged message by message, sampled once per `sample_interval_s` the way `rostopic bw` reports,
+// and FlowMonitor adds per-IP-flow statistics. A run is a value: run_network() sets up, runs and
+// tears down ns-3's global simulator, so it can be called many times in one process.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "netmodels/tcpros/message_log.h"
+#include "netmodels/tcpros/tcpros_publisher.h"
+#include "netmodels/tcpros/tcpros_subscriber.h"
+
+namespace offloadsim::netmodels {
+
+// A network configuration ns-3 cannot build; `field` names the offending setting (the scenario's
+// key path below `network.`), so that the scenario loader can point at the line.
+class NetworkConfigError : public std::invalid_argument {
+ public:
+  NetworkConfigError(std::string field, const std::string& what)
+      : std::invalid_argument(field + ": " + what), field_(std::move(field)) {}
+  const std::string& field() const { return field_; }
+
+ private:
+  std::string field_;
+};
+
+struct WifiSpec {
+  std::string standard = "802.11ac";  // 802.11n | 802.11ac
+  std::string band = "5GHz";          // 2.4GHz (802.11n only) | 5GHz
+  int channel_width_mhz = 80;         // 20 | 40 | 80 | 160 (802.11ac)
+  std::string rate_manager = "ideal";  // ideal | minstrel | constant
+  int constant_mcs = 7;               // for rate_manager constant
+  int spatial_streams = 1;
+  std::string propagation = "log-distance";  // log-distance | friis
+  double log_distance_exponent = 3.0;
+  double tx_power_dbm = 20.0;
+  int access_points = 1;
+  double ap_spacing_m = 30.0;
+  std::string pcap_prefix;  // "": no pcap
+};
+
+struct LteSpec {
+  int enbs = 1;
+  double enb_spacing_m = 500.0;
+  int ul_resource_blocks = 25;  // 6, 15, 25, 50, 75, 100
+  int dl_resource_blocks = 25;
+  std::string scheduler = "pf";  // pf | rr
+  std::uint32_t rlc_buffer_bytes = 1000000;
+};
+
+struct LinkSpec {
+  double rate_mbps = 1000.0;
+  double delay_ms = 1.0;
+};
+
+struct TcpSpec {
+  std::string variant = "cubic";  // cubic | newreno
+  std::uint32_t send_buffer_bytes = 4194304;
+  std::uint32_t receive_buffer_bytes = 6291456;
+  std::uint32_t segment_bytes = 1448;
+};
+
+struct StreamSpec {  // one TCPROS publisher → subscriber pair
+  std::string name;
+  int robot = 0;
+  int server = 0;  // < 0: published with no remote subscriber (the "sender" condition)
+  MessageSource source;
+  std::uint32_t publisher_queue = 10;
+  std::uint32_t subscriber_queue = 10;
+  ProcessingModel processing;
+};
+
+struct BackgroundSpec {
+  std::string name;
+  std::string kind = "bulk";           // bulk (TCP, as fast as it goes) | cbr (UDP, constant rate)
+  std::string direction = "download";  // download: server → station; upload: station → server
+  int station = 0;
+  int server = 0;
+  double rate_mbps = 0;  // cbr only
+  double start_s = 0;
+  double stop_s = 1e9;
+};
+
+struct NetworkRunSpec {
+  std::string type = "wifi";  // wifi | lte
+  WifiSpec wifi;
+  LteSpec lte;
+  LinkSpec server_link;
+  TcpSpec tcp;
+  int robots = 1;
+  int servers = 1;
+  int stations = 0;  // other machines on the same network (background traffic ends)
+  double robot_distance_m = 5.0;
+  double station_distance_m = 5.0;
+  std::string mobility = "static";  // static | random-walk
+  double robot_speed_mps = 1.0;
+  std::vector<StreamSpec> streams;
+  std::vector<BackgroundSpec> background;
+  double duration_s = 10.0;
+  double sample_interval_s = 1.0;
+  std::size_t bw_window = 100;
+  bool flow_monitor = true;
+  std::uint32_t seed = 1;
+  std::uint64_t run = 1;
+  std::function<void(double sim_s)> on_second;  // progress, once per simulated second
+};
+
+struct FlowSample {
+  double t_s = 0;
+  double sent_Bps = 0;      // rostopic bw on the robot (every published message)
+  double received_Bps = 0;  // rostopic bw at the subscriber (every processed message)
+  double goodput_Bps = 0;   // bytes read from the socket during the last interval
+  std::uint64_t publisher_drops = 0, subscriber_drops = 0;  // cumulative
+};
+
+struct StreamResult {
+  std::string name;
+  FlowLog log;
+  std::vector<FlowSample> samples;
+};
+
+struct BackgroundResult {
+  std::string name;
+  std::uint64_t received_bytes = 0;
+  double goodput_mbps = 0;  // over its active time
+};
+
+struct IpFlowStats {  // FlowMonitor, one row per IP 5-tuple
+  std::uint32_t id = 0;
+  std::string source, destination, protocol;
+  std::uint16_t source_port = 0, destination_port = 0;
+  std::uint64_t tx_bytes = 0, rx_bytes = 0, tx_packets = 0, rx_packets = 0, lost_packets = 0;
+  double mean_delay_ms = 0, throughput_mbps = 0;
+};
+
+struct NetworkRunResult {
+  std::vector<StreamResult> streams;
+  std::vector<BackgroundResult> background;
+  std::vector<IpFlowStats> ip_flows;
+};
+
+// Checks the spec; throws NetworkConfigError naming the field.
+void validate_network(const NetworkRunSpec& spec);
+
+NetworkRunResult run_network(const NetworkRunSpec& spec);
+
+}  // namespace offloadsim::netmodels

@@ -1,0 +1,70 @@
+#include "netmodels/tcpros/framing.h"
+
+#include <random>
+
+#include <gtest/gtest.h>
+
+#include "netmodels/tcpros/bw_estimator.h"
+
+namespace offloadsim::netmodels {
+namespace {
+
+TEST(Framing, LengthIsFourBytesLittleEndian) {
+  const auto b = encode_frame_length(888576);  // 0x000D8F00
+  EXPECT_EQ(b[0], 0x00);
+  EXPECT_EQ(b[1], 0x8F);
+  EXPECT_EQ(b[2], 0x0D);
+  EXPECT_EQ(b[3], 0x00);
+  EXPECT_EQ(decode_frame_length(b.data()), 888576U);
+}
+
+TEST(Framing, RoundTripThroughArbitraryChunks) {
+  std::mt19937 rng(7);
+  std::vector<std::vector<std::uint8_t>> sent;
+  std::vector<std::uint8_t> stream;
+  for (int m = 0; m < 50; ++m) {
+    std::vector<std::uint8_t> payload(std::uniform_int_distribution<int>(0, 5000)(rng));
+    for (auto& x : payload) x = static_cast<std::uint8_t>(rng());
+    append_frame(stream, payload);
+    sent.push_back(payload);
+  }
+  std::vector<std::pair<std::uint32_t, std::vector<std::uint8_t>>> got;
+  FrameReassembler r(16, [&](std::uint32_t n, const std::vector<std::uint8_t>& prefix) { got.emplace_back(n, prefix); });
+  for (std::size_t i = 0; i < stream.size();) {
+    const std::size_t n = std::min<std::size_t>(std::uniform_int_distribution<int>(1, 3000)(rng), stream.size() - i);
+    r.feed(stream.data() + i, n);
+    i += n;
+  }
+  ASSERT_EQ(got.size(), sent.size());
+  for (std::size_t m = 0; m < sent.size(); ++m) {
+    EXPECT_EQ(got[m].first, sent[m].size());
+    const std::size_t k = std::min<std::size_t>(16, sent[m].size());
+    EXPECT_EQ(got[m].second, std::vector<std::uint8_t>(sent[m].begin(), sent[m].begin() + static_cast<long>(k)));
+  }
+  EXPECT_EQ(r.pending_bytes(), 0U);
+}
+
+TEST(Framing, OneByteAtATime) {
+  std::vector<std::uint8_t> stream;
+  append_frame(stream, {1, 2, 3});
+  append_frame(stream, {});
+  append_frame(stream, {9});
+  std::vector<std::uint32_t> lengths;
+  FrameReassembler r(4, [&](std::uint32_t n, const std::vector<std::uint8_t>&) { lengths.push_back(n); });
+  for (std::uint8_t b : stream) r.feed(&b, 1);
+  EXPECT_EQ(lengths, (std::vector<std::uint32_t>{3, 0, 1}));
+}
+
+TEST(BandwidthEstimator, AveragesTheLastWindowLikeRostopicBw) {
+  BandwidthEstimator bw(3);
+  EXPECT_EQ(bw.rate(1.0), 0.0);
+  bw.add(0.0, 100);
+  bw.add(0.1, 100);
+  EXPECT_DOUBLE_EQ(bw.rate(0.2), 200 / 0.2);
+  bw.add(0.2, 100);
+  bw.add(0.3, 400);  // the window drops the message at t = 0
+  EXPECT_DOUBLE_EQ(bw.rate(0.5), 600 / 0.4);
+}
+
+}  // namespace
+}  // namespace offloadsim::netmodels

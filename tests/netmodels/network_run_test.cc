@@ -1,0 +1,160 @@
+// Packet-level runs kept short (a few simulated seconds): the transport's guarantees and drop
+// policies, the sender's rate over WiFi, an LTE smoke run, and configuration errors.
+#include "netmodels/networks/network_run.h"
+
+#include <gtest/gtest.h>
+
+namespace offloadsim::netmodels {
+namespace {
+
+constexpr std::uint32_t kCloudBytes = 888576;
+
+StreamSpec lidar_stream(int robot, int server) {
+  StreamSpec s;
+  s.name = "lidar" + std::to_string(robot);
+  s.robot = robot;
+  s.server = server;
+  s.source.rate_hz = 9.92;
+  s.source.next_bytes = [](std::uint64_t) { return kCloudBytes; };
+  return s;
+}
+
+NetworkRunSpec wifi_spec(double duration_s) {
+  NetworkRunSpec spec;
+  spec.duration_s = duration_s;
+  spec.flow_monitor = false;
+  return spec;
+}
+
+double mbps(double bytes_per_s) { return bytes_per_s * 8 / 1e6; }
+
+TEST(NetworkRun, UncongestedWifiDeliversEveryMessageInOrder) {
+  NetworkRunSpec spec = wifi_spec(3.0);
+  StreamSpec s = lidar_stream(0, 0);
+  s.source.next_bytes = [](std::uint64_t seq) { return static_cast<std::uint32_t>(20000 + 1000 * (seq % 7)); };
+  s.source.rate_hz = 50;
+  spec.streams.push_back(s);
+  const NetworkRunResult r = run_network(spec);
+  const FlowLog& log = r.streams[0].log;
+  ASSERT_GT(log.messages.size(), 100U);
+  EXPECT_EQ(log.publisher_drops, 0U);
+  EXPECT_EQ(log.subscriber_drops, 0U);
+  // Every message that had time to arrive did, once, in publishing order.
+  std::size_t arrived = 0;
+  for (std::size_t k = 0; k + 1 < log.processed.size(); ++k) EXPECT_EQ(log.processed[k] + 1, log.processed[k + 1]);
+  for (const auto& m : log.messages) arrived += m.t_processed >= 0 ? 1 : 0;
+  EXPECT_GE(arrived + 3, log.messages.size());
+  EXPECT_EQ(log.processed.size(), arrived);
+  // Payload bytes read = framed message bytes (4-byte length each) of the arrived messages.
+  std::uint64_t framed = 0;
+  for (const auto& m : log.messages) framed += m.t_received >= 0 ? m.bytes + 4 : 0;
+  EXPECT_GE(log.socket_bytes_read, framed);
+}
+
+TEST(NetworkRun, WifiSenderRateIsTheConfiguredRate) {
+  NetworkRunSpec spec = wifi_spec(5.0);
+  spec.streams.push_back(lidar_stream(0, 0));
+  const NetworkRunResult r = run_network(spec);
+  const double configured = mbps(kCloudBytes * 9.92);  // 70.52 Mbps
+  const FlowSample& last = r.streams[0].samples.back();
+  EXPECT_NEAR(mbps(last.sent_Bps), configured, 0.01 * configured);
+  // Uncongested 802.11ac carries it all: the subscriber sees (nearly) the sender's rate.
+  EXPECT_NEAR(mbps(last.received_Bps), configured, 0.05 * configured);
+}
+
+TEST(NetworkRun, SlowSubscriberDropsItsOldestMessages) {
+  NetworkRunSpec spec = wifi_spec(4.0);
+  StreamSpec s = lidar_stream(0, 0);
+  s.subscriber_queue = 2;
+  s.processing.fixed_s = 0.3;  // ~3 messages/s for a 9.92 Hz stream
+  spec.streams.push_back(s);
+  const FlowLog log = run_network(spec).streams[0].log;
+  EXPECT_GT(log.subscriber_drops, 5U);
+  EXPECT_EQ(log.publisher_drops, 0U);
+  // Drop-oldest: whenever a message is dropped at the subscriber, a newer one arrived already.
+  for (const auto& m : log.messages) {
+    if (m.dropped != DropSite::kSubscriberQueue) continue;
+    bool newer_arrived = false;
+    for (const auto& n : log.messages) newer_arrived |= n.seq > m.seq && n.t_received >= 0 && n.t_received <= m.t_received + 1;
+    EXPECT_TRUE(newer_arrived);
+    EXPECT_LT(m.t_processed, 0);
+  }
+  // Processing is one at a time at its cost.
+  for (std::size_t k = 1; k < log.processed.size(); ++k) {
+    EXPECT_GE(log.messages[log.processed[k]].t_processed - log.messages[log.processed[k - 1]].t_processed, 0.3 - 1e-9);
+  }
+}
+
+TEST(NetworkRun, SlowLinkMakesThePublisherDropItsOldestMessages) {
+  NetworkRunSpec spec = wifi_spec(4.0);
+  spec.wifi.standard = "802.11n";
+  spec.wifi.channel_width_mhz = 20;
+  spec.wifi.rate_manager = "constant";
+  spec.wifi.constant_mcs = 0;  // 6.5 Mbps PHY, far below the LIDAR's 70 Mbps
+  StreamSpec s = lidar_stream(0, 0);
+  s.publisher_queue = 1;
+  spec.streams.push_back(s);
+  const FlowLog log = run_network(spec).streams[0].log;
+  EXPECT_GT(log.publisher_drops, 10U);
+  // The survivors went out in order; a dropped message never reached the subscriber.
+  for (const auto& m : log.messages) {
+    if (m.dropped == DropSite::kPublisherQueue) {
+      EXPECT_LT(m.t_written, 0);
+      EXPECT_LT(m.t_received, 0);
+    }
+  }
+}
+
+TEST(NetworkRun, LteSmokeRun) {
+  NetworkRunSpec spec;
+  spec.type = "lte";
+  spec.duration_s = 2.0;
+  spec.robots = 2;
+  spec.robot_distance_m = 100;
+  for (int k = 0; k < 2; ++k) {
+    StreamSpec s = lidar_stream(k, 0);
+    s.source.rate_hz = 10;
+    s.source.next_bytes = [](std::uint64_t) { return 20000U; };  // 1.6 Mbps each
+    spec.streams.push_back(s);
+  }
+  const NetworkRunResult r = run_network(spec);
+  for (const auto& st : r.streams) {
+    EXPECT_TRUE(st.log.connected) << st.log.error;
+    EXPECT_GT(st.log.processed.size(), 5U);
+  }
+  EXPECT_FALSE(r.ip_flows.empty());
+}
+
+TEST(NetworkRun, BadConfigurationsNameTheField) {
+  auto expect_field = [](NetworkRunSpec spec, const std::string& field, const std::string& words) {
+    try {
+      validate_network(spec);
+      ADD_FAILURE() << "accepted a bad " << field;
+    } catch (const NetworkConfigError& e) {
+      EXPECT_EQ(e.field(), field);
+      EXPECT_NE(std::string(e.what()).find(words), std::string::npos) << e.what();
+    }
+  };
+  NetworkRunSpec s = wifi_spec(2);
+  s.wifi.channel_width_mhz = 160;
+  s.wifi.standard = "802.11n";
+  expect_field(s, "wifi.channel_width", "160 MHz is not a channel width of 802.11n");
+  s = wifi_spec(2);
+  s.wifi.band = "2.4GHz";
+  expect_field(s, "wifi.band", "5GHz band only");
+  s = wifi_spec(2);
+  s.type = "lte";
+  s.lte.ul_resource_blocks = 30;
+  expect_field(s, "lte.ul_resource_blocks", "30 is not an LTE bandwidth");
+  s = wifi_spec(2);
+  s.streams.push_back(lidar_stream(3, 0));
+  expect_field(s, "streams", "names robot 3, but there are 1");
+  s = wifi_spec(2);
+  BackgroundSpec g;
+  g.name = "download";
+  s.background.push_back(g);
+  expect_field(s, "background", "names station 0, but there are 0");
+}
+
+}  // namespace
+}  // namespace offloadsim::netmodels
