@@ -30,7 +30,9 @@ bool one_of(const std::string& v, std::initializer_list<const char*> allowed) {
   return std::any_of(allowed.begin(), allowed.end(), [&](const char* a) { return v == a; });
 }
 
-std::string data_rate(double mbps) { return fmt::format("{}bps", static_cast<std::uint64_t>(std::llround(mbps * 1e6))); }
+std::string data_rate(double mbps) {
+  return fmt::format("{}bps", static_cast<std::uint64_t>(std::llround(mbps * 1e6)));
+}
 
 // The nodes and addresses every network type provides.
 struct Built {
@@ -52,9 +54,10 @@ void place(ns3::NodeContainer nodes, const std::vector<ns3::Vector>& centres, do
   mobility.SetPositionAllocator(positions);
   if (mobile && spec.mobility == "random-walk") {
     const double r = std::max(2.0, 2 * radius);
-    mobility.SetMobilityModel("ns3::RandomWalk2dMobilityModel", "Bounds",
-                              ns3::RectangleValue(ns3::Rectangle(-r, r + spec.wifi.ap_spacing_m * (spec.wifi.access_points - 1), -r, r)),
-                              "Speed", ns3::StringValue(fmt::format("ns3::ConstantRandomVariable[Constant={}]", spec.robot_speed_mps)));
+    mobility.SetMobilityModel(
+        "ns3::RandomWalk2dMobilityModel", "Bounds",
+        ns3::RectangleValue(ns3::Rectangle(-r, r + spec.wifi.ap_spacing_m * (spec.wifi.access_points - 1), -r, r)),
+        "Speed", ns3::StringValue(fmt::format("ns3::ConstantRandomVariable[Constant={}]", spec.robot_speed_mps)));
   } else {
     mobility.SetMobilityModel("ns3::ConstantPositionMobilityModel");
   }
@@ -89,7 +92,8 @@ Built build_wifi(const NetworkRunSpec& spec) {
   ns3::YansWifiChannelHelper channel;
   channel.SetPropagationDelay("ns3::ConstantSpeedPropagationDelayModel");
   if (w.propagation == "friis") {
-    channel.AddPropagationLoss("ns3::FriisPropagationLossModel", "Frequency", ns3::DoubleValue(band5 ? 5.18e9 : 2.412e9));
+    channel.AddPropagationLoss("ns3::FriisPropagationLossModel", "Frequency",
+                               ns3::DoubleValue(band5 ? 5.18e9 : 2.412e9));
   } else {
     // Reference loss at 1 m: Friis at the band's frequency.
     channel.AddPropagationLoss("ns3::LogDistancePropagationLossModel", "Exponent",
@@ -254,14 +258,18 @@ void validate_network(const NetworkRunSpec& s) {
   if (!one_of(s.type, {"wifi", "lte"})) throw NetworkConfigError("type", "must be wifi or lte, not '" + s.type + "'");
   if (s.robots < 1) throw NetworkConfigError("robots", "at least one robot");
   if (s.servers < 1) throw NetworkConfigError("servers", "at least one server");
-  if (s.duration_s <= kAppStartS) throw NetworkConfigError("duration", fmt::format("must exceed {} s of set-up", kAppStartS));
-  if (!one_of(s.mobility, {"static", "random-walk"})) throw NetworkConfigError("mobility", "must be static or random-walk");
+  if (s.duration_s <= kAppStartS)
+    throw NetworkConfigError("duration", fmt::format("must exceed {} s of set-up", kAppStartS));
+  if (!one_of(s.mobility, {"static", "random-walk"}))
+    throw NetworkConfigError("mobility", "must be static or random-walk");
   if (!one_of(s.tcp.variant, {"cubic", "newreno"})) throw NetworkConfigError("tcp.variant", "must be cubic or newreno");
   if (s.type == "wifi") {
     const WifiSpec& w = s.wifi;
-    if (!one_of(w.standard, {"802.11n", "802.11ac"})) throw NetworkConfigError("wifi.standard", "must be 802.11n or 802.11ac");
+    if (!one_of(w.standard, {"802.11n", "802.11ac"}))
+      throw NetworkConfigError("wifi.standard", "must be 802.11n or 802.11ac");
     if (!one_of(w.band, {"2.4GHz", "5GHz"})) throw NetworkConfigError("wifi.band", "must be 2.4GHz or 5GHz");
-    if (w.standard == "802.11ac" && w.band != "5GHz") throw NetworkConfigError("wifi.band", "802.11ac runs in the 5GHz band only");
+    if (w.standard == "802.11ac" && w.band != "5GHz")
+      throw NetworkConfigError("wifi.band", "802.11ac runs in the 5GHz band only");
     const std::vector<int> widths = w.standard == "802.11ac" ? std::vector<int>{20, 40, 80, 160}
                                     : w.band == "5GHz"       ? std::vector<int>{20, 40}
                                                              : std::vector<int>{20, 40};
@@ -277,12 +285,15 @@ void validate_network(const NetworkRunSpec& s) {
     if (w.constant_mcs < 0 || w.constant_mcs > max_mcs) {
       throw NetworkConfigError("wifi.constant_mcs", fmt::format("must be in [0, {}] for {}", max_mcs, w.standard));
     }
-    if (w.spatial_streams < 1 || w.spatial_streams > 4) throw NetworkConfigError("wifi.spatial_streams", "must be 1 to 4");
-    if (!one_of(w.propagation, {"log-distance", "friis"})) throw NetworkConfigError("wifi.propagation", "must be log-distance or friis");
+    if (w.spatial_streams < 1 || w.spatial_streams > 4)
+      throw NetworkConfigError("wifi.spatial_streams", "must be 1 to 4");
+    if (!one_of(w.propagation, {"log-distance", "friis"}))
+      throw NetworkConfigError("wifi.propagation", "must be log-distance or friis");
     if (w.access_points < 1) throw NetworkConfigError("wifi.access_points", "at least one");
   } else {
     const LteSpec& l = s.lte;
-    for (const auto& [name, rb] : {std::pair{"lte.ul_resource_blocks", l.ul_resource_blocks}, {"lte.dl_resource_blocks", l.dl_resource_blocks}}) {
+    for (const auto& [name, rb] : {std::pair{"lte.ul_resource_blocks", l.ul_resource_blocks},
+                                   {"lte.dl_resource_blocks", l.dl_resource_blocks}}) {
       if (!one_of(std::to_string(rb), {"6", "15", "25", "50", "75", "100"})) {
         throw NetworkConfigError(name, fmt::format("{} is not an LTE bandwidth; allowed: 6, 15, 25, 50, 75, 100", rb));
       }
@@ -292,17 +303,30 @@ void validate_network(const NetworkRunSpec& s) {
   }
   for (std::size_t k = 0; k < s.streams.size(); ++k) {
     const StreamSpec& st = s.streams[k];
-    if (st.robot < 0 || st.robot >= s.robots) throw NetworkConfigError("streams", fmt::format("stream '{}' names robot {}, but there are {}", st.name, st.robot, s.robots));
-    if (st.server >= s.servers) throw NetworkConfigError("streams", fmt::format("stream '{}' names server {}, but there are {}", st.name, st.server, s.servers));
-    if (st.source.rate_hz <= 0) throw NetworkConfigError("streams", fmt::format("stream '{}' has no positive rate", st.name));
+    if (st.robot < 0 || st.robot >= s.robots)
+      throw NetworkConfigError(
+          "streams", fmt::format("stream '{}' names robot {}, but there are {}", st.name, st.robot, s.robots));
+    if (st.server >= s.servers)
+      throw NetworkConfigError(
+          "streams", fmt::format("stream '{}' names server {}, but there are {}", st.name, st.server, s.servers));
+    if (st.source.rate_hz <= 0)
+      throw NetworkConfigError("streams", fmt::format("stream '{}' has no positive rate", st.name));
   }
   for (const BackgroundSpec& g : s.background) {
     if (!one_of(g.kind, {"bulk", "cbr"})) throw NetworkConfigError("background.kind", "must be bulk or cbr");
-    if (!one_of(g.direction, {"download", "upload"})) throw NetworkConfigError("background.direction", "must be download or upload");
-    if (g.station < 0 || g.station >= s.stations) throw NetworkConfigError("background", fmt::format("flow '{}' names station {}, but there are {} (network.stations)", g.name, g.station, s.stations));
-    if (g.server < 0 || g.server >= s.servers) throw NetworkConfigError("background", fmt::format("flow '{}' names server {}, but there are {}", g.name, g.server, s.servers));
-    if (g.kind == "cbr" && g.rate_mbps <= 0) throw NetworkConfigError("background.rate_mbps", "a constant-rate flow needs a rate > 0");
-    if (g.stop_s <= g.start_s) throw NetworkConfigError("background", fmt::format("flow '{}' stops before it starts", g.name));
+    if (!one_of(g.direction, {"download", "upload"}))
+      throw NetworkConfigError("background.direction", "must be download or upload");
+    if (g.station < 0 || g.station >= s.stations)
+      throw NetworkConfigError("background",
+                               fmt::format("flow '{}' names station {}, but there are {} (network.stations)", g.name,
+                                           g.station, s.stations));
+    if (g.server < 0 || g.server >= s.servers)
+      throw NetworkConfigError("background",
+                               fmt::format("flow '{}' names server {}, but there are {}", g.name, g.server, s.servers));
+    if (g.kind == "cbr" && g.rate_mbps <= 0)
+      throw NetworkConfigError("background.rate_mbps", "a constant-rate flow needs a rate > 0");
+    if (g.stop_s <= g.start_s)
+      throw NetworkConfigError("background", fmt::format("flow '{}' stops before it starts", g.name));
   }
 }
 
@@ -311,8 +335,9 @@ NetworkRunResult run_network(const NetworkRunSpec& spec) {
   ns3::RngSeedManager::SetSeed(spec.seed == 0 ? 1 : spec.seed);
   ns3::RngSeedManager::SetRun(spec.run);
   ns3::Ipv4AddressGenerator::Reset();
-  ns3::Config::SetDefault("ns3::TcpL4Protocol::SocketType",
-                          ns3::TypeIdValue(ns3::TypeId::LookupByName(spec.tcp.variant == "cubic" ? "ns3::TcpCubic" : "ns3::TcpNewReno")));
+  ns3::Config::SetDefault(
+      "ns3::TcpL4Protocol::SocketType",
+      ns3::TypeIdValue(ns3::TypeId::LookupByName(spec.tcp.variant == "cubic" ? "ns3::TcpCubic" : "ns3::TcpNewReno")));
   ns3::Config::SetDefault("ns3::TcpSocket::SndBufSize", ns3::UintegerValue(spec.tcp.send_buffer_bytes));
   ns3::Config::SetDefault("ns3::TcpSocket::RcvBufSize", ns3::UintegerValue(spec.tcp.receive_buffer_bytes));
   ns3::Config::SetDefault("ns3::TcpSocket::SegmentSize", ns3::UintegerValue(spec.tcp.segment_bytes));
@@ -351,7 +376,8 @@ NetworkRunResult run_network(const NetworkRunSpec& spec) {
     const bool down = g.direction == "download";
     ns3::Ptr<ns3::Node> from = node_of(b, down ? 'v' : 's', down ? g.server : g.station);
     ns3::Ptr<ns3::Node> to = node_of(b, down ? 's' : 'v', down ? g.station : g.server);
-    const ns3::Ipv4Address to_ip = down ? b.station_ip[static_cast<std::size_t>(g.station)] : b.server_ip[static_cast<std::size_t>(g.server)];
+    const ns3::Ipv4Address to_ip =
+        down ? b.station_ip[static_cast<std::size_t>(g.station)] : b.server_ip[static_cast<std::size_t>(g.server)];
     const auto port = static_cast<std::uint16_t>(kFirstBackgroundPort + k);
     const std::string factory = g.kind == "bulk" ? "ns3::TcpSocketFactory" : "ns3::UdpSocketFactory";
     ns3::PacketSinkHelper sink(factory, ns3::InetSocketAddress(ns3::Ipv4Address::GetAny(), port));
@@ -386,7 +412,8 @@ NetworkRunResult run_network(const NetworkRunSpec& spec) {
     std::size_t published = 0, processed = 0;
     std::uint64_t socket_bytes = 0;
   };
-  std::vector<Cursor> cursors(spec.streams.size(), Cursor{BandwidthEstimator(spec.bw_window), BandwidthEstimator(spec.bw_window)});
+  std::vector<Cursor> cursors(spec.streams.size(),
+                              Cursor{BandwidthEstimator(spec.bw_window), BandwidthEstimator(spec.bw_window)});
   std::function<void()> sample = [&]() {
     const double now = ns3::Simulator::Now().GetSeconds();
     for (std::size_t k = 0; k < logs.size(); ++k) {

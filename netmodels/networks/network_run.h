@@ -30,11 +30,11 @@ class NetworkConfigError : public std::invalid_argument {
 };
 
 struct WifiSpec {
-  std::string standard = "802.11ac";  // 802.11n | 802.11ac
-  std::string band = "5GHz";          // 2.4GHz (802.11n only) | 5GHz
-  int channel_width_mhz = 80;         // 20 | 40 | 80 | 160 (802.11ac)
+  std::string standard = "802.11ac";   // 802.11n | 802.11ac
+  std::string band = "5GHz";           // 2.4GHz (802.11n only) | 5GHz
+  int channel_width_mhz = 80;          // 20 | 40 | 80 | 160 (802.11ac)
   std::string rate_manager = "ideal";  // ideal | minstrel | constant
-  int constant_mcs = 7;               // for rate_manager constant
+  int constant_mcs = 7;                // for rate_manager constant
   int spatial_streams = 1;
   std::string propagation = "log-distance";  // log-distance | friis
   double log_distance_exponent = 3.0;
@@ -112,9 +112,9 @@ struct NetworkRunSpec {
 
 struct FlowSample {
   double t_s = 0;
-  double sent_Bps = 0;      // rostopic bw on the robot (every published message)
-  double received_Bps = 0;  // rostopic bw at the subscriber (every processed message)
-  double goodput_Bps = 0;   // bytes read from the socket during the last interval
+  double sent_Bps = 0;                                      // rostopic bw on the robot (every published message)
+  double received_Bps = 0;                                  // rostopic bw at the subscriber (every processed message)
+  double goodput_Bps = 0;                                   // bytes read from the socket during the last interval
   std::uint64_t publisher_drops = 0, subscriber_drops = 0;  // cumulative
 };
 

@@ -90,8 +90,8 @@ LidarScene default_lidar_scene(double length_m, double width_m, double wall_heig
 Vlp16Lidar::Vlp16Lidar(Vlp16Config config, LidarScene scene) : config_(config), scene_(std::move(scene)) {
   if (config_.rotation_hz <= 0) throw std::invalid_argument("VLP-16: rotation rate must be > 0");
   if (config_.lasers < 1) throw std::invalid_argument("VLP-16: at least one laser");
-  azimuth_res_ = config_.azimuth_resolution_deg > 0 ? config_.azimuth_resolution_deg
-                                                    : 360.0 * config_.rotation_hz * kFiringCycleS;
+  azimuth_res_ =
+      config_.azimuth_resolution_deg > 0 ? config_.azimuth_resolution_deg : 360.0 * config_.rotation_hz * kFiringCycleS;
 }
 
 std::size_t Vlp16Lidar::rays_per_rotation() const {

@@ -92,4 +92,4 @@ const std::vector<std::string>& compression_profiles();
 
 POINT_CLOUD_REGISTER_POINT_STRUCT(offloadsim::netmodels::VelodynePoint,
                                   (float, x, x)(float, y, y)(float, z, z)(float, intensity, intensity)(std::uint16_t,
-                                                                                                      ring, ring))
+                                                                                                       ring, ring))

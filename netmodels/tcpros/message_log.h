@@ -21,9 +21,9 @@ struct MessageRecord {
 };
 
 struct FlowLog {
-  std::vector<MessageRecord> messages;  // indexed by seq
+  std::vector<MessageRecord> messages;   // indexed by seq
   std::vector<std::uint64_t> processed;  // seqs, in the order the callback finished them
-  std::uint64_t socket_bytes_read = 0;  // every byte the subscriber read, framing included
+  std::uint64_t socket_bytes_read = 0;   // every byte the subscriber read, framing included
   std::uint64_t processed_bytes = 0;
   std::uint64_t publisher_drops = 0;
   std::uint64_t subscriber_drops = 0;

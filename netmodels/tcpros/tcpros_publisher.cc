@@ -91,7 +91,9 @@ void TcprosPublisher::OnConnectFailed(ns3::Ptr<ns3::Socket>) {
   log_->error = "TCP connection to the subscriber failed";
 }
 
-void TcprosPublisher::OnSendSpace(ns3::Ptr<ns3::Socket>, std::uint32_t) { WriteSome(); }
+void TcprosPublisher::OnSendSpace(ns3::Ptr<ns3::Socket>, std::uint32_t) {
+  WriteSome();
+}
 
 void TcprosPublisher::WriteSome() {
   if (!socket_ || !log_->connected) return;

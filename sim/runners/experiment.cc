@@ -10,6 +10,7 @@
 #include "sim/io/atomic_file.h"
 #include "sim/io/progress.h"
 #include "sim/io/provenance.h"
+#include "sim/runners/network_study.h"
 #include "sim/runners/offload_eval.h"
 #include "sim/runners/rl_train.h"
 #include "sim/runners/video_traces.h"
@@ -40,6 +41,10 @@ void check_scenario(const Scenario& sc) {
     if (!sc.text("video.labels").empty()) agents::read_frame_labels(sc.text("video.labels"));
     return;
   }
+  if (sc.kind() == "network-study" || sc.kind() == "network-run") {
+    check_network_scenario(sc);
+    return;
+  }
   throw std::logic_error("no runner for kind " + sc.kind());
 }
 
@@ -66,6 +71,8 @@ void run_scenario(const Scenario& sc, const RunOptions& opt, std::ostream& out) 
   if (sc.kind() == "rl-train") run_rl_train(sc, opt, out, rec);
   if (sc.kind() == "video-traces") run_video_traces(sc, opt, out, rec);
   if (sc.kind() == "hardware-experiment") run_hardware_experiment(sc, opt, out, rec);
+  if (sc.kind() == "network-study") run_network_study(sc, opt, out, rec);
+  if (sc.kind() == "network-run") run_network_run(sc, opt, out, rec);
 
   write_file_atomically(opt.out_dir / "scenario.resolved.yaml", sc.to_yaml());
   rec.outputs.push_back("scenario.resolved.yaml");

@@ -16,6 +16,7 @@ const std::vector<std::string> kRlTrain = {"rl-train", "hardware-experiment"};
 // Fields of the evaluation protocol that a hardware experiment also takes.
 const std::vector<std::string> kEvalAndHardware = {"offload-eval", "rl-train", "hardware-experiment"};
 const std::vector<std::string> kVideo = {"video-traces", "hardware-experiment"};
+const std::vector<std::string> kNet = {"network-study", "network-run"};
 
 FieldSpec field(std::string path, FieldType type, std::string unit, Value def, double lo, double hi, std::string help,
                 std::vector<std::string> kinds) {
@@ -68,7 +69,8 @@ std::vector<FieldSpec> build_schema() {
                     "α in R = −α·L − β·cost. Default 10: the paper's public code, which produced its figures "
                     "(its text says α = 1, β = 10, under which one cloud query would cost fifty mistakes).",
                     kEvalAndHardware));
-  s.push_back(field("mdp.cost_weight", FieldType::kNumber, "", 1.0, 0, 1e6, "β in R = −α·L − β·cost.", kEvalAndHardware));
+  s.push_back(
+      field("mdp.cost_weight", FieldType::kNumber, "", 1.0, 0, 1e6, "β in R = −α·L − β·cost.", kEvalAndHardware));
   s.push_back(field("mdp.cost.past_robot", FieldType::kNumber, "cost units", 0.0, 0, 1e6,
                     "cost(0): reuse the stored robot prediction.", kEvalAndHardware));
   s.push_back(field("mdp.cost.past_cloud", FieldType::kNumber, "cost units", 0.0, 0, 1e6,
@@ -76,7 +78,8 @@ std::vector<FieldSpec> build_schema() {
   s.push_back(field("mdp.cost.robot", FieldType::kNumber, "cost units", 1.0, 0, 1e6,
                     "cost(2): run the robot model on the current frame.", kEvalAndHardware));
   s.push_back(field("mdp.cost.cloud", FieldType::kNumber, "cost units", 5.0, 0, 1e6,
-                    "cost(3): query the cloud model on the current frame (uses one unit of budget).", kEvalAndHardware));
+                    "cost(3): query the cloud model on the current frame (uses one unit of budget).",
+                    kEvalAndHardware));
 
   // ---- offload-eval: the input stream ----
   s.push_back(choice("stream.source", {"synthetic", "traces"}, "synthetic",
@@ -205,9 +208,9 @@ std::vector<FieldSpec> build_schema() {
                      "(video.paper_traces).",
                      {"video-traces"}));
   {
-    FieldSpec f = field("hardware.sources", FieldType::kChoiceList, "", std::vector<std::string>{"opencv", "paper"},
-                        -kInf, kInf, "Trace sources the experiment runs on, each in its own sub-directory.",
-                        {"hardware-experiment"});
+    FieldSpec f =
+        field("hardware.sources", FieldType::kChoiceList, "", std::vector<std::string>{"opencv", "paper"}, -kInf, kInf,
+              "Trace sources the experiment runs on, each in its own sub-directory.", {"hardware-experiment"});
     f.choices = {"opencv", "paper"};
     s.push_back(f);
   }
@@ -216,21 +219,21 @@ std::vector<FieldSpec> build_schema() {
                     "Videos for the opencv source (anything OpenCV decodes). Default: Debian opencv-doc's vtest.avi "
                     "(795 frames of people walking in a hall).",
                     kVideo));
-  s.push_back(field("video.paper_traces", FieldType::kPathList, "",
-                    std::vector<std::string>{"${data}/paper-video-traces/train_df_SVM_output_abi_sandeep.txt",
-                                             "${data}/paper-video-traces/train_df_SVM_output_james_apoorva_sandeep_1224.txt",
-                                             "${data}/paper-video-traces/train_df_SVM_output_trial_1.txt",
-                                             "${data}/paper-video-traces/train_df_SVM_output_trial_2.txt",
-                                             "${data}/paper-video-traces/train_df_SVM_output_trial_3.txt",
-                                             "${data}/paper-video-traces/train_df_SVM_output_trial_4.txt"},
-                    -kInf, kInf, "The paper's per-frame trace files for the paper source (bundled).", kVideo));
+  s.push_back(
+      field("video.paper_traces", FieldType::kPathList, "",
+            std::vector<std::string>{"${data}/paper-video-traces/train_df_SVM_output_abi_sandeep.txt",
+                                     "${data}/paper-video-traces/train_df_SVM_output_james_apoorva_sandeep_1224.txt",
+                                     "${data}/paper-video-traces/train_df_SVM_output_trial_1.txt",
+                                     "${data}/paper-video-traces/train_df_SVM_output_trial_2.txt",
+                                     "${data}/paper-video-traces/train_df_SVM_output_trial_3.txt",
+                                     "${data}/paper-video-traces/train_df_SVM_output_trial_4.txt"},
+            -kInf, kInf, "The paper's per-frame trace files for the paper source (bundled).", kVideo));
   s.push_back(field("video.frame_step", FieldType::kInt, "frames", 2LL, 1, 1000,
                     "opencv: process every k-th frame of the video (the paper: 5).", kVideo));
   s.push_back(field("video.max_frames", FieldType::kInt, "frames", 0LL, 0, 1e9,
                     "opencv: stop after this many processed frames per video (0: all).", kVideo));
   s.push_back(field("video.segment_frames", FieldType::kInt, "frames", 40LL, 2, 100000,
-                    "Processed frames per trace (T of an episode); videos are cut into consecutive segments.",
-                    kVideo));
+                    "Processed frames per trace (T of an episode); videos are cut into consecutive segments.", kVideo));
   s.push_back(field("video.test_fraction", FieldType::kNumber, "fraction", 0.3, 0, 1,
                     "Share of segments held out for testing, chosen at random (seeded); no frame is in both sets.",
                     kVideo));
@@ -247,16 +250,167 @@ std::vector<FieldSpec> build_schema() {
   }
   s.push_back(field("video.robot.upscale", FieldType::kNumber, "×", 1.5, 0.1, 10,
                     "Robot model: the frame is scaled by this before the HOG people detector.", kVideo));
-  s.push_back(field("video.robot.stride", FieldType::kInt, "pixels", 8LL, 1, 64, "Robot model: window stride.",
-                    kVideo));
+  s.push_back(
+      field("video.robot.stride", FieldType::kInt, "pixels", 8LL, 1, 64, "Robot model: window stride.", kVideo));
   s.push_back(field("video.robot.pyramid_scale", FieldType::kNumber, "", 1.3, 1.001, 4,
                     "Robot model: ratio between pyramid levels (coarse: fast, misses people).", kVideo));
   s.push_back(field("video.cloud.upscale", FieldType::kNumber, "×", 1.5, 0.1, 10,
                     "Cloud model: the frame is scaled by this before the HOG people detector.", kVideo));
-  s.push_back(field("video.cloud.stride", FieldType::kInt, "pixels", 8LL, 1, 64, "Cloud model: window stride.",
-                    kVideo));
+  s.push_back(
+      field("video.cloud.stride", FieldType::kInt, "pixels", 8LL, 1, 64, "Cloud model: window stride.", kVideo));
   s.push_back(field("video.cloud.pyramid_scale", FieldType::kNumber, "", 1.05, 1.001, 4,
                     "Cloud model: ratio between pyramid levels (fine: slow, finds most people).", kVideo));
+
+  // ---- network-study and network-run: ns-3 networks (docs/network.md) ----
+  auto net = [&](std::string path, FieldType type, std::string unit, Value def, double lo, double hi,
+                 std::string help) {
+    s.push_back(field(std::move(path), type, std::move(unit), std::move(def), lo, hi, std::move(help), kNet));
+  };
+  auto net_run = [&](std::string path, FieldType type, std::string unit, Value def, double lo, double hi,
+                     std::string help) {
+    s.push_back(
+        field(std::move(path), type, std::move(unit), std::move(def), lo, hi, std::move(help), {"network-run"}));
+  };
+  auto net_choice = [&](std::string path, std::vector<std::string> choices, std::string def, std::string help) {
+    s.push_back(choice(std::move(path), std::move(choices), std::move(def), std::move(help), kNet));
+  };
+  net_choice("network.type", {"wifi", "lte"}, "wifi",
+             "wifi: ns-3's wifi module (APs, robots as stations); lte: ns-3's lte module with EPC (robots as UEs).");
+  net_choice("network.wifi.standard", {"802.11n", "802.11ac"}, "802.11ac", "WiFi standard.");
+  net_choice("network.wifi.band", {"2.4GHz", "5GHz"}, "5GHz", "WiFi band (802.11ac: 5GHz only).");
+  net("network.wifi.channel_width", FieldType::kInt, "MHz", 80LL, 20, 160,
+      "Channel width: 20 or 40 (802.11n); 20, 40, 80 or 160 (802.11ac).");
+  net_choice("network.wifi.rate_manager", {"ideal", "minstrel", "constant"}, "ideal",
+             "Rate control: ideal (SNR-based, ns-3 IdealWifiManager), minstrel (MinstrelHt), constant "
+             "(network.wifi.constant_mcs).");
+  net("network.wifi.constant_mcs", FieldType::kInt, "MCS", 7LL, 0, 9,
+      "MCS for the constant rate manager (802.11n: 0–7 per stream).");
+  net("network.wifi.spatial_streams", FieldType::kInt, "streams", 1LL, 1, 4,
+      "Antennas and spatial streams of every WiFi device.");
+  net_choice("network.wifi.propagation", {"log-distance", "friis"}, "log-distance", "Propagation loss model.");
+  net("network.wifi.log_distance_exponent", FieldType::kNumber, "", 3.0, 1, 6,
+      "Path-loss exponent of the log-distance model (indoors: ~3).");
+  net("network.wifi.tx_power_dbm", FieldType::kNumber, "dBm", 20.0, -10, 40, "Transmit power of every WiFi device.");
+  net("network.wifi.access_points", FieldType::kInt, "APs", 1LL, 1, 64,
+      "APs on one channel, on a line; robot/station k joins AP k mod APs.");
+  net("network.wifi.ap_spacing_m", FieldType::kNumber, "m", 30.0, 1, 10000, "Distance between neighbouring APs.");
+  net("network.lte.enbs", FieldType::kInt, "eNBs", 1LL, 1, 64, "eNBs on a line; UEs attach to the strongest.");
+  net("network.lte.enb_spacing_m", FieldType::kNumber, "m", 500.0, 1, 1e5, "Distance between neighbouring eNBs.");
+  net("network.lte.ul_resource_blocks", FieldType::kInt, "RBs", 25LL, 6, 100,
+      "Uplink bandwidth: 6, 15, 25, 50, 75 or 100 resource blocks (25 = 5 MHz).");
+  net("network.lte.dl_resource_blocks", FieldType::kInt, "RBs", 25LL, 6, 100, "Downlink bandwidth in resource blocks.");
+  net_choice("network.lte.scheduler", {"pf", "rr"}, "pf", "MAC scheduler: proportional fair or round robin.");
+  net("network.lte.rlc_buffer_bytes", FieldType::kInt, "bytes", 1000000LL, 10000, 1e9,
+      "RLC (acknowledged mode) transmit buffer per bearer.");
+  net("network.server_link.rate_mbps", FieldType::kNumber, "Mbps", 1000.0, 0.001, 1e6,
+      "Wired link from the AP's router (WiFi) or the PGW (LTE) to each server.");
+  net("network.server_link.delay_ms", FieldType::kNumber, "ms", 1.0, 0, 10000, "One-way delay of that link.");
+  net_choice("network.tcp.variant", {"cubic", "newreno"}, "cubic", "TCP congestion control (Linux's default: cubic).");
+  net("network.tcp.send_buffer_bytes", FieldType::kInt, "bytes", 4194304LL, 1024, 1e9,
+      "TCP send buffer (Linux tcp_wmem max: 4 MiB).");
+  net("network.tcp.receive_buffer_bytes", FieldType::kInt, "bytes", 6291456LL, 1024, 1e9,
+      "TCP receive buffer (Linux tcp_rmem max: 6 MiB).");
+  net("network.tcp.segment_bytes", FieldType::kInt, "bytes", 1448LL, 100, 65000, "TCP maximum segment size.");
+  net("network.robot_distance_m", FieldType::kNumber, "m", 5.0, 0.1, 1e5,
+      "Robots sit on a circle of this radius around their AP or eNB.");
+  net("network.station_distance_m", FieldType::kNumber, "m", 5.0, 0.1, 1e5,
+      "Other stations (background traffic ends) likewise.");
+  net_choice("network.mobility", {"static", "random-walk"}, "static",
+             "Robots stand still or walk at network.robot_speed_mps.");
+  net("network.robot_speed_mps", FieldType::kNumber, "m/s", 1.0, 0, 100, "Walking speed for random-walk mobility.");
+  net("network.flow_monitor", FieldType::kBool, "", true, -kInf, kInf,
+      "Per-IP-flow statistics from ns-3's FlowMonitor (flows.csv).");
+  net("network.pcap", FieldType::kBool, "", false, -kInf, kInf,
+      "WiFi: write pcap traces of every device into the result directory.");
+  net("tcpros.publisher_queue", FieldType::kInt, "messages", 10LL, 1, 100000,
+      "Publisher queue_size (the velodyne driver's: 10); the oldest waiting message is dropped.");
+  net("tcpros.subscriber_queue", FieldType::kInt, "messages", 10LL, 1, 100000,
+      "Subscriber queue_size; the oldest waiting message is dropped.");
+  net("tcpros.processing_fixed_ms", FieldType::kNumber, "ms", 0.0, 0, 1e6,
+      "Subscriber callback cost per message (single-threaded).");
+  net("tcpros.processing_per_mb_ms", FieldType::kNumber, "ms per MB", 134.95, 0, 1e6,
+      "Subscriber callback cost per 10⁶ payload bytes. Default: calibrated once on the study's one-receiver condition "
+      "(docs/network.md).");
+  net("tcpros.bw_window", FieldType::kInt, "messages", 100LL, 2, 100000,
+      "Messages averaged by the rostopic-bw estimate (rostopic's default: 100).");
+  net("lidar.rotation_hz", FieldType::kNumber, "Hz", 9.92, 1, 30,
+      "VLP-16 rotation rate: one PointCloud2 per rotation (the paper: 9.92 Hz).");
+  net("lidar.azimuth_resolution_deg", FieldType::kNumber, "°", 0.0, 0, 10,
+      "Azimuth step; 0: the VLP-16's own (one firing per 55.296 µs).");
+  net("lidar.max_range_m", FieldType::kNumber, "m", 100.0, 1, 1000, "Rays hitting nothing nearer return no point.");
+  {
+    std::vector<std::string> profiles = {"none"};
+    for (const auto& p : {"LOW_RES_ONLINE", "MED_RES_ONLINE", "HIGH_RES_ONLINE", "LOW_RES_OFFLINE", "MED_RES_OFFLINE",
+                          "HIGH_RES_OFFLINE"}) {
+      profiles.push_back(std::string(p) + "_COMPRESSION_WITHOUT_COLOR");
+    }
+    net_choice("lidar.compression", profiles, "none",
+               "Send each cloud compressed with PCL's octree point-cloud compression (this profile) instead of raw.");
+  }
+  net("lidar.scene.length_m", FieldType::kNumber, "m", 20.0, 1, 1000, "The scanned hall's length.");
+  net("lidar.scene.width_m", FieldType::kNumber, "m", 13.0, 1, 1000, "Its width.");
+  net("lidar.scene.wall_height_m", FieldType::kNumber, "m", 3.0, 0, 100,
+      "Its walls' height (upper lasers clear them in places: no return).");
+  net("lidar.scene.walkers", FieldType::kInt, "people", 4LL, 0, 1000, "People walking through it.");
+  net("lidar.distinct_clouds", FieldType::kInt, "clouds", 10LL, 1, 100000,
+      "Rotations actually ray-cast; their sizes repeat in a loop (keeps the simulator's cost in ns-3).");
+  {
+    FieldSpec f = field("camera.file", FieldType::kPath, "", std::string(), -kInf, kInf,
+                        "Video whose frames, JPEG-encoded with OpenCV, give the camera's message sizes (looping). Not "
+                        "set: the parametric model (camera.bitrate_mbps…).",
+                        kNet);
+    f.optional_path = true;
+    s.push_back(f);
+  }
+  net("camera.width", FieldType::kInt, "pixels", 1280LL, 0, 10000,
+      "Frames are resized to width × height before encoding (0: as recorded).");
+  net("camera.height", FieldType::kInt, "pixels", 720LL, 0, 10000, "See camera.width.");
+  net("camera.jpeg_quality", FieldType::kInt, "", 90LL, 1, 100, "JPEG quality of the encoded frames.");
+  net("camera.fps", FieldType::kNumber, "Hz", 30.0, 0.1, 1000, "Frames published per second.");
+  net("camera.max_frames", FieldType::kInt, "frames", 300LL, 1, 1e7, "Frames of the file encoded (then looped).");
+  net("camera.bitrate_mbps", FieldType::kNumber, "Mbps", 8.0, 0.01, 10000,
+      "Parametric model: mean bitrate (the paper: HD video > 8 Mbps).");
+  net("camera.gop", FieldType::kInt, "frames", 30LL, 1, 10000,
+      "Parametric model: frames per group of pictures (one I frame).");
+  net("camera.i_to_p_ratio", FieldType::kNumber, "", 5.0, 1, 1000, "Parametric model: I-frame size ÷ P-frame size.");
+  net("run.duration_s", FieldType::kNumber, "s", 30.0, 1, 1e6, "Simulated time of each run (each study condition).");
+  net("run.warmup_s", FieldType::kNumber, "s", 5.0, 0, 1e6,
+      "Samples before this time are left out of the medians in summary.csv.");
+  net("run.sample_interval_s", FieldType::kNumber, "s", 1.0, 0.01, 1e6,
+      "rostopic-bw-style rate samples, one per interval (rostopic: 1 s).");
+  {
+    FieldSpec f = field("study.conditions", FieldType::kChoiceList, "",
+                        std::vector<std::string>{"sender", "one_receiver", "with_download", "two_pairs"}, -kInf, kInf,
+                        "Fig. 2's conditions: sender (no remote subscriber), one_receiver, with_download (a bulk TCP "
+                        "download to another station), two_pairs (two robot→server pairs).",
+                        {"network-study"});
+    f.choices = {"sender", "one_receiver", "with_download", "two_pairs"};
+    s.push_back(f);
+  }
+  net_run("robots.count", FieldType::kInt, "robots", 4LL, 1, 1000,
+          "network-run: robots, each streaming robots.streams to server (k mod servers.count).");
+  {
+    FieldSpec f = field("robots.streams", FieldType::kChoiceList, "", std::vector<std::string>{"lidar"}, -kInf, kInf,
+                        "network-run: what every robot publishes (one TCPROS flow each).", {"network-run"});
+    f.choices = {"lidar", "video"};
+    s.push_back(f);
+  }
+  net_run("servers.count", FieldType::kInt, "servers", 1LL, 1, 1000, "network-run: servers behind the AP / PGW.");
+  net_run("stations.count", FieldType::kInt, "stations", 0LL, 0, 1000,
+          "network-run: other WiFi stations / UEs, the ends of background flows.");
+  net_run("background.flows", FieldType::kInt, "flows", 0LL, 0, 1000,
+          "network-run: background flows; flow k runs between station k mod stations.count and server k mod "
+          "servers.count.");
+  s.push_back(choice("background.kind", {"bulk", "cbr"}, "bulk",
+                     "network-run: bulk (TCP, as fast as it goes) or cbr (UDP at background.rate_mbps).",
+                     {"network-run"}));
+  s.push_back(choice("background.direction", {"download", "upload"}, "download",
+                     "network-run: download (server → station) or upload.", {"network-run"}));
+  net_run("background.rate_mbps", FieldType::kNumber, "Mbps", 10.0, 0.001, 1e6, "network-run: rate of each cbr flow.");
+  net_run("background.start_s", FieldType::kNumberList, "s", std::vector<double>{0.0}, 0, 1e6,
+          "network-run: start time of each flow (one value: all flows).");
+  net_run("background.stop_s", FieldType::kNumberList, "s", std::vector<double>{1e6}, 0, 1e7,
+          "network-run: stop time of each flow (one value: all flows).");
 
   // ---- output ----
   s.push_back(field("output.figures", FieldType::kBool, "", true, -kInf, kInf,
@@ -273,6 +427,10 @@ const std::vector<KindInfo>& scenario_kinds() {
       {"video-traces", "turns real video (OpenCV perception) or the paper's video traces into train/test trace CSVs"},
       {"hardware-experiment",
        "the paper's hardware experiment on real video: traces, RL training, evaluation against thresholds"},
+      {"network-study",
+       "the paper's ROS LIDAR bandwidth study (Fig. 2) in ns-3: a VLP-16 over TCPROS under its four conditions"},
+      {"network-run",
+       "robots streaming LIDAR and/or video over ns-3 WiFi or LTE with background traffic: goodput, latency, drops"},
   };
   return kinds;
 }

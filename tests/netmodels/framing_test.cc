@@ -29,7 +29,8 @@ TEST(Framing, RoundTripThroughArbitraryChunks) {
     sent.push_back(payload);
   }
   std::vector<std::pair<std::uint32_t, std::vector<std::uint8_t>>> got;
-  FrameReassembler r(16, [&](std::uint32_t n, const std::vector<std::uint8_t>& prefix) { got.emplace_back(n, prefix); });
+  FrameReassembler r(16,
+                     [&](std::uint32_t n, const std::vector<std::uint8_t>& prefix) { got.emplace_back(n, prefix); });
   for (std::size_t i = 0; i < stream.size();) {
     const std::size_t n = std::min<std::size_t>(std::uniform_int_distribution<int>(1, 3000)(rng), stream.size() - i);
     r.feed(stream.data() + i, n);

@@ -26,7 +26,9 @@ NetworkRunSpec wifi_spec(double duration_s) {
   return spec;
 }
 
-double mbps(double bytes_per_s) { return bytes_per_s * 8 / 1e6; }
+double mbps(double bytes_per_s) {
+  return bytes_per_s * 8 / 1e6;
+}
 
 TEST(NetworkRun, UncongestedWifiDeliversEveryMessageInOrder) {
   NetworkRunSpec spec = wifi_spec(3.0);
@@ -75,7 +77,8 @@ TEST(NetworkRun, SlowSubscriberDropsItsOldestMessages) {
   for (const auto& m : log.messages) {
     if (m.dropped != DropSite::kSubscriberQueue) continue;
     bool newer_arrived = false;
-    for (const auto& n : log.messages) newer_arrived |= n.seq > m.seq && n.t_received >= 0 && n.t_received <= m.t_received + 1;
+    for (const auto& n : log.messages)
+      newer_arrived |= n.seq > m.seq && n.t_received >= 0 && n.t_received <= m.t_received + 1;
     EXPECT_TRUE(newer_arrived);
     EXPECT_LT(m.t_processed, 0);
   }

@@ -1,0 +1,425 @@
+#include "sim/runners/network_study.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <numeric>
+
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include "netmodels/networks/network_run.h"
+#include "netmodels/sensors/video_frames.h"
+#include "netmodels/sensors/vlp16_lidar.h"
+#include "sim/io/atomic_file.h"
+#include "sim/io/progress.h"
+#include "sim/runners/figures.h"
+
+namespace offloadsim::sim {
+
+namespace nm = netmodels;
+
+namespace {
+
+// The paper's receiver shares (SPEC §2c), beside ours in summary.csv.
+const std::map<std::string, double> kPaperShare = {
+    {"sender", 100.0}, {"one_receiver", 84.0}, {"with_download", 43.0}, {"two_pairs", 16.0}};
+
+// Network settings common to both kinds. Errors from netmodels name a field below `network.`.
+nm::NetworkRunSpec base_spec(const Scenario& sc) {
+  nm::NetworkRunSpec n;
+  n.type = sc.text("network.type");
+  n.wifi.standard = sc.text("network.wifi.standard");
+  n.wifi.band = sc.text("network.wifi.band");
+  n.wifi.channel_width_mhz = static_cast<int>(sc.integer("network.wifi.channel_width"));
+  n.wifi.rate_manager = sc.text("network.wifi.rate_manager");
+  n.wifi.constant_mcs = static_cast<int>(sc.integer("network.wifi.constant_mcs"));
+  n.wifi.spatial_streams = static_cast<int>(sc.integer("network.wifi.spatial_streams"));
+  n.wifi.propagation = sc.text("network.wifi.propagation");
+  n.wifi.log_distance_exponent = sc.number("network.wifi.log_distance_exponent");
+  n.wifi.tx_power_dbm = sc.number("network.wifi.tx_power_dbm");
+  n.wifi.access_points = static_cast<int>(sc.integer("network.wifi.access_points"));
+  n.wifi.ap_spacing_m = sc.number("network.wifi.ap_spacing_m");
+  n.lte.enbs = static_cast<int>(sc.integer("network.lte.enbs"));
+  n.lte.enb_spacing_m = sc.number("network.lte.enb_spacing_m");
+  n.lte.ul_resource_blocks = static_cast<int>(sc.integer("network.lte.ul_resource_blocks"));
+  n.lte.dl_resource_blocks = static_cast<int>(sc.integer("network.lte.dl_resource_blocks"));
+  n.lte.scheduler = sc.text("network.lte.scheduler");
+  n.lte.rlc_buffer_bytes = static_cast<std::uint32_t>(sc.integer("network.lte.rlc_buffer_bytes"));
+  n.server_link.rate_mbps = sc.number("network.server_link.rate_mbps");
+  n.server_link.delay_ms = sc.number("network.server_link.delay_ms");
+  n.tcp.variant = sc.text("network.tcp.variant");
+  n.tcp.send_buffer_bytes = static_cast<std::uint32_t>(sc.integer("network.tcp.send_buffer_bytes"));
+  n.tcp.receive_buffer_bytes = static_cast<std::uint32_t>(sc.integer("network.tcp.receive_buffer_bytes"));
+  n.tcp.segment_bytes = static_cast<std::uint32_t>(sc.integer("network.tcp.segment_bytes"));
+  n.robot_distance_m = sc.number("network.robot_distance_m");
+  n.station_distance_m = sc.number("network.station_distance_m");
+  n.mobility = sc.text("network.mobility");
+  n.robot_speed_mps = sc.number("network.robot_speed_mps");
+  n.flow_monitor = sc.flag("network.flow_monitor");
+  n.duration_s = sc.number("run.duration_s");
+  n.sample_interval_s = sc.number("run.sample_interval_s");
+  n.bw_window = static_cast<std::size_t>(sc.integer("tcpros.bw_window"));
+  n.seed = static_cast<std::uint32_t>(sc.seed() % 4294967291ULL);
+  return n;
+}
+
+// The field a netmodels error points at: "wifi.channel_width" → "network.wifi.channel_width".
+std::string scenario_key(const std::string& field) {
+  if (field == "duration") return "run.duration_s";
+  if (field == "robots") return "robots.count";
+  if (field == "servers") return "servers.count";
+  if (field.rfind("background", 0) == 0 || field == "streams") return "background.flows";
+  if (field == "wifi.channel_width") return "network.wifi.channel_width";
+  return "network." + field;
+}
+
+struct Sources {
+  nm::MessageSource lidar, camera;
+  double raw_cloud_bytes = 0, sent_cloud_bytes = 0;  // means over the distinct clouds
+  std::string camera_what;
+};
+
+Sources make_sources(const Scenario& sc, bool need_camera) {
+  Sources s;
+  nm::Vlp16Config cfg;
+  cfg.rotation_hz = sc.number("lidar.rotation_hz");
+  cfg.azimuth_resolution_deg = sc.number("lidar.azimuth_resolution_deg");
+  cfg.max_range_m = sc.number("lidar.max_range_m");
+  const nm::Vlp16Lidar lidar(
+      cfg, nm::default_lidar_scene(sc.number("lidar.scene.length_m"), sc.number("lidar.scene.width_m"),
+                                   sc.number("lidar.scene.wall_height_m"),
+                                   static_cast<int>(sc.integer("lidar.scene.walkers"))));
+  const std::string compression = sc.text("lidar.compression");
+  std::vector<std::uint32_t> sizes;
+  for (long long k = 0; k < sc.integer("lidar.distinct_clouds"); ++k) {
+    const double t = static_cast<double>(k) / cfg.rotation_hz;
+    const auto cloud = lidar.scan(t);
+    const auto msg = nm::serialize_pointcloud2(cloud, static_cast<std::uint32_t>(k), t);
+    s.raw_cloud_bytes += static_cast<double>(msg.size());
+    const std::size_t sent = compression == "none" ? msg.size() : nm::compress_cloud(cloud, compression).size();
+    s.sent_cloud_bytes += static_cast<double>(sent);
+    sizes.push_back(static_cast<std::uint32_t>(sent));
+  }
+  s.raw_cloud_bytes /= static_cast<double>(sizes.size());
+  s.sent_cloud_bytes /= static_cast<double>(sizes.size());
+  s.lidar.rate_hz = cfg.rotation_hz;
+  s.lidar.next_bytes = [sizes](std::uint64_t seq) { return sizes[seq % sizes.size()]; };
+  if (need_camera) {
+    s.camera.rate_hz = sc.number("camera.fps");
+    if (!sc.text("camera.file").empty()) {
+      const nm::EncodedVideo v = nm::encode_video_frames(
+          sc.text("camera.file"), static_cast<int>(sc.integer("camera.width")),
+          static_cast<int>(sc.integer("camera.height")), static_cast<int>(sc.integer("camera.jpeg_quality")),
+          static_cast<int>(sc.integer("camera.max_frames")));
+      double mean = 0;
+      for (auto b : v.frame_bytes) mean += b;
+      mean /= static_cast<double>(v.frame_bytes.size());
+      s.camera_what =
+          fmt::format("{} frames of {} as {}×{} JPEG q{}, mean {:.0f} B ({:.1f} Mbps at {} fps)", v.frame_bytes.size(),
+                      sc.text("camera.file"), v.width, v.height, sc.integer("camera.jpeg_quality"), mean,
+                      mean * 8 * s.camera.rate_hz / 1e6, s.camera.rate_hz);
+      s.camera.next_bytes = [sizes = v.frame_bytes](std::uint64_t seq) { return sizes[seq % sizes.size()]; };
+    } else {
+      const nm::ParametricVideo p{sc.number("camera.bitrate_mbps"), sc.number("camera.fps"),
+                                  static_cast<int>(sc.integer("camera.gop")), sc.number("camera.i_to_p_ratio")};
+      s.camera_what =
+          fmt::format("parametric: {} Mbps at {} fps, GOP {}, I/P {}", p.bitrate_mbps, p.fps, p.gop, p.i_to_p_ratio);
+      s.camera.next_bytes = [p](std::uint64_t seq) { return p.frame_bytes(seq); };
+    }
+  }
+  return s;
+}
+
+nm::StreamSpec stream(const Scenario& sc, std::string name, int robot, int server, const nm::MessageSource& source) {
+  nm::StreamSpec st;
+  st.name = std::move(name);
+  st.robot = robot;
+  st.server = server;
+  st.source = source;
+  st.publisher_queue = static_cast<std::uint32_t>(sc.integer("tcpros.publisher_queue"));
+  st.subscriber_queue = static_cast<std::uint32_t>(sc.integer("tcpros.subscriber_queue"));
+  st.processing.fixed_s = sc.number("tcpros.processing_fixed_ms") / 1000.0;
+  st.processing.per_byte_s = sc.number("tcpros.processing_per_mb_ms") / 1000.0 / 1e6;
+  return st;
+}
+
+// One study condition (Fig. 2) as a network run.
+nm::NetworkRunSpec condition_spec(const Scenario& sc, const std::string& condition, const Sources& src) {
+  nm::NetworkRunSpec n = base_spec(sc);
+  if (condition == "sender") {
+    n.streams.push_back(stream(sc, "lidar1", 0, -1, src.lidar));
+  } else if (condition == "one_receiver") {
+    n.streams.push_back(stream(sc, "lidar1", 0, 0, src.lidar));
+  } else if (condition == "with_download") {
+    n.servers = 2;
+    n.stations = 1;
+    n.streams.push_back(stream(sc, "lidar1", 0, 0, src.lidar));
+    nm::BackgroundSpec g;
+    g.name = "download";
+    g.station = 0;
+    g.server = 1;
+    n.background.push_back(g);
+  } else {  // two_pairs
+    n.robots = 2;
+    n.servers = 2;
+    n.streams.push_back(stream(sc, "lidar1", 0, 0, src.lidar));
+    n.streams.push_back(stream(sc, "lidar2", 1, 1, src.lidar));
+  }
+  return n;
+}
+
+nm::NetworkRunSpec network_run_spec(const Scenario& sc, const Sources& src) {
+  nm::NetworkRunSpec n = base_spec(sc);
+  n.robots = static_cast<int>(sc.integer("robots.count"));
+  n.servers = static_cast<int>(sc.integer("servers.count"));
+  n.stations = static_cast<int>(sc.integer("stations.count"));
+  for (int r = 0; r < n.robots; ++r) {
+    for (const auto& what : sc.texts("robots.streams")) {
+      n.streams.push_back(stream(sc, fmt::format("robot{}-{}", r + 1, what), r, r % n.servers,
+                                 what == "lidar" ? src.lidar : src.camera));
+    }
+  }
+  const auto& starts = sc.numbers("background.start_s");
+  const auto& stops = sc.numbers("background.stop_s");
+  const auto flows = sc.integer("background.flows");
+  for (const auto& [key, list] : {std::pair{"background.start_s", &starts}, {"background.stop_s", &stops}}) {
+    if (list->size() != 1 && static_cast<long long>(list->size()) != flows) {
+      throw sc.error(key,
+                     fmt::format("has {} values; give one (for every flow) or one per flow ({})", list->size(), flows));
+    }
+  }
+  if (flows > 0 && n.stations < 1) throw sc.error("stations.count", "background flows need at least one station");
+  for (long long k = 0; k < flows; ++k) {
+    nm::BackgroundSpec g;
+    g.name = fmt::format("background{}", k + 1);
+    g.kind = sc.text("background.kind");
+    g.direction = sc.text("background.direction");
+    g.station = static_cast<int>(k % n.stations);
+    g.server = static_cast<int>(k % n.servers);
+    g.rate_mbps = sc.number("background.rate_mbps");
+    g.start_s = starts[starts.size() == 1 ? 0 : static_cast<std::size_t>(k)];
+    g.stop_s = stops[stops.size() == 1 ? 0 : static_cast<std::size_t>(k)];
+    n.background.push_back(g);
+  }
+  return n;
+}
+
+void validate(const Scenario& sc, const nm::NetworkRunSpec& n) {
+  try {
+    nm::validate_network(n);
+  } catch (const nm::NetworkConfigError& e) {
+    throw sc.error(scenario_key(e.field()), std::string(e.what()).substr(e.field().size() + 2));
+  }
+}
+
+double median(std::vector<double> v) {
+  if (v.empty()) return std::nan("");
+  std::sort(v.begin(), v.end());
+  const std::size_t m = v.size() / 2;
+  return v.size() % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+}
+
+double quantile(std::vector<double> v, double q) {
+  if (v.empty()) return std::nan("");
+  std::sort(v.begin(), v.end());
+  return v[static_cast<std::size_t>(std::floor(q * static_cast<double>(v.size() - 1)))];
+}
+
+std::string num(double x, int digits = 3) {
+  return std::isnan(x) ? "NA" : fmt::format("{:.{}f}", x, digits);
+}
+
+const char* drop_name(nm::DropSite d) {
+  return d == nm::DropSite::kPublisherQueue ? "publisher" : d == nm::DropSite::kSubscriberQueue ? "subscriber" : "";
+}
+
+// The CSVs of a set of runs, built as text and committed together.
+struct Tables {
+  std::string rates = "condition,flow,t_s,sent_mbps,received_mbps,goodput_mbps,publisher_drops,subscriber_drops\n";
+  std::string summary;
+  std::string messages = "condition,flow,seq,bytes,t_published,t_written,t_received,t_processed,latency_ms,dropped\n";
+  std::string flows =
+      "condition,flow_id,protocol,source,source_port,destination,destination_port,tx_bytes,rx_bytes,tx_packets,"
+      "rx_packets,lost_packets,mean_delay_ms,throughput_mbps\n";
+  std::string background = "condition,flow,received_bytes,goodput_mbps\n";
+};
+
+struct Row {  // one summary line
+  std::string condition, flow;
+  double sent = 0, received = 0, share = 0, goodput = 0, latency_med = 0, latency_p95 = 0;
+  std::size_t published = 0, processed = 0;
+  std::uint64_t pub_drops = 0, sub_drops = 0;
+};
+
+std::vector<Row> add_run(Tables& t, const std::string& condition, const nm::NetworkRunResult& r, double warmup_s) {
+  std::vector<Row> rows;
+  for (const auto& st : r.streams) {
+    Row row;
+    row.condition = condition;
+    row.flow = st.name;
+    std::vector<double> sent, received, goodput;
+    for (const auto& s : st.samples) {
+      t.rates += fmt::format("{},{},{},{},{},{},{},{}\n", condition, st.name, num(s.t_s), num(s.sent_Bps * 8 / 1e6),
+                             num(s.received_Bps * 8 / 1e6), num(s.goodput_Bps * 8 / 1e6), s.publisher_drops,
+                             s.subscriber_drops);
+      if (s.t_s < warmup_s) continue;
+      sent.push_back(s.sent_Bps * 8 / 1e6);
+      received.push_back(s.received_Bps * 8 / 1e6);
+      goodput.push_back(s.goodput_Bps * 8 / 1e6);
+    }
+    std::vector<double> latency;
+    for (const auto& m : st.log.messages) {
+      const double lat = m.t_processed >= 0 ? (m.t_processed - m.t_published) * 1000 : std::nan("");
+      t.messages +=
+          fmt::format("{},{},{},{},{},{},{},{},{},{}\n", condition, st.name, m.seq, m.bytes, num(m.t_published, 6),
+                      m.t_written >= 0 ? num(m.t_written, 6) : "NA", m.t_received >= 0 ? num(m.t_received, 6) : "NA",
+                      m.t_processed >= 0 ? num(m.t_processed, 6) : "NA", num(lat), drop_name(m.dropped));
+      if (m.t_published >= warmup_s && !std::isnan(lat)) latency.push_back(lat);
+    }
+    const bool remote = st.log.connected || !st.log.processed.empty();
+    row.sent = median(sent);
+    row.received = remote ? median(received) : row.sent;  // no remote subscriber: rostopic bw on the robot
+    row.share = 100 * row.received / row.sent;
+    row.goodput = goodput.empty()
+                      ? 0
+                      : std::accumulate(goodput.begin(), goodput.end(), 0.0) / static_cast<double>(goodput.size());
+    row.latency_med = median(latency);
+    row.latency_p95 = quantile(latency, 0.95);
+    row.published = st.log.messages.size();
+    row.processed = remote ? st.log.processed.size() : st.log.messages.size();
+    row.pub_drops = st.log.publisher_drops;
+    row.sub_drops = st.log.subscriber_drops;
+    rows.push_back(row);
+  }
+  for (const auto& f : r.ip_flows) {
+    t.flows += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", condition, f.id, f.protocol, f.source,
+                           f.source_port, f.destination, f.destination_port, f.tx_bytes, f.rx_bytes, f.tx_packets,
+                           f.rx_packets, f.lost_packets, num(f.mean_delay_ms), num(f.throughput_mbps));
+  }
+  for (const auto& b : r.background)
+    t.background += fmt::format("{},{},{},{}\n", condition, b.name, b.received_bytes, num(b.goodput_mbps));
+  return rows;
+}
+
+nm::NetworkRunResult simulate(nm::NetworkRunSpec n, const std::string& label, bool progress) {
+  std::unique_ptr<Progress> bar;
+  if (progress) {
+    bar = std::make_unique<Progress>(label + " (simulated s)", static_cast<std::size_t>(std::ceil(n.duration_s)));
+    n.on_second = [&bar](double) { bar->advance(); };
+  }
+  nm::NetworkRunResult r = nm::run_network(n);
+  if (bar) bar->finish();
+  return r;
+}
+
+void commit(const RunOptions& opt, RunRecord& rec, const Tables& t, const std::string& summary) {
+  const std::vector<std::pair<std::string, const std::string*>> files = {{"rates.csv", &t.rates},
+                                                                         {"summary.csv", &summary},
+                                                                         {"messages.csv", &t.messages},
+                                                                         {"flows.csv", &t.flows},
+                                                                         {"background.csv", &t.background}};
+  for (const auto& [name, text] : files) {
+    write_file_atomically(opt.out_dir / name, *text);
+    rec.outputs.push_back(name);
+  }
+}
+
+}  // namespace
+
+void check_network_scenario(const Scenario& sc) {
+  const bool camera = sc.kind() == "network-run" && [&] {
+    const auto& s = sc.texts("robots.streams");
+    return std::find(s.begin(), s.end(), "video") != s.end();
+  }();
+  if (sc.number("run.warmup_s") >= sc.number("run.duration_s"))
+    throw sc.error("run.warmup_s", "must be less than run.duration_s");
+  if (sc.kind() == "network-study") {
+    if (sc.text("network.type") != "wifi")
+      throw sc.error("network.type", "the LIDAR study runs on WiFi (as the paper's did)");
+    for (const auto& c : sc.texts("study.conditions")) {
+      Sources none;
+      none.lidar.rate_hz = 1;
+      validate(sc, condition_spec(sc, c, none));
+    }
+  } else {
+    Sources none;
+    none.lidar.rate_hz = none.camera.rate_hz = 1;
+    validate(sc, network_run_spec(sc, none));
+  }
+  if (camera && !sc.text("camera.file").empty()) {
+    nm::encode_video_frames(sc.text("camera.file"), 0, 0, 50, 1);  // readable? (names the file if not)
+  }
+}
+
+void run_network_study(const Scenario& sc, const RunOptions& opt, std::ostream& out, RunRecord& rec) {
+  const Sources src = make_sources(sc, false);
+  fmt::print(out, "VLP-16: {:.0f}-byte PointCloud2 messages at {} Hz ({:.2f} Mbps){}\n", src.raw_cloud_bytes,
+             sc.number("lidar.rotation_hz"), src.sent_cloud_bytes * 8 * sc.number("lidar.rotation_hz") / 1e6,
+             sc.text("lidar.compression") == "none"
+                 ? ""
+                 : fmt::format(", sent compressed: {:.0f} bytes (ratio {:.1f}:1)", src.sent_cloud_bytes,
+                               src.raw_cloud_bytes / src.sent_cloud_bytes));
+  Tables t;
+  std::vector<Row> rows;
+  std::uint64_t run = 1;
+  for (const auto& condition : sc.texts("study.conditions")) {
+    nm::NetworkRunSpec n = condition_spec(sc, condition, src);
+    n.run = run++;
+    const auto r = simulate(n, condition, opt.progress);
+    for (auto& row : add_run(t, condition, r, sc.number("run.warmup_s"))) rows.push_back(row);
+  }
+  std::string summary =
+      "condition,flow,sender_median_mbps,receiver_median_mbps,receiver_share_pct,paper_share_pct,goodput_mean_mbps,"
+      "latency_median_ms,latency_p95_ms,published,processed,publisher_drops,subscriber_drops\n";
+  fmt::print(out, "\n{:<14} {:<7} {:>10} {:>10} {:>7} {:>7} {:>10} {:>11}\n", "condition", "flow", "sent Mbps",
+             "recv Mbps", "share", "paper", "goodput", "latency p50");
+  for (const Row& r : rows) {
+    const double paper = kPaperShare.at(r.condition);
+    summary += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.condition, r.flow, num(r.sent),
+                           num(r.received), num(r.share, 1), num(paper, 0), num(r.goodput), num(r.latency_med, 1),
+                           num(r.latency_p95, 1), r.published, r.processed, r.pub_drops, r.sub_drops);
+    fmt::print(out, "{:<14} {:<7} {:>10.2f} {:>10.2f} {:>6.1f}% {:>6.0f}% {:>10.2f} {:>9.0f} ms\n", r.condition, r.flow,
+               r.sent, r.received, r.share, paper, r.goodput, r.latency_med);
+  }
+  commit(opt, rec, t, summary);
+  if (opt.figures && sc.flag("output.figures")) {
+    draw_figures("plot_network.py", opt.out_dir);
+    rec.outputs.push_back("fig_lidar_study.png");
+    rec.outputs.push_back("fig_lidar_study.pdf");
+  }
+}
+
+void run_network_run(const Scenario& sc, const RunOptions& opt, std::ostream& out, RunRecord& rec) {
+  const auto& what = sc.texts("robots.streams");
+  const Sources src = make_sources(sc, std::find(what.begin(), what.end(), "video") != what.end());
+  if (!src.camera_what.empty()) fmt::print(out, "camera: {}\n", src.camera_what);
+  nm::NetworkRunSpec n = network_run_spec(sc, src);
+  const auto r = simulate(n, sc.text("network.type"), opt.progress);
+  Tables t;
+  const auto rows = add_run(t, "run", r, sc.number("run.warmup_s"));
+  std::string summary =
+      "robot,stream,sender_median_mbps,receiver_median_mbps,receiver_share_pct,goodput_mean_mbps,latency_median_ms,"
+      "latency_p95_ms,published,processed,publisher_drops,subscriber_drops\n";
+  fmt::print(out, "\n{:<16} {:>10} {:>10} {:>7} {:>10} {:>12} {:>12} {:>9}\n", "stream", "sent Mbps", "recv Mbps",
+             "share", "goodput", "latency p50", "latency p95", "drops");
+  for (const Row& row : rows) {
+    const std::string robot = row.flow.substr(0, row.flow.find('-'));
+    summary +=
+        fmt::format("{},{},{},{},{},{},{},{},{},{},{},{}\n", robot, row.flow.substr(row.flow.find('-') + 1),
+                    num(row.sent), num(row.received), num(row.share, 1), num(row.goodput), num(row.latency_med, 1),
+                    num(row.latency_p95, 1), row.published, row.processed, row.pub_drops, row.sub_drops);
+    fmt::print(out, "{:<16} {:>10.2f} {:>10.2f} {:>6.1f}% {:>10.2f} {:>9.0f} ms {:>9.0f} ms {:>9}\n", row.flow,
+               row.sent, row.received, row.share, row.goodput, row.latency_med, row.latency_p95,
+               row.pub_drops + row.sub_drops);
+  }
+  for (const auto& b : r.background) fmt::print(out, "{}: {:.2f} Mbps\n", b.name, b.goodput_mbps);
+  commit(opt, rec, t, summary);
+  if (opt.figures && sc.flag("output.figures")) {
+    draw_figures("plot_network.py", opt.out_dir);
+    rec.outputs.push_back("fig_network_run.png");
+    rec.outputs.push_back("fig_network_run.pdf");
+  }
+}
+
+}  // namespace offloadsim::sim
