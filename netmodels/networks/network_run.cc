@@ -25,6 +25,14 @@ constexpr double kPi = 3.14159265358979323846;
 constexpr double kAppStartS = 0.5;  // after WiFi association (beacons every 102.4 ms) / LTE attach
 constexpr std::uint16_t kFirstStreamPort = 11311;
 constexpr std::uint16_t kFirstBackgroundPort = 50000;
+// ns-3 numbers the random streams it creates from a process-wide counter, so a second run in the
+// same process would draw differently. Every random variable of a run gets a fixed stream instead:
+// same spec and seed, same run, whatever ran before it.
+constexpr std::int64_t kWifiStreams = 1000;
+constexpr std::int64_t kLteStreams = 1000;
+constexpr std::int64_t kMobilityStreams = 100000;
+constexpr std::int64_t kInternetStreams = 200000;
+constexpr std::int64_t kAppStreams = 300000;
 
 bool one_of(const std::string& v, std::initializer_list<const char*> allowed) {
   return std::any_of(allowed.begin(), allowed.end(), [&](const char* a) { return v == a; });
@@ -64,7 +72,8 @@ void place(ns3::NodeContainer nodes, const std::vector<ns3::Vector>& centres, do
   mobility.Install(nodes);
 }
 
-// APs on a line, robots and stations around them, servers behind a router on wired links.
+// APs on a line, robots and stations around them, servers behind a router on wired links (or,
+// with servers_on_wifi, stations of the same WiFi: then every byte crosses the air twice).
 Built build_wifi(const NetworkRunSpec& spec) {
   const WifiSpec& w = spec.wifi;
   Built b;
@@ -101,7 +110,8 @@ Built build_wifi(const NetworkRunSpec& spec) {
                                ns3::DoubleValue(band5 ? 46.6777 : 40.0459));
   }
   ns3::YansWifiPhyHelper phy;
-  phy.SetChannel(channel.Create());
+  const ns3::Ptr<ns3::YansWifiChannel> wifi_channel = channel.Create();
+  phy.SetChannel(wifi_channel);
   phy.Set("ChannelSettings",
           ns3::StringValue(fmt::format("{{0, {}, {}, 0}}", w.channel_width_mhz, band5 ? "BAND_5GHZ" : "BAND_2_4GHZ")));
   phy.Set("TxPowerStart", ns3::DoubleValue(w.tx_power_dbm));
@@ -113,7 +123,7 @@ Built build_wifi(const NetworkRunSpec& spec) {
   // Robots and stations join the AP they are placed around (k mod APs).
   ns3::WifiMacHelper mac;
   std::vector<ns3::NetDeviceContainer> bss(static_cast<std::size_t>(w.access_points));
-  std::vector<std::vector<std::pair<char, std::uint32_t>>> members(bss.size());  // ('r'|'s', index)
+  std::vector<std::vector<std::pair<char, std::uint32_t>>> members(bss.size());  // ('r'|'s'|'v', index)
   for (int a = 0; a < w.access_points; ++a) {
     const ns3::Ssid ssid(fmt::format("offloadsim-{}", a));
     mac.SetType("ns3::ApWifiMac", "Ssid", ns3::SsidValue(ssid));
@@ -129,6 +139,11 @@ Built build_wifi(const NetworkRunSpec& spec) {
       bss[static_cast<std::size_t>(a)].Add(wifi.Install(phy, mac, b.stations.Get(k)));
       members[static_cast<std::size_t>(a)].emplace_back('s', k);
     }
+    for (std::uint32_t k = 0; w.servers_on_wifi && k < b.servers.GetN(); ++k) {
+      if (static_cast<int>(k) % w.access_points != a) continue;
+      bss[static_cast<std::size_t>(a)].Add(wifi.Install(phy, mac, b.servers.Get(k)));
+      members[static_cast<std::size_t>(a)].emplace_back('v', k);
+    }
   }
   ns3::Config::Set("/NodeList/*/DeviceList/*/$ns3::WifiNetDevice/HtConfiguration/ShortGuardIntervalSupported",
                    ns3::BooleanValue(true));
@@ -143,6 +158,7 @@ Built build_wifi(const NetworkRunSpec& spec) {
   fixed.Install(aps);
   place(b.robots, centres, spec.robot_distance_m, 0.0, spec, true);
   place(b.stations, centres, spec.station_distance_m, kPi / 2, spec, false);
+  if (w.servers_on_wifi) place(b.servers, centres, spec.station_distance_m, kPi, spec, false);
 
   ns3::InternetStackHelper internet;
   internet.Install(aps);
@@ -154,12 +170,15 @@ Built build_wifi(const NetworkRunSpec& spec) {
   ns3::Ipv4AddressHelper ip;
   b.robot_ip.resize(b.robots.GetN());
   b.station_ip.resize(b.stations.GetN());
+  b.server_ip.resize(b.servers.GetN());
   for (std::size_t a = 0; a < bss.size(); ++a) {
     ip.SetBase(ns3::Ipv4Address(fmt::format("10.1.{}.0", a).c_str()), "255.255.255.0");
     const ns3::Ipv4InterfaceContainer ifs = ip.Assign(bss[a]);
     for (std::size_t m = 0; m < members[a].size(); ++m) {
       const auto [what, k] = members[a][m];
-      (what == 'r' ? b.robot_ip : b.station_ip)[k] = ifs.GetAddress(static_cast<std::uint32_t>(m + 1));
+      (what == 'r'   ? b.robot_ip
+       : what == 's' ? b.station_ip
+                     : b.server_ip)[k] = ifs.GetAddress(static_cast<std::uint32_t>(m + 1));
     }
   }
   ns3::PointToPointHelper backbone;
@@ -172,15 +191,20 @@ Built build_wifi(const NetworkRunSpec& spec) {
   ns3::PointToPointHelper wired;
   wired.SetDeviceAttribute("DataRate", ns3::StringValue(data_rate(spec.server_link.rate_mbps)));
   wired.SetChannelAttribute("Delay", ns3::TimeValue(ns3::Seconds(spec.server_link.delay_ms / 1000.0)));
-  for (std::uint32_t s = 0; s < b.servers.GetN(); ++s) {
+  for (std::uint32_t s = 0; !w.servers_on_wifi && s < b.servers.GetN(); ++s) {
     ip.SetBase(ns3::Ipv4Address(fmt::format("10.3.{}.0", s).c_str()), "255.255.255.0");
     const ns3::NetDeviceContainer link = wired.Install(router.Get(0), b.servers.Get(s));
-    b.server_ip.push_back(ip.Assign(link).GetAddress(1));
+    b.server_ip[s] = ip.Assign(link).GetAddress(1);
     if (!w.pcap_prefix.empty()) wired.EnablePcap(w.pcap_prefix + "-server", link.Get(1), true);
   }
   if (!w.pcap_prefix.empty()) {
     for (const auto& d : bss) phy.EnablePcap(w.pcap_prefix + "-wifi", d);
   }
+  // Fixed random streams (see assign_streams): backoffs, rate control, beacon jitter.
+  ns3::NetDeviceContainer all;
+  for (const auto& d : bss) all.Add(d);
+  channel.AssignStreams(wifi_channel, kWifiStreams);
+  wifi.AssignStreams(all, kWifiStreams + 10);
   ns3::Ipv4GlobalRoutingHelper::PopulateRoutingTables();
   return b;
 }
@@ -243,8 +267,8 @@ Built build_lte(const NetworkRunSpec& spec) {
     (u < b.robots.GetN() ? b.robot_ip : b.station_ip).push_back(ue_ifs.GetAddress(u));
   }
   lte->Attach(ue_devs);  // each UE to the strongest cell
-  (void)enb_devs;
   b.keep = {lte, epc};
+  lte->AssignStreams(ns3::NetDeviceContainer(enb_devs, ue_devs), kLteStreams);
   return b;
 }
 
@@ -394,10 +418,14 @@ NetworkRunResult run_network(const NetworkRunSpec& spec) {
       ns3::OnOffHelper cbr(factory, ns3::InetSocketAddress(to_ip, port));
       cbr.SetConstantRate(ns3::DataRate(data_rate(g.rate_mbps)), 1400);
       src = cbr.Install(from);
+      cbr.AssignStreams(ns3::NodeContainer(from), kAppStreams + 10 * static_cast<std::int64_t>(k));
     }
     src.Start(ns3::Seconds(std::max(g.start_s, kAppStartS)));
     src.Stop(ns3::Seconds(std::min(g.stop_s, spec.duration_s)));
   }
+
+  ns3::MobilityHelper().AssignStreams(ns3::NodeContainer::GetGlobal(), kMobilityStreams);
+  ns3::InternetStackHelper().AssignStreams(ns3::NodeContainer::GetGlobal(), kInternetStreams);
 
   ns3::FlowMonitorHelper flowmon_helper;
   ns3::Ptr<ns3::FlowMonitor> flowmon;

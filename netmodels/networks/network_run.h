@@ -41,7 +41,8 @@ struct WifiSpec {
   double tx_power_dbm = 20.0;
   int access_points = 1;
   double ap_spacing_m = 30.0;
-  std::string pcap_prefix;  // "": no pcap
+  bool servers_on_wifi = false;  // servers are stations of the WiFi instead of wired behind the AP
+  std::string pcap_prefix;       // "": no pcap
 };
 
 struct LteSpec {

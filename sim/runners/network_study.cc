@@ -40,6 +40,7 @@ nm::NetworkRunSpec base_spec(const Scenario& sc) {
   n.wifi.tx_power_dbm = sc.number("network.wifi.tx_power_dbm");
   n.wifi.access_points = static_cast<int>(sc.integer("network.wifi.access_points"));
   n.wifi.ap_spacing_m = sc.number("network.wifi.ap_spacing_m");
+  n.wifi.servers_on_wifi = sc.flag("network.wifi.servers_on_wifi");
   n.lte.enbs = static_cast<int>(sc.integer("network.lte.enbs"));
   n.lte.enb_spacing_m = sc.number("network.lte.enb_spacing_m");
   n.lte.ul_resource_blocks = static_cast<int>(sc.integer("network.lte.ul_resource_blocks"));
@@ -366,6 +367,7 @@ void run_network_study(const Scenario& sc, const RunOptions& opt, std::ostream& 
   for (const auto& condition : sc.texts("study.conditions")) {
     nm::NetworkRunSpec n = condition_spec(sc, condition, src);
     n.run = run++;
+    if (sc.flag("network.pcap")) n.wifi.pcap_prefix = (opt.out_dir / ("pcap-" + condition)).string();
     const auto r = simulate(n, condition, opt.progress);
     for (auto& row : add_run(t, condition, r, sc.number("run.warmup_s"))) rows.push_back(row);
   }
@@ -395,6 +397,7 @@ void run_network_run(const Scenario& sc, const RunOptions& opt, std::ostream& ou
   const Sources src = make_sources(sc, std::find(what.begin(), what.end(), "video") != what.end());
   if (!src.camera_what.empty()) fmt::print(out, "camera: {}\n", src.camera_what);
   nm::NetworkRunSpec n = network_run_spec(sc, src);
+  if (sc.flag("network.pcap")) n.wifi.pcap_prefix = (opt.out_dir / "pcap").string();
   const auto r = simulate(n, sc.text("network.type"), opt.progress);
   Tables t;
   const auto rows = add_run(t, "run", r, sc.number("run.warmup_s"));

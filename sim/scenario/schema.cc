@@ -293,6 +293,9 @@ std::vector<FieldSpec> build_schema() {
   net("network.wifi.tx_power_dbm", FieldType::kNumber, "dBm", 20.0, -10, 40, "Transmit power of every WiFi device.");
   net("network.wifi.access_points", FieldType::kInt, "APs", 1LL, 1, 64,
       "APs on one channel, on a line; robot/station k joins AP k mod APs.");
+  net("network.wifi.servers_on_wifi", FieldType::kBool, "", false, -kInf, kInf,
+      "WiFi: servers are stations of the WiFi (laptops in the lab) instead of hosts wired behind the AP; every byte "
+      "then crosses the air twice.");
   net("network.wifi.ap_spacing_m", FieldType::kNumber, "m", 30.0, 1, 10000, "Distance between neighbouring APs.");
   net("network.lte.enbs", FieldType::kInt, "eNBs", 1LL, 1, 64, "eNBs on a line; UEs attach to the strongest.");
   net("network.lte.enb_spacing_m", FieldType::kNumber, "m", 500.0, 1, 1e5, "Distance between neighbouring eNBs.");
