@@ -314,12 +314,10 @@ nm::NetworkRunResult simulate(nm::NetworkRunSpec n, const std::string& label, bo
   return r;
 }
 
-void commit(const RunOptions& opt, RunRecord& rec, const Tables& t, const std::string& summary) {
-  const std::vector<std::pair<std::string, const std::string*>> files = {{"rates.csv", &t.rates},
-                                                                         {"summary.csv", &summary},
-                                                                         {"messages.csv", &t.messages},
-                                                                         {"flows.csv", &t.flows},
-                                                                         {"background.csv", &t.background}};
+void commit(const Scenario& sc, const RunOptions& opt, RunRecord& rec, const Tables& t, const std::string& summary) {
+  std::vector<std::pair<std::string, const std::string*>> files = {
+      {"rates.csv", &t.rates}, {"summary.csv", &summary}, {"messages.csv", &t.messages}, {"background.csv", &t.background}};
+  if (sc.flag("network.flow_monitor")) files.emplace_back("flows.csv", &t.flows);
   for (const auto& [name, text] : files) {
     write_file_atomically(opt.out_dir / name, *text);
     rec.outputs.push_back(name);
@@ -384,7 +382,7 @@ void run_network_study(const Scenario& sc, const RunOptions& opt, std::ostream& 
     fmt::print(out, "{:<14} {:<7} {:>10.2f} {:>10.2f} {:>6.1f}% {:>6.0f}% {:>10.2f} {:>9.0f} ms\n", r.condition, r.flow,
                r.sent, r.received, r.share, paper, r.goodput, r.latency_med);
   }
-  commit(opt, rec, t, summary);
+  commit(sc, opt, rec, t, summary);
   if (opt.figures && sc.flag("output.figures")) {
     draw_figures("plot_network.py", opt.out_dir);
     rec.outputs.push_back("fig_lidar_study.png");
@@ -417,7 +415,7 @@ void run_network_run(const Scenario& sc, const RunOptions& opt, std::ostream& ou
                row.pub_drops + row.sub_drops);
   }
   for (const auto& b : r.background) fmt::print(out, "{}: {:.2f} Mbps\n", b.name, b.goodput_mbps);
-  commit(opt, rec, t, summary);
+  commit(sc, opt, rec, t, summary);
   if (opt.figures && sc.flag("output.figures")) {
     draw_figures("plot_network.py", opt.out_dir);
     rec.outputs.push_back("fig_network_run.png");

@@ -114,6 +114,7 @@ TEST(NetworkRun, LteSmokeRun) {
   spec.duration_s = 2.0;
   spec.robots = 2;
   spec.robot_distance_m = 100;
+  spec.flow_monitor = true;
   for (int k = 0; k < 2; ++k) {
     StreamSpec s = lidar_stream(k, 0);
     s.source.rate_hz = 10;

@@ -46,7 +46,7 @@ fs::path run(const std::string& file, const std::string& out, const std::vector<
 // Two robots with a 4 Mbps camera each and a random walk (so that the seed matters), 3 s.
 const char* const kSmallRun =
     "schema: 1\nkind: network-run\nseed: 3\n"
-    "network: {mobility: random-walk, robot_distance_m: 20}\n"
+    "network: {mobility: random-walk, robot_distance_m: 20, flow_monitor: true}\n"
     "robots: {count: 2, streams: [video]}\nstations: {count: 1}\n"
     "camera: {bitrate_mbps: 4, fps: 20}\n"
     "background: {flows: 1, kind: cbr, rate_mbps: 20, start_s: [1]}\n"
