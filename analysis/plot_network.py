@@ -3,9 +3,10 @@
 
     python3 analysis/plot_network.py RESULT_DIR
 
-network-study (summary.csv has a paper_share_pct column): one panel per condition with the
-rostopic-bw rate at the sender and at each receiver over time, and the paper's median receiver
-rate (share × 70.48 Mbps) dashed — Fig. 2's layout. Writes fig_lidar_study.png/.pdf.
+network-study (summary.csv has a measured_share_pct column): one panel per condition with the
+rostopic-bw rate at the sender and at each receiver over time, the measured rostopic bw series
+(measured.csv: the paper's raw logs by default, one sample per second) in grey, and its median dashed
+— Fig. 2's layout. Writes fig_lidar_study.png/.pdf.
 network-run: per stream, the received rate over time and the latency distribution.
 Writes fig_network_run.png/.pdf.
 """
@@ -21,7 +22,6 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 from figure_io import save  # noqa: E402
 
-PAPER_SENDER_MBPS = 70.48
 TITLES = {"sender": "sender (no remote subscriber)", "one_receiver": "one receiver",
           "with_download": "one receiver + download on another station", "two_pairs": "two robot→server pairs"}
 
@@ -42,6 +42,9 @@ def series(rows, key):
 
 def study(root, summary):
     rates = read_csv(os.path.join(root, "rates.csv"))
+    measured = defaultdict(list)
+    for r in read_csv(os.path.join(root, "measured.csv")):
+        measured[r["condition"]].append(float(r["mbps"]))
     conditions = list(dict.fromkeys(r["condition"] for r in summary))
     sent, received = series(rates, "sent_mbps"), series(rates, "received_mbps")
     fig, axes = plt.subplots(1, len(conditions), figsize=(3.2 * len(conditions), 3.0), sharey=True, squeeze=False)
@@ -54,11 +57,13 @@ def study(root, summary):
             if cond != "sender":
                 t, v = received[(cond, r["flow"])]
                 ax.plot(t, v, color=["#d62728", "#ff7f0e"][i % 2], label=f"receiver {r['flow']}")
-        paper = float(rows[0]["paper_share_pct"]) / 100 * PAPER_SENDER_MBPS
-        ax.axhline(paper, color="k", ls="--", lw=1, label="paper's median")
+        m = measured[cond]
+        ax.plot(range(1, len(m) + 1), m, color="#9a9a9a", lw=0.8, label="measured (rostopic bw log)")
+        ax.axhline(float(rows[0]["measured_median_mbps"]), color="k", ls="--", lw=1, label="measured median")
         share = ", ".join(f"{float(r['receiver_share_pct']):.0f}%" for r in rows)
-        ax.set_title(f"{TITLES.get(cond, cond)}\nours {share}, paper {float(rows[0]['paper_share_pct']):.0f}%", fontsize=8)
-        ax.set_xlabel("simulated time (s)")
+        ax.set_title(f"{TITLES.get(cond, cond)}\nsimulated {share}, measured {float(rows[0]['measured_share_pct']):.0f}%",
+                     fontsize=8)
+        ax.set_xlabel("time (s)")
         ax.set_ylim(0, 90)
         ax.grid(alpha=0.3)
     axes[0][0].set_ylabel("rate (Mbps)")
@@ -94,7 +99,7 @@ def network_run(root):
 
 def main(root):
     summary = read_csv(os.path.join(root, "summary.csv"))
-    if summary and "paper_share_pct" in summary[0]:
+    if summary and "measured_share_pct" in summary[0]:
         study(root, summary)
     else:
         network_run(root)

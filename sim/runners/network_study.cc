@@ -11,6 +11,7 @@
 #include "netmodels/networks/network_run.h"
 #include "netmodels/sensors/video_frames.h"
 #include "netmodels/sensors/vlp16_lidar.h"
+#include "netmodels/tcpros/rostopic_log.h"
 #include "sim/io/atomic_file.h"
 #include "sim/io/progress.h"
 #include "sim/runners/figures.h"
@@ -20,10 +21,6 @@ namespace offloadsim::sim {
 namespace nm = netmodels;
 
 namespace {
-
-// The paper's receiver shares (SPEC §2c), beside ours in summary.csv.
-const std::map<std::string, double> kPaperShare = {
-    {"sender", 100.0}, {"one_receiver", 84.0}, {"with_download", 43.0}, {"two_pairs", 16.0}};
 
 // Network settings common to both kinds. Errors from netmodels name a field below `network.`.
 nm::NetworkRunSpec base_spec(const Scenario& sc) {
@@ -315,8 +312,10 @@ nm::NetworkRunResult simulate(nm::NetworkRunSpec n, const std::string& label, bo
 }
 
 void commit(const Scenario& sc, const RunOptions& opt, RunRecord& rec, const Tables& t, const std::string& summary) {
-  std::vector<std::pair<std::string, const std::string*>> files = {
-      {"rates.csv", &t.rates}, {"summary.csv", &summary}, {"messages.csv", &t.messages}, {"background.csv", &t.background}};
+  std::vector<std::pair<std::string, const std::string*>> files = {{"rates.csv", &t.rates},
+                                                                   {"summary.csv", &summary},
+                                                                   {"messages.csv", &t.messages},
+                                                                   {"background.csv", &t.background}};
   if (sc.flag("network.flow_monitor")) files.emplace_back("flows.csv", &t.flows);
   for (const auto& [name, text] : files) {
     write_file_atomically(opt.out_dir / name, *text);
@@ -369,20 +368,39 @@ void run_network_study(const Scenario& sc, const RunOptions& opt, std::ostream& 
     const auto r = simulate(n, condition, opt.progress);
     for (auto& row : add_run(t, condition, r, sc.number("run.warmup_s"))) rows.push_back(row);
   }
-  std::string summary =
-      "condition,flow,sender_median_mbps,receiver_median_mbps,receiver_share_pct,paper_share_pct,goodput_mean_mbps,"
-      "latency_median_ms,latency_p95_ms,published,processed,publisher_drops,subscriber_drops\n";
-  fmt::print(out, "\n{:<14} {:<7} {:>10} {:>10} {:>7} {:>7} {:>10} {:>11}\n", "condition", "flow", "sent Mbps",
-             "recv Mbps", "share", "paper", "goodput", "latency p50");
-  for (const Row& r : rows) {
-    const double paper = kPaperShare.at(r.condition);
-    summary += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.condition, r.flow, num(r.sent),
-                           num(r.received), num(r.share, 1), num(paper, 0), num(r.goodput), num(r.latency_med, 1),
-                           num(r.latency_p95, 1), r.published, r.processed, r.pub_drops, r.sub_drops);
-    fmt::print(out, "{:<14} {:<7} {:>10.2f} {:>10.2f} {:>6.1f}% {:>6.0f}% {:>10.2f} {:>9.0f} ms\n", r.condition, r.flow,
-               r.sent, r.received, r.share, paper, r.goodput, r.latency_med);
+  // The measurements beside the simulation: medians of the rostopic bw logs (the paper's by default).
+  std::map<std::string, std::vector<double>> measured;
+  std::string measured_csv = "condition,sample,mbps\n";
+  for (const auto& c : sc.texts("study.conditions")) {
+    measured[c] = nm::read_rostopic_bw_mbps(sc.text("study.measured." + c));
+    for (std::size_t k = 0; k < measured[c].size(); ++k) {
+      measured_csv += fmt::format("{},{},{}\n", c, k, num(measured[c][k]));
+    }
   }
+  const double measured_sender = nm::median_of(nm::read_rostopic_bw_mbps(sc.text("study.measured.sender")));
+  std::string summary =
+      "condition,flow,sender_median_mbps,receiver_median_mbps,receiver_share_pct,measured_median_mbps,"
+      "measured_share_pct,goodput_mean_mbps,latency_median_ms,latency_p95_ms,published,processed,publisher_drops,"
+      "subscriber_drops\n";
+  fmt::print(out, "\n{:<14} {:<7} {:>10} {:>10} {:>7} {:>9} {:>10} {:>11}\n", "condition", "flow", "sent Mbps",
+             "recv Mbps", "share", "measured", "goodput", "latency p50");
+  for (const Row& r : rows) {
+    const double measured_median = nm::median_of(measured.at(r.condition));
+    const double measured_share = 100 * measured_median / measured_sender;
+    summary +=
+        fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.condition, r.flow, num(r.sent), num(r.received),
+                    num(r.share, 1), num(measured_median), num(measured_share, 1), num(r.goodput),
+                    num(r.latency_med, 1), num(r.latency_p95, 1), r.published, r.processed, r.pub_drops, r.sub_drops);
+    fmt::print(out, "{:<14} {:<7} {:>10.2f} {:>10.2f} {:>6.1f}% {:>8.1f}% {:>10.2f} {:>9.0f} ms\n", r.condition, r.flow,
+               r.sent, r.received, r.share, measured_share, r.goodput, r.latency_med);
+  }
+  fmt::print(out,
+             "measured: medians of the rostopic bw logs in study.measured.* (default: the paper's), shares of "
+             "the measured sender's {:.2f} Mbps\n",
+             measured_sender);
   commit(sc, opt, rec, t, summary);
+  write_file_atomically(opt.out_dir / "measured.csv", measured_csv);
+  rec.outputs.push_back("measured.csv");
   if (opt.figures && sc.flag("output.figures")) {
     draw_figures("plot_network.py", opt.out_dir);
     rec.outputs.push_back("fig_lidar_study.png");

@@ -322,7 +322,8 @@ std::vector<FieldSpec> build_schema() {
              "Robots stand still or walk at network.robot_speed_mps.");
   net("network.robot_speed_mps", FieldType::kNumber, "m/s", 1.0, 0, 100, "Walking speed for random-walk mobility.");
   net("network.flow_monitor", FieldType::kBool, "", false, -kInf, kInf,
-      "Per-IP-flow statistics from ns-3's FlowMonitor (flows.csv). Off by default: its per-packet probes add ~15-20% wall time to a 300 Mbps WiFi run.");
+      "Per-IP-flow statistics from ns-3's FlowMonitor (flows.csv). Off by default: its per-packet probes add ~15-20% "
+      "wall time to a 300 Mbps WiFi run.");
   net("network.pcap", FieldType::kBool, "", false, -kInf, kInf,
       "WiFi: write pcap traces of every device into the result directory.");
   net("tcpros.publisher_queue", FieldType::kInt, "messages", 10LL, 1, 100000,
@@ -389,6 +390,18 @@ std::vector<FieldSpec> build_schema() {
                         {"network-study"});
     f.choices = {"sender", "one_receiver", "with_download", "two_pairs"};
     s.push_back(f);
+  }
+  for (const auto& [condition, file] :
+       std::vector<std::pair<std::string, std::string>>{{"sender", "bw_lidar_source_with_receiver.txt"},
+                                                        {"one_receiver", "bw_lidar_receiver_with_receiver.txt"},
+                                                        {"with_download", "bw_lidar_receiver_with_download.txt"},
+                                                        {"two_pairs", "bw_lidar_receiver_both_lidars.txt"}}) {
+    s.push_back(field("study.measured." + condition, FieldType::kPath, "", "${data}/paper-lidar-measurements/" + file,
+                      -kInf, kInf,
+                      "`rostopic bw` log measured in the " + condition +
+                          " condition, put beside the simulation in summary.csv and the figure. Default: the "
+                          "paper's own (bundled). Point it at your lab's logs to compare with them.",
+                      {"network-study"}));
   }
   net_run("robots.count", FieldType::kInt, "robots", 4LL, 1, 1000,
           "network-run: robots, each streaming robots.streams to server (k mod servers.count).");

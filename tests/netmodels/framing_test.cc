@@ -5,6 +5,13 @@
 #include <gtest/gtest.h>
 
 #include "netmodels/tcpros/bw_estimator.h"
+#include "netmodels/tcpros/rostopic_log.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+
+#include "agents/streams/input_error.h"
 
 namespace offloadsim::netmodels {
 namespace {
@@ -65,6 +72,32 @@ TEST(BandwidthEstimator, AveragesTheLastWindowLikeRostopicBw) {
   bw.add(0.2, 100);
   bw.add(0.3, 400);  // the window drops the message at t = 0
   EXPECT_DOUBLE_EQ(bw.rate(0.5), 600 / 0.4);
+}
+
+// The paper's raw logs give SPEC §2c's medians (bundled copies).
+TEST(RostopicLog, PaperMediansFromTheRawLogs) {
+  const std::string dir = std::string(OFFLOADSIM_DATA_DIR) + "/paper-lidar-measurements/";
+  auto median = [&](const char* f) { return median_of(read_rostopic_bw_mbps(dir + f)); };
+  EXPECT_NEAR(median("bw_lidar_source_with_receiver.txt"), 70.48, 0.005);
+  EXPECT_NEAR(median("bw_lidar_receiver_with_receiver.txt"), 59.28, 0.005);
+  EXPECT_NEAR(median("bw_lidar_receiver_with_download.txt"), 30.16, 0.005);
+  EXPECT_NEAR(median("bw_lidar_receiver_both_lidars.txt"), 11.12, 0.005);
+  // KB/s lines count too (the two-pair receivers fall below 1 MB/s at times).
+  const auto both = read_rostopic_bw_mbps(dir + "bw_lidar_receiver_both_lidars.txt");
+  EXPECT_EQ(both.size(), 238U);
+  EXPECT_LT(*std::min_element(both.begin(), both.end()), 8.0);
+}
+
+TEST(RostopicLog, BadFilesAreNamed) {
+  const std::string path = ::testing::TempDir() + "bad_bw.txt";
+  std::ofstream(path) << "subscribed to [/x]\naverage: 9.1ZB/s\n";
+  try {
+    read_rostopic_bw_mbps(path);
+    FAIL();
+  } catch (const agents::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("bad_bw.txt:2: average: unknown unit 'ZB/s'"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(read_rostopic_bw_mbps("/nonexistent/bw.txt"), agents::InputError);
 }
 
 }  // namespace
