@@ -32,13 +32,16 @@ Examples:
       run the quick-start evaluation; results in results/quickstart/
   offloadsim run scenarios/paper_synthetic.yaml --out /tmp/paper --seed 7
   offloadsim run scenarios/paper_synthetic.yaml --set eval.test_traces=20 --set 'eval.budgets=[0.1, 0.5]'
+  offloadsim run scenarios/ros_lidar_study.yaml      # the paper's ROS LIDAR study in ns-3 WiFi
+  offloadsim run scenarios/lte_4robots.yaml --set network.lte.ul_resource_blocks=100
   offloadsim validate scenarios/my_experiment.yaml
   offloadsim schema            # every scenario field: type, unit, default, allowed values
   offloadsim sweep scenarios/sweep_example.yaml      # a parameter sweep on all cores
   offloadsim sweep scenarios/sweep_example.yaml --backend slurm --partition batch --time 00:30:00
 
 Exit codes: 0 success, 1 run failed, 2 bad input (scenario, data file or arguments), 130 interrupted.
-Documentation: README.md, docs/scenarios.md, docs/mdp.md, docs/cluster.md.)";
+Documentation: README.md, docs/scenarios.md, docs/mdp.md, docs/rl.md, docs/perception.md,
+  docs/network.md, docs/cluster.md.)";
 
 std::vector<std::string> with_seed(std::vector<std::string> sets, const std::string& seed) {
   if (!seed.empty()) sets.push_back("seed=" + seed);
