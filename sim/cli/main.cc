@@ -8,6 +8,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
 #include <CLI/CLI.hpp>
 
 #include "agents/streams/input_error.h"
@@ -25,6 +26,16 @@ using namespace offloadsim;
 constexpr int kExitFailure = 1;
 constexpr int kExitBadInput = 2;
 constexpr int kExitInterrupted = 130;
+
+// True when `file` parses as YAML with `kind: sweep` (run/validate then point at `offloadsim sweep`).
+bool is_sweep_file(const std::string& file) {
+  try {
+    const YAML::Node root = YAML::LoadFile(file);
+    return root.IsMap() && root["kind"] && root["kind"].IsScalar() && root["kind"].as<std::string>() == "sweep";
+  } catch (const std::exception&) {
+    return false;  // the scenario loader reports what is wrong with it
+  }
+}
 
 const char* const kFooter = R"(
 Examples:
@@ -205,6 +216,13 @@ numeric swept axis (collected/fig_sweep_<field>.png/pdf).)");
       return rc;
     }
     const std::vector<std::string> overrides = with_seed(sets, seed);
+    if (is_sweep_file(scenario_file)) {
+      fmt::print(stderr,
+                 "error: {} is a sweep file (kind: sweep): run it with `offloadsim sweep {}` (add --dry-run to "
+                 "list its points)\n",
+                 scenario_file, scenario_file);
+      return kExitBadInput;
+    }
     const sim::Scenario sc = sim::load_scenario(scenario_file, overrides);
     if (*validate) {
       sim::check_scenario(sc);
