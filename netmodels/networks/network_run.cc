@@ -294,9 +294,8 @@ void validate_network(const NetworkRunSpec& s) {
     if (!one_of(w.band, {"2.4GHz", "5GHz"})) throw NetworkConfigError("wifi.band", "must be 2.4GHz or 5GHz");
     if (w.standard == "802.11ac" && w.band != "5GHz")
       throw NetworkConfigError("wifi.band", "802.11ac runs in the 5GHz band only");
-    const std::vector<int> widths = w.standard == "802.11ac" ? std::vector<int>{20, 40, 80, 160}
-                                    : w.band == "5GHz"       ? std::vector<int>{20, 40}
-                                                             : std::vector<int>{20, 40};
+    const std::vector<int> widths =
+        w.standard == "802.11ac" ? std::vector<int>{20, 40, 80, 160} : std::vector<int>{20, 40};
     if (std::find(widths.begin(), widths.end(), w.channel_width_mhz) == widths.end()) {
       throw NetworkConfigError("wifi.channel_width",
                                fmt::format("{} MHz is not a channel width of {} in the {} band (allowed: {})",

@@ -34,11 +34,4 @@ std::vector<double> read_rostopic_bw_mbps(const std::string& path) {
   return mbps;
 }
 
-double median_of(std::vector<double> v) {
-  if (v.empty()) return std::nan("");
-  std::sort(v.begin(), v.end());
-  const std::size_t m = v.size() / 2;
-  return v.size() % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
-}
-
 }  // namespace offloadsim::netmodels

@@ -10,6 +10,4 @@ namespace offloadsim::netmodels {
 // Throws agents::InputError naming the file (and line) when it cannot be read or has no estimate.
 std::vector<double> read_rostopic_bw_mbps(const std::string& path);
 
-double median_of(std::vector<double> v);
-
 }  // namespace offloadsim::netmodels

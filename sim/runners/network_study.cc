@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include "agents/util/stats.h"
 #include "netmodels/networks/network_run.h"
 #include "netmodels/sensors/video_frames.h"
 #include "netmodels/sensors/vlp16_lidar.h"
@@ -68,7 +69,6 @@ std::string scenario_key(const std::string& field) {
   if (field == "robots") return "robots.count";
   if (field == "servers") return "servers.count";
   if (field.rfind("background", 0) == 0 || field == "streams") return "background.flows";
-  if (field == "wifi.channel_width") return "network.wifi.channel_width";
   return "network." + field;
 }
 
@@ -211,19 +211,6 @@ void validate(const Scenario& sc, const nm::NetworkRunSpec& n) {
   }
 }
 
-double median(std::vector<double> v) {
-  if (v.empty()) return std::nan("");
-  std::sort(v.begin(), v.end());
-  const std::size_t m = v.size() / 2;
-  return v.size() % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
-}
-
-double quantile(std::vector<double> v, double q) {
-  if (v.empty()) return std::nan("");
-  std::sort(v.begin(), v.end());
-  return v[static_cast<std::size_t>(std::floor(q * static_cast<double>(v.size() - 1)))];
-}
-
 std::string num(double x, int digits = 3) {
   return std::isnan(x) ? "NA" : fmt::format("{:.{}f}", x, digits);
 }
@@ -276,14 +263,14 @@ std::vector<Row> add_run(Tables& t, const std::string& condition, const nm::Netw
       if (m.t_published >= warmup_s && !std::isnan(lat)) latency.push_back(lat);
     }
     const bool remote = st.log.connected || !st.log.processed.empty();
-    row.sent = median(sent);
-    row.received = remote ? median(received) : row.sent;  // no remote subscriber: rostopic bw on the robot
+    row.sent = agents::median(sent);
+    row.received = remote ? agents::median(received) : row.sent;  // no remote subscriber: rostopic bw on the robot
     row.share = 100 * row.received / row.sent;
     row.goodput = goodput.empty()
                       ? 0
                       : std::accumulate(goodput.begin(), goodput.end(), 0.0) / static_cast<double>(goodput.size());
-    row.latency_med = median(latency);
-    row.latency_p95 = quantile(latency, 0.95);
+    row.latency_med = agents::median(latency);
+    row.latency_p95 = agents::lower_quantile(latency, 0.95);
     row.published = st.log.messages.size();
     row.processed = remote ? st.log.processed.size() : st.log.messages.size();
     row.pub_drops = st.log.publisher_drops;
@@ -377,7 +364,7 @@ void run_network_study(const Scenario& sc, const RunOptions& opt, std::ostream& 
       measured_csv += fmt::format("{},{},{}\n", c, k, num(measured[c][k]));
     }
   }
-  const double measured_sender = nm::median_of(nm::read_rostopic_bw_mbps(sc.text("study.measured.sender")));
+  const double measured_sender = agents::median(nm::read_rostopic_bw_mbps(sc.text("study.measured.sender")));
   std::string summary =
       "condition,flow,sender_median_mbps,receiver_median_mbps,receiver_share_pct,measured_median_mbps,"
       "measured_share_pct,goodput_mean_mbps,latency_median_ms,latency_p95_ms,published,processed,publisher_drops,"
@@ -385,7 +372,7 @@ void run_network_study(const Scenario& sc, const RunOptions& opt, std::ostream& 
   fmt::print(out, "\n{:<14} {:<7} {:>10} {:>10} {:>7} {:>9} {:>10} {:>11}\n", "condition", "flow", "sent Mbps",
              "recv Mbps", "share", "measured", "goodput", "latency p50");
   for (const Row& r : rows) {
-    const double measured_median = nm::median_of(measured.at(r.condition));
+    const double measured_median = agents::median(measured.at(r.condition));
     const double measured_share = 100 * measured_median / measured_sender;
     summary +=
         fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.condition, r.flow, num(r.sent), num(r.received),

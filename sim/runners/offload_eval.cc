@@ -21,6 +21,7 @@
 #include "agents/streams/synthetic_stream.h"
 #include "agents/streams/trace_csv.h"
 #include "agents/util/seed.h"
+#include "agents/util/stats.h"
 #include "sim/io/atomic_file.h"
 #include "sim/io/interrupt.h"
 #include "sim/io/progress.h"
@@ -117,13 +118,6 @@ double mean(const std::vector<double>& v) {
   double s = 0;
   for (double x : v) s += x;
   return v.empty() ? NAN : s / static_cast<double>(v.size());
-}
-
-double median(std::vector<double> v) {
-  if (v.empty()) return NAN;
-  std::sort(v.begin(), v.end());
-  const size_t n = v.size();
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
 double std_error(const std::vector<double>& v) {
@@ -269,9 +263,9 @@ OffloadEvalResult run_offload_eval(const OffloadEvalConfig& cfg, const ProgressH
       s.family = policies[pi].family;
       s.budget = g;
       s.episodes = static_cast<int>(reward.size());
-      s.reward_mean = mean(reward), s.reward_median = median(reward), s.reward_se = std_error(reward);
-      s.loss_mean = mean(loss), s.loss_median = median(loss), s.loss_se = std_error(loss);
-      s.cost_mean = mean(cost), s.cost_median = median(cost), s.cost_se = std_error(cost);
+      s.reward_mean = mean(reward), s.reward_median = agents::median(reward), s.reward_se = std_error(reward);
+      s.loss_mean = mean(loss), s.loss_median = agents::median(loss), s.loss_se = std_error(loss);
+      s.cost_mean = mean(cost), s.cost_median = agents::median(cost), s.cost_se = std_error(cost);
       s.accuracy_mean = mean(acc);
       s.cloud_queries_mean = mean(cq);
       by_key[{s.policy, g}] = s;

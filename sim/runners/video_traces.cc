@@ -15,6 +15,7 @@
 #include "agents/streams/paper_video_traces.h"
 #include "agents/streams/trace_csv.h"
 #include "agents/util/seed.h"
+#include "agents/util/stats.h"
 #include "sim/io/atomic_file.h"
 #include "sim/io/interrupt.h"
 #include "sim/io/progress.h"
@@ -220,24 +221,21 @@ void write_video_traces(const VideoTraceSet& set, const fs::path& dir, std::ostr
     f.commit();
   }
   rec.outputs.insert(rec.outputs.end(), {"frames.csv", "timing.csv"});
-  auto median = [](std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v.empty() ? 0.0 : (v[(v.size() - 1) / 2] + v[v.size() / 2]) / 2;
-  };
   size_t right = 0, total = 0;
   for (const auto* traces : {&set.train, &set.test}) {
     for (const auto& t : *traces) {
       for (const auto& fr : t.frames) right += fr.robot_prediction == fr.true_label, ++total;
     }
   }
-  rec.notes["robot_model_median_ms"] = median(robot_ms);
-  rec.notes["cloud_model_median_ms"] = median(cloud_ms);
+  rec.notes["robot_model_median_ms"] = agents::median(robot_ms);
+  rec.notes["cloud_model_median_ms"] = agents::median(cloud_ms);
   fmt::print(out,
              "opencv models: robot (HOG, coarse pyramid) median {:.1f} ms/frame, cloud (HOG, fine pyramid) median "
              "{:.1f} ms/frame; robot accuracy vs the truth {:.3f} (calibration count ≈ {:.3f}·robot + {:.3f}, "
              "fitted on training segments)\n",
-             median(robot_ms), median(cloud_ms), total ? static_cast<double>(right) / static_cast<double>(total) : 0.0,
-             set.calibration.slope, set.calibration.intercept);
+             agents::median(robot_ms), agents::median(cloud_ms),
+             total ? static_cast<double>(right) / static_cast<double>(total) : 0.0, set.calibration.slope,
+             set.calibration.intercept);
 }
 
 void run_video_traces(const Scenario& sc, const RunOptions& opt, std::ostream& out, RunRecord& rec) {

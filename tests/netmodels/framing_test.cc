@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "agents/util/stats.h"
 #include "netmodels/tcpros/bw_estimator.h"
 #include "netmodels/tcpros/rostopic_log.h"
 
@@ -77,7 +78,7 @@ TEST(BandwidthEstimator, AveragesTheLastWindowLikeRostopicBw) {
 // The paper's raw logs give SPEC §2c's medians (bundled copies).
 TEST(RostopicLog, PaperMediansFromTheRawLogs) {
   const std::string dir = std::string(OFFLOADSIM_DATA_DIR) + "/paper-lidar-measurements/";
-  auto median = [&](const char* f) { return median_of(read_rostopic_bw_mbps(dir + f)); };
+  auto median = [&](const char* f) { return agents::median(read_rostopic_bw_mbps(dir + f)); };
   EXPECT_NEAR(median("bw_lidar_source_with_receiver.txt"), 70.48, 0.005);
   EXPECT_NEAR(median("bw_lidar_receiver_with_receiver.txt"), 59.28, 0.005);
   EXPECT_NEAR(median("bw_lidar_receiver_with_download.txt"), 30.16, 0.005);

@@ -9,7 +9,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "sim/io/interrupt.h"
+#include "run_fixtures.h"
 #include "sim/runners/experiment.h"
 
 namespace offloadsim::sim {
@@ -17,31 +17,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::string write(const std::string& name, const std::string& text) {
-  const std::string path = ::testing::TempDir() + name;
-  std::ofstream(path) << text;
-  return path;
-}
-
-fs::path run(const std::string& file, const std::string& out, const std::vector<std::string>& sets = {}) {
-  const Scenario sc = load_scenario(file, sets);
-  RunOptions opt;
-  opt.out_dir = fs::path(::testing::TempDir()) / out;
-  fs::remove_all(opt.out_dir);
-  opt.progress = false;
-  opt.figures = false;
-  std::ostringstream log;
-  reset_interrupt();
-  run_scenario(sc, opt, log);
-  return opt.out_dir;
-}
+using fixtures::run_into;
+using fixtures::slurp;
+using fixtures::write_temp;
 
 // Two robots with a 4 Mbps camera each and a random walk (so that the seed matters), 3 s.
 const char* const kSmallRun =
@@ -53,8 +31,8 @@ const char* const kSmallRun =
     "run: {duration_s: 3, warmup_s: 1}\n";
 
 TEST(NetworkRunKind, SameSeedSameBytes) {
-  const std::string file = write("net_small.yaml", kSmallRun);
-  const fs::path a = run(file, "net_a"), b = run(file, "net_b"), c = run(file, "net_c", {"seed=4"});
+  const std::string file = write_temp("net_small.yaml", kSmallRun);
+  const fs::path a = run_into(file, "net_a"), b = run_into(file, "net_b"), c = run_into(file, "net_c", {"seed=4"});
   for (const char* csv : {"rates.csv", "summary.csv", "messages.csv", "flows.csv", "background.csv"}) {
     EXPECT_EQ(slurp(a / csv), slurp(b / csv)) << csv;
   }
@@ -68,7 +46,7 @@ TEST(NetworkRunKind, SameSeedSameBytes) {
 TEST(NetworkRunKind, ErrorsNameTheField) {
   auto error_of = [](const std::string& yaml) -> std::string {
     try {
-      check_scenario(load_scenario(write("net_bad.yaml", yaml)));
+      check_scenario(load_scenario(write_temp("net_bad.yaml", yaml)));
     } catch (const std::exception& e) {
       return e.what();
     }

@@ -11,6 +11,7 @@
 #include "agents/streams/csv_table.h"
 #include "agents/streams/input_error.h"
 #include "agents/streams/trace_csv.h"
+#include "run_fixtures.h"
 #include "sim/io/interrupt.h"
 #include "sim/runners/experiment.h"
 
@@ -21,31 +22,9 @@ namespace fs = std::filesystem;
 
 const std::string kVtest = "/usr/share/doc/opencv-doc/examples/data/vtest.avi";
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::string write(const std::string& name, const std::string& text) {
-  const std::string path = ::testing::TempDir() + name;
-  std::ofstream(path) << text;
-  return path;
-}
-
-fs::path run(const std::string& scenario_file, const std::string& out, const std::vector<std::string>& sets = {}) {
-  const Scenario sc = load_scenario(scenario_file, sets);
-  RunOptions opt;
-  opt.out_dir = fs::path(::testing::TempDir()) / out;
-  fs::remove_all(opt.out_dir);
-  opt.progress = false;
-  opt.figures = false;
-  std::ostringstream log;
-  reset_interrupt();
-  run_scenario(sc, opt, log);
-  return opt.out_dir;
-}
+using fixtures::run_into;
+using fixtures::slurp;
+using fixtures::write_temp;
 
 TEST(Spearman, KnownValues) {
   EXPECT_NEAR(spearman({1, 2, 3, 4}, {10, 20, 30, 40}), 1.0, 1e-12);
@@ -56,10 +35,11 @@ TEST(Spearman, KnownValues) {
 }
 
 TEST(VideoTraces, PaperSourceSplitsBySegmentDeterministically) {
-  const std::string file = write("vt_paper.yaml",
-                                 "schema: 1\nkind: video-traces\nseed: 4\nvideo: {source: paper, segment_frames: 40, "
-                                 "test_fraction: 0.25}\n");
-  const fs::path a = run(file, "vt_paper_a"), b = run(file, "vt_paper_b");
+  const std::string file =
+      write_temp("vt_paper.yaml",
+                 "schema: 1\nkind: video-traces\nseed: 4\nvideo: {source: paper, segment_frames: 40, "
+                 "test_fraction: 0.25}\n");
+  const fs::path a = run_into(file, "vt_paper_a"), b = run_into(file, "vt_paper_b");
   const auto train = agents::read_traces_csv((a / "train_traces.csv").string());
   const auto test = agents::read_traces_csv((a / "test_traces.csv").string());
   ASSERT_FALSE(train.empty());
@@ -70,15 +50,15 @@ TEST(VideoTraces, PaperSourceSplitsBySegmentDeterministically) {
   const double share = static_cast<double>(test.size()) / static_cast<double>(train.size() + test.size());
   EXPECT_NEAR(share, 0.25, 0.02);
   for (const char* f : {"train_traces.csv", "test_traces.csv"}) EXPECT_EQ(slurp(a / f), slurp(b / f)) << f;
-  EXPECT_NE(slurp(a / "test_traces.csv"), slurp(run(file, "vt_paper_c", {"seed=5"}) / "test_traces.csv"));
+  EXPECT_NE(slurp(a / "test_traces.csv"), slurp(run_into(file, "vt_paper_c", {"seed=5"}) / "test_traces.csv"));
 }
 
 TEST(VideoTraces, OpencvSourceOnRealVideo) {
   if (!fs::exists(kVtest)) GTEST_SKIP() << kVtest << " missing: install opencv-doc (scripts/install-deps)";
-  const std::string file = write("vt_cv.yaml",
-                                 "schema: 1\nkind: video-traces\nvideo: {frame_step: 25, max_frames: 16, "
-                                 "segment_frames: 4, test_fraction: 0.25}\n");
-  const fs::path a = run(file, "vt_cv_a"), b = run(file, "vt_cv_b");
+  const std::string file = write_temp("vt_cv.yaml",
+                                      "schema: 1\nkind: video-traces\nvideo: {frame_step: 25, max_frames: 16, "
+                                      "segment_frames: 4, test_fraction: 0.25}\n");
+  const fs::path a = run_into(file, "vt_cv_a"), b = run_into(file, "vt_cv_b");
   const auto train = agents::read_traces_csv((a / "train_traces.csv").string());
   const auto test = agents::read_traces_csv((a / "test_traces.csv").string());
   EXPECT_EQ(train.size(), 3u);
@@ -95,7 +75,7 @@ TEST(VideoTraces, OpencvSourceOnRealVideo) {
 
 TEST(VideoTraces, BadInputsAreNamed) {
   const std::string missing =
-      write("vt_missing.yaml", "schema: 1\nkind: video-traces\nvideo:\n  files: [no/such/video.avi]\n");
+      write_temp("vt_missing.yaml", "schema: 1\nkind: video-traces\nvideo:\n  files: [no/such/video.avi]\n");
   try {
     load_scenario(missing);
     ADD_FAILURE() << "accepted";
@@ -104,13 +84,14 @@ TEST(VideoTraces, BadInputsAreNamed) {
     EXPECT_EQ(e.issues().front().line, 4);
     EXPECT_NE(e.issues().front().message.find("no/such/video.avi' not found"), std::string::npos);
   }
-  const std::string not_video = write("vt_not_video.avi", "plain text\n");
-  const std::string bad = write("vt_bad.yaml", "schema: 1\nkind: video-traces\nvideo:\n  files: [" + not_video + "]\n");
-  EXPECT_THROW(run(bad, "vt_bad"), agents::InputError);
+  const std::string not_video = write_temp("vt_not_video.avi", "plain text\n");
+  const std::string bad =
+      write_temp("vt_bad.yaml", "schema: 1\nkind: video-traces\nvideo:\n  files: [" + not_video + "]\n");
+  EXPECT_THROW(run_into(bad, "vt_bad"), agents::InputError);
   const std::string few =
-      write("vt_few.yaml", "schema: 1\nkind: video-traces\nvideo: {source: paper, segment_frames: 100000}\n");
+      write_temp("vt_few.yaml", "schema: 1\nkind: video-traces\nvideo: {source: paper, segment_frames: 100000}\n");
   try {
-    run(few, "vt_few");
+    run_into(few, "vt_few");
     ADD_FAILURE() << "accepted";
   } catch (const ScenarioError& e) {
     EXPECT_EQ(e.issues().front().key, "video.test_fraction");
@@ -118,11 +99,11 @@ TEST(VideoTraces, BadInputsAreNamed) {
 }
 
 TEST(HardwareExperiment, EndToEndOnThePaperTraces) {
-  const std::string file = write("hw_small.yaml",
-                                 "schema: 1\nkind: hardware-experiment\nhardware: {sources: [paper]}\n"
-                                 "video: {segment_frames: 40}\ntrain: {env_steps: 3000, num_envs: 4}\n"
-                                 "eval: {budgets: [0.1, 0.5], heuristic_thresholds: [0.3, 0.6]}\n");
-  const fs::path out = run(file, "hw_small");
+  const std::string file = write_temp("hw_small.yaml",
+                                      "schema: 1\nkind: hardware-experiment\nhardware: {sources: [paper]}\n"
+                                      "video: {segment_frames: 40}\ntrain: {env_steps: 3000, num_envs: 4}\n"
+                                      "eval: {budgets: [0.1, 0.5], heuristic_thresholds: [0.3, 0.6]}\n");
+  const fs::path out = run_into(file, "hw_small");
   const agents::CsvTable cmp = agents::CsvTable::read((out / "comparison.csv").string());
   EXPECT_EQ(cmp.rows(), 6u);
   EXPECT_EQ(cmp.cell(0, cmp.column("source")), "paper");
