@@ -479,6 +479,7 @@ NetworkRunResult run_network(const NetworkRunSpec& spec) {
 
   for (std::size_t k = 0; k < logs.size(); ++k) {
     result.streams[k].name = spec.streams[k].name;
+    result.streams[k].remote = spec.streams[k].server >= 0;
     result.streams[k].log = *logs[k];
   }
   for (std::size_t k = 0; k < spec.background.size(); ++k) {

@@ -121,6 +121,7 @@ struct FlowSample {
 
 struct StreamResult {
   std::string name;
+  bool remote = true;  // has a remote subscriber (spec server >= 0), whether or not TCP ever connected
   FlowLog log;
   std::vector<FlowSample> samples;
 };

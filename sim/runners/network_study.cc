@@ -262,7 +262,8 @@ std::vector<Row> add_run(Tables& t, const std::string& condition, const nm::Netw
                       m.t_processed >= 0 ? num(m.t_processed, 6) : "NA", num(lat), drop_name(m.dropped));
       if (m.t_published >= warmup_s && !std::isnan(lat)) latency.push_back(lat);
     }
-    const bool remote = st.log.connected || !st.log.processed.empty();
+    // A subscriber that never connected (lost SYNs) received nothing; it is not the sender condition.
+    const bool remote = st.remote;
     row.sent = agents::median(sent);
     row.received = remote ? agents::median(received) : row.sent;  // no remote subscriber: rostopic bw on the robot
     row.share = 100 * row.received / row.sent;

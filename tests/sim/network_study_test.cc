@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "run_fixtures.h"
 #include "sim/runners/experiment.h"
@@ -41,6 +43,27 @@ TEST(NetworkRunKind, SameSeedSameBytes) {
   EXPECT_NE(summary.find("robot1,video,"), std::string::npos) << summary;
   EXPECT_NE(summary.find("robot2,video,"), std::string::npos) << summary;
   EXPECT_NE(slurp(a / "background.csv").find("background1,"), std::string::npos);
+}
+
+// A robot out of the AP's range never connects: its receiver got nothing (share 0), it is not
+// mistaken for the sender condition (rostopic bw on the robot itself, 100%).
+TEST(NetworkStudyKind, UnreachableReceiverReportsNothingReceived) {
+  const std::string file = write_temp("study_far.yaml",
+                                      "schema: 1\nkind: network-study\nnetwork: {robot_distance_m: 3000}\n"
+                                      "run: {duration_s: 2, warmup_s: 0.5}\nstudy: {conditions: [one_receiver]}\n");
+  const std::string summary = slurp(run_into(file, "study_far") / "summary.csv");
+  std::istringstream lines(summary);
+  std::string header, row;
+  std::getline(lines, header);
+  std::getline(lines, row);
+  ASSERT_EQ(row.rfind("one_receiver,lidar1,", 0), 0U) << summary;
+  std::vector<std::string> cells;
+  std::istringstream cs(row);
+  for (std::string c; std::getline(cs, c, ',');) cells.push_back(c);
+  ASSERT_GE(cells.size(), 12U) << row;
+  EXPECT_EQ(cells[3], "0.000") << "receiver_median_mbps: " << row;
+  EXPECT_EQ(cells[4], "0.0") << "receiver_share_pct: " << row;
+  EXPECT_EQ(cells[11], "0") << "processed: " << row;
 }
 
 TEST(NetworkRunKind, ErrorsNameTheField) {
