@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 
 #include "agents/streams/input_error.h"
@@ -32,6 +33,43 @@ std::vector<double> read_rostopic_bw_mbps(const std::string& path) {
   }
   if (mbps.empty()) throw agents::InputError(path, 0, "", "no 'average:' line (not a rostopic bw log)");
   return mbps;
+}
+
+RostopicHz read_rostopic_hz(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw agents::InputError(path, 0, "", "cannot be read");
+  RostopicHz last, current;
+  bool have_rate = false, have_report = false;
+  std::string line;
+  int number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    const std::string rate_key = "average rate: ";
+    if (line.rfind(rate_key, 0) == 0) {
+      try {
+        current.rate_hz = std::stod(line.substr(rate_key.size()));
+      } catch (const std::exception&) {
+        throw agents::InputError(path, number, "average rate", "not a number: '" + line + "'");
+      }
+      have_rate = true;
+      continue;
+    }
+    const std::size_t at = line.find("min: ");
+    if (!have_rate || at == std::string::npos || line.find("window: ") == std::string::npos) continue;
+    char min_unit = 0, max_unit = 0, std_unit = 0;
+    if (std::sscanf(line.c_str() + at, "min: %lf%c max: %lf%c std dev: %lf%c window: %ld", &current.min_s, &min_unit,
+                    &current.max_s, &max_unit, &current.std_s, &std_unit, &current.window) != 7 ||
+        min_unit != 's' || max_unit != 's' || std_unit != 's') {
+      throw agents::InputError(path, number, "min", "not a rostopic hz report: '" + line + "'");
+    }
+    last = current;
+    have_report = true;
+    have_rate = false;
+  }
+  if (!have_report) {
+    throw agents::InputError(path, 0, "", "no 'average rate:' report with a window (not a rostopic hz log)");
+  }
+  return last;
 }
 
 }  // namespace offloadsim::netmodels

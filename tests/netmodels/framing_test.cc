@@ -89,6 +89,30 @@ TEST(RostopicLog, PaperMediansFromTheRawLogs) {
   EXPECT_LT(*std::min_element(both.begin(), both.end()), 8.0);
 }
 
+// rostopic hz: the last complete report (the files end mid-line), e.g. the one-receiver log's
+// "average rate: 8.157 / min: 0.065s max: 1.406s std dev: 0.05790s window: 1320".
+TEST(RostopicLog, HzLastReport) {
+  const std::string dir = std::string(OFFLOADSIM_DATA_DIR) + "/paper-lidar-measurements/";
+  const RostopicHz one = read_rostopic_hz(dir + "hz_lidar_receiver_with_receiver.txt");
+  EXPECT_DOUBLE_EQ(one.rate_hz, 8.157);
+  EXPECT_DOUBLE_EQ(one.min_s, 0.065);
+  EXPECT_DOUBLE_EQ(one.max_s, 1.406);
+  EXPECT_DOUBLE_EQ(one.std_s, 0.05790);
+  EXPECT_EQ(one.window, 1320);
+  const RostopicHz download = read_rostopic_hz(dir + "hz_lidar_receiver_with_download.txt");
+  EXPECT_DOUBLE_EQ(download.rate_hz, 4.223);  // the last report with a window, not the unfinished one
+  EXPECT_EQ(download.window, 459);
+  const std::string bad = ::testing::TempDir() + "bad_hz.txt";
+  std::ofstream(bad) << "subscribed to [/x]\naverage rate: 9.9\n\tmin: 0.1ms max: 0.2s std dev: 0.01s window: 3\n";
+  try {
+    read_rostopic_hz(bad);
+    FAIL();
+  } catch (const agents::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("bad_hz.txt:3: min: not a rostopic hz report"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(read_rostopic_hz(dir + "bw_lidar_receiver_with_receiver.txt"), agents::InputError);
+}
+
 TEST(RostopicLog, BadFilesAreNamed) {
   const std::string path = ::testing::TempDir() + "bad_bw.txt";
   std::ofstream(path) << "subscribed to [/x]\naverage: 9.1ZB/s\n";
