@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <memory>
 
 #include <fmt/format.h>
@@ -84,6 +85,8 @@ Built build_wifi(const NetworkRunSpec& spec) {
   b.stations.Create(static_cast<std::uint32_t>(spec.stations));
   b.servers.Create(static_cast<std::uint32_t>(spec.servers));
 
+  ns3::Config::SetDefault("ns3::QosTxop::AddBaResponseTimeout",
+                          ns3::TimeValue(ns3::MicroSeconds(static_cast<std::int64_t>(w.addba_timeout_ms * 1000))));
   ns3::WifiHelper wifi;
   wifi.SetStandard(w.standard == "802.11ac" ? ns3::WIFI_STANDARD_80211ac : ns3::WIFI_STANDARD_80211n);
   if (w.rate_manager == "ideal") {
@@ -308,6 +311,7 @@ void validate_network(const NetworkRunSpec& s) {
     if (w.constant_mcs < 0 || w.constant_mcs > max_mcs) {
       throw NetworkConfigError("wifi.constant_mcs", fmt::format("must be in [0, {}] for {}", max_mcs, w.standard));
     }
+    if (!(w.addba_timeout_ms > 0)) throw NetworkConfigError("wifi.addba_timeout_ms", "must be positive");
     if (w.spatial_streams < 1 || w.spatial_streams > 4)
       throw NetworkConfigError("wifi.spatial_streams", "must be 1 to 4");
     if (!one_of(w.propagation, {"log-distance", "friis"}))

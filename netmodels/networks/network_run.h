@@ -42,7 +42,11 @@ struct WifiSpec {
   int access_points = 1;
   double ap_spacing_m = 30.0;
   bool servers_on_wifi = false;  // servers are stations of the WiFi instead of wired behind the AP
-  std::string pcap_prefix;       // "": no pcap
+  // How long a Block Ack originator waits for the ADDBA response. Linux mac80211 waits 1 s; ns-3
+  // 3.37's default (1 ms) is shorter than the responder's channel access on a saturated channel, so
+  // the agreement can fail again and again and lock a station out for the whole run.
+  double addba_timeout_ms = 1000;
+  std::string pcap_prefix;  // "": no pcap
 };
 
 struct LteSpec {

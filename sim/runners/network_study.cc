@@ -39,6 +39,7 @@ nm::NetworkRunSpec base_spec(const Scenario& sc) {
   n.wifi.access_points = static_cast<int>(sc.integer("network.wifi.access_points"));
   n.wifi.ap_spacing_m = sc.number("network.wifi.ap_spacing_m");
   n.wifi.servers_on_wifi = sc.flag("network.wifi.servers_on_wifi");
+  n.wifi.addba_timeout_ms = sc.number("network.wifi.addba_timeout_ms");
   n.lte.enbs = static_cast<int>(sc.integer("network.lte.enbs"));
   n.lte.enb_spacing_m = sc.number("network.lte.enb_spacing_m");
   n.lte.ul_resource_blocks = static_cast<int>(sc.integer("network.lte.ul_resource_blocks"));
@@ -164,6 +165,17 @@ nm::NetworkRunSpec condition_spec(const Scenario& sc, const std::string& conditi
     n.streams.push_back(stream(sc, "lidar1", 0, 0, src.lidar));
     n.streams.push_back(stream(sc, "lidar2", 1, 1, src.lidar));
   }
+  // More subscribers on every receiver (e.g. rostopic bw and rostopic hz at once): TCPROS opens one
+  // connection, with its own publisher queue, per subscriber; each has its own subscriber process.
+  const auto subscribers = static_cast<int>(sc.integer("study.subscribers"));
+  const std::size_t pairs = n.streams.size();
+  for (int k = 2; condition != "sender" && k <= subscribers; ++k) {
+    for (std::size_t p = 0; p < pairs; ++p) {
+      nm::StreamSpec extra = n.streams[p];
+      extra.name += fmt::format("_sub{}", k);
+      n.streams.push_back(extra);
+    }
+  }
   return n;
 }
 
@@ -233,6 +245,9 @@ struct Tables {
 struct Row {  // one summary line
   std::string condition, flow;
   double sent = 0, received = 0, share = 0, goodput = 0, latency_med = 0, latency_p95 = 0;
+  // As rostopic hz: messages per second (1 / mean interval) and the shortest and longest interval
+  // between consecutive callbacks.
+  double rate_hz = std::nan(""), gap_min_ms = std::nan(""), gap_max_ms = std::nan("");
   std::size_t published = 0, processed = 0;
   std::uint64_t pub_drops = 0, sub_drops = 0;
 };
@@ -270,6 +285,22 @@ std::vector<Row> add_run(Tables& t, const std::string& condition, const nm::Netw
     row.goodput = goodput.empty()
                       ? 0
                       : std::accumulate(goodput.begin(), goodput.end(), 0.0) / static_cast<double>(goodput.size());
+    // rostopic hz's min and max: every interval between consecutive callbacks since subscribing
+    // (no warm-up cut, as rostopic hz has none); on the robot itself (no remote subscriber): publications.
+    std::vector<double> handled;
+    for (const auto& m : st.log.messages) {
+      const double at = remote ? m.t_processed : m.t_published;
+      if (at >= 0) handled.push_back(at);
+    }
+    std::sort(handled.begin(), handled.end());
+    for (std::size_t k = 1; k < handled.size(); ++k) {
+      const double gap = (handled[k] - handled[k - 1]) * 1000;
+      if (k == 1 || gap < row.gap_min_ms) row.gap_min_ms = gap;
+      if (k == 1 || gap > row.gap_max_ms) row.gap_max_ms = gap;
+    }
+    if (handled.size() >= 2) {
+      row.rate_hz = static_cast<double>(handled.size() - 1) / (handled.back() - handled.front());
+    }
     row.latency_med = agents::median(latency);
     row.latency_p95 = agents::lower_quantile(latency, 0.95);
     row.published = st.log.messages.size();
@@ -366,25 +397,35 @@ void run_network_study(const Scenario& sc, const RunOptions& opt, std::ostream& 
     }
   }
   const double measured_sender = agents::median(nm::read_rostopic_bw_mbps(sc.text("study.measured.sender")));
+  const double measured_sender_hz = nm::read_rostopic_hz(sc.text("study.measured_hz.sender")).rate_hz;
+  std::map<std::string, nm::RostopicHz> measured_hz;
+  for (const auto& c : sc.texts("study.conditions")) {
+    measured_hz[c] = nm::read_rostopic_hz(sc.text("study.measured_hz." + c));
+  }
   std::string summary =
       "condition,flow,sender_median_mbps,receiver_median_mbps,receiver_share_pct,measured_median_mbps,"
       "measured_share_pct,goodput_mean_mbps,latency_median_ms,latency_p95_ms,published,processed,publisher_drops,"
-      "subscriber_drops\n";
+      "subscriber_drops,rate_hz,interval_min_ms,interval_max_ms,measured_rate_hz,measured_hz_share_pct,"
+      "measured_interval_min_ms,measured_interval_max_ms\n";
   fmt::print(out, "\n{:<14} {:<7} {:>10} {:>10} {:>7} {:>9} {:>10} {:>11}\n", "condition", "flow", "sent Mbps",
              "recv Mbps", "share", "measured", "goodput", "latency p50");
   for (const Row& r : rows) {
     const double measured_median = agents::median(measured.at(r.condition));
     const double measured_share = 100 * measured_median / measured_sender;
+    const nm::RostopicHz& hz = measured_hz.at(r.condition);
     summary +=
-        fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.condition, r.flow, num(r.sent), num(r.received),
-                    num(r.share, 1), num(measured_median), num(measured_share, 1), num(r.goodput),
-                    num(r.latency_med, 1), num(r.latency_p95, 1), r.published, r.processed, r.pub_drops, r.sub_drops);
+        fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.condition, r.flow,
+                    num(r.sent), num(r.received), num(r.share, 1), num(measured_median), num(measured_share, 1),
+                    num(r.goodput), num(r.latency_med, 1), num(r.latency_p95, 1), r.published, r.processed, r.pub_drops,
+                    r.sub_drops, num(r.rate_hz), num(r.gap_min_ms, 1), num(r.gap_max_ms, 1), num(hz.rate_hz),
+                    num(100 * hz.rate_hz / measured_sender_hz, 1), num(hz.min_s * 1000, 1), num(hz.max_s * 1000, 1));
     fmt::print(out, "{:<14} {:<7} {:>10.2f} {:>10.2f} {:>6.1f}% {:>8.1f}% {:>10.2f} {:>9.0f} ms\n", r.condition, r.flow,
                r.sent, r.received, r.share, measured_share, r.goodput, r.latency_med);
   }
   fmt::print(out,
              "measured: medians of the rostopic bw logs in study.measured.* (default: the paper's), shares of "
-             "the measured sender's {:.2f} Mbps\n",
+             "the measured sender's {:.2f} Mbps; summary.csv also has the shortest and longest interval between "
+             "two handled messages, simulated and from the rostopic hz logs in study.measured_hz.*\n",
              measured_sender);
   commit(sc, opt, rec, t, summary);
   write_file_atomically(opt.out_dir / "measured.csv", measured_csv);

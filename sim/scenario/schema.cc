@@ -296,6 +296,11 @@ std::vector<FieldSpec> build_schema() {
   net("network.wifi.servers_on_wifi", FieldType::kBool, "", false, -kInf, kInf,
       "WiFi: servers are stations of the WiFi (laptops in the lab) instead of hosts wired behind the AP; every byte "
       "then crosses the air twice.");
+  net("network.wifi.addba_timeout_ms", FieldType::kNumber, "ms", 1000.0, 0.1, 10000,
+      "How long a station waits for the answer to its Block Ack (aggregation) request before giving up for a "
+      "while. Default: Linux mac80211's 1 s. ns-3's own default, 1 ms, is shorter than the answering side's wait "
+      "for the channel when it is saturated: the request then fails again and again and can lock a station out "
+      "for a whole run (docs/network.md).");
   net("network.wifi.ap_spacing_m", FieldType::kNumber, "m", 30.0, 1, 10000, "Distance between neighbouring APs.");
   net("network.lte.enbs", FieldType::kInt, "eNBs", 1LL, 1, 64, "eNBs on a line; UEs attach to the strongest.");
   net("network.lte.enb_spacing_m", FieldType::kNumber, "m", 500.0, 1, 1e5, "Distance between neighbouring eNBs.");
@@ -401,6 +406,22 @@ std::vector<FieldSpec> build_schema() {
                       "`rostopic bw` log measured in the " + condition +
                           " condition, put beside the simulation in summary.csv and the figure. Default: the "
                           "paper's own (bundled). Point it at your lab's logs to compare with them.",
+                      {"network-study"}));
+  }
+  s.push_back(field("study.subscribers", FieldType::kInt, "subscribers", 1LL, 1, 8,
+                    "Subscribers on every receiver, each with its own TCPROS connection and process (2: rostopic bw "
+                    "and rostopic hz at once). The extra ones are the flows <flow>_sub2, _sub3, ...",
+                    {"network-study"}));
+  for (const auto& [condition, file] :
+       std::vector<std::pair<std::string, std::string>>{{"sender", "hz_lidar_source_with_receiver.txt"},
+                                                        {"one_receiver", "hz_lidar_receiver_with_receiver.txt"},
+                                                        {"with_download", "hz_lidar_receiver_with_download.txt"},
+                                                        {"two_pairs", "hz_lidar_receiver_both_lidars.txt"}}) {
+    s.push_back(field("study.measured_hz." + condition, FieldType::kPath, "",
+                      "${data}/paper-lidar-measurements/" + file, -kInf, kInf,
+                      "`rostopic hz` log measured in the " + condition +
+                          " condition: its rate and shortest / longest interval between messages go beside the "
+                          "simulated ones in summary.csv. Default: the paper's own (bundled).",
                       {"network-study"}));
   }
   net_run("robots.count", FieldType::kInt, "robots", 4LL, 1, 1000,
