@@ -359,6 +359,13 @@ void check_network_scenario(const Scenario& sc) {
       none.lidar.rate_hz = 1;
       validate(sc, condition_spec(sc, c, none));
     }
+    // The measured logs are read after the simulation: a bad one should fail now, not then.
+    std::vector<std::string> logged = sc.texts("study.conditions");
+    logged.emplace_back("sender");
+    for (const auto& c : logged) {
+      nm::read_rostopic_bw_mbps(sc.text("study.measured." + c));
+      nm::read_rostopic_hz(sc.text("study.measured_hz." + c));
+    }
   } else {
     Sources none;
     none.lidar.rate_hz = none.camera.rate_hz = 1;

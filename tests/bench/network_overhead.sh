@@ -13,6 +13,7 @@
 # of VM vary by ±20%, and a slope of two noisy times more: report the median, never one run.)
 #   tests/bench/network_overhead.sh [BUILD_DIR] [SHORT] [LONG] [REPS]   defaults: build/release 10 30 5
 #   CONDITIONS="two_pairs" tests/bench/network_overhead.sh              one condition (default: all three)
+#   RAW=times.csv tests/bench/network_overhead.sh                        also keep every run's CPU seconds
 # Run it on an otherwise idle machine.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
@@ -45,6 +46,10 @@ for c in ${CONDITIONS:-one_receiver with_download two_pairs}; do
     t2=$(cpu_seconds testbed "$c" "$long")
     echo "$b1 $b2 $t1 $t2" >> "$tmp/$c.reps"
   done
+  if [ -n "${RAW:-}" ]; then
+    [ -s "$RAW" ] || echo "condition,bare_short_s,bare_long_s,testbed_short_s,testbed_long_s" > "$RAW"
+    sed "s/^/$c /; s/ /,/g" "$tmp/$c.reps" >> "$RAW"
+  fi
   awk -v c="$c" -v d1="$short" -v d2="$long" '
     function median(x, n,   i, j, t) {
       for (i = 2; i <= n; i++) for (j = i; j > 1 && x[j - 1] > x[j]; j--) { t = x[j]; x[j] = x[j - 1]; x[j - 1] = t }
