@@ -42,9 +42,9 @@ RostopicHz read_rostopic_hz(const std::string& path) {
   bool have_rate = false, have_report = false;
   std::string line;
   int number = 0;
+  const std::string rate_key = "average rate: ";
   while (std::getline(in, line)) {
     ++number;
-    const std::string rate_key = "average rate: ";
     if (line.rfind(rate_key, 0) == 0) {
       try {
         current.rate_hz = std::stod(line.substr(rate_key.size()));

@@ -75,6 +75,18 @@ TEST(BandwidthEstimator, AveragesTheLastWindowLikeRostopicBw) {
   EXPECT_DOUBLE_EQ(bw.rate(0.5), 600 / 0.4);
 }
 
+// The message of the agents::InputError that `read` throws ("" and a test failure if none).
+template <typename F>
+std::string input_error_of(F read) {
+  try {
+    read();
+  } catch (const agents::InputError& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "no InputError";
+  return "";
+}
+
 // The paper's raw logs give SPEC §2c's medians (bundled copies).
 TEST(RostopicLog, PaperMediansFromTheRawLogs) {
   const std::string dir = std::string(OFFLOADSIM_DATA_DIR) + "/paper-lidar-measurements/";
@@ -104,24 +116,16 @@ TEST(RostopicLog, HzLastReport) {
   EXPECT_EQ(download.window, 459);
   const std::string bad = ::testing::TempDir() + "bad_hz.txt";
   std::ofstream(bad) << "subscribed to [/x]\naverage rate: 9.9\n\tmin: 0.1ms max: 0.2s std dev: 0.01s window: 3\n";
-  try {
-    read_rostopic_hz(bad);
-    FAIL();
-  } catch (const agents::InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("bad_hz.txt:3: min: not a rostopic hz report"), std::string::npos) << e.what();
-  }
+  const std::string error = input_error_of([&] { read_rostopic_hz(bad); });
+  EXPECT_NE(error.find("bad_hz.txt:3: min: not a rostopic hz report"), std::string::npos) << error;
   EXPECT_THROW(read_rostopic_hz(dir + "bw_lidar_receiver_with_receiver.txt"), agents::InputError);
 }
 
 TEST(RostopicLog, BadFilesAreNamed) {
   const std::string path = ::testing::TempDir() + "bad_bw.txt";
   std::ofstream(path) << "subscribed to [/x]\naverage: 9.1ZB/s\n";
-  try {
-    read_rostopic_bw_mbps(path);
-    FAIL();
-  } catch (const agents::InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("bad_bw.txt:2: average: unknown unit 'ZB/s'"), std::string::npos) << e.what();
-  }
+  const std::string error = input_error_of([&] { read_rostopic_bw_mbps(path); });
+  EXPECT_NE(error.find("bad_bw.txt:2: average: unknown unit 'ZB/s'"), std::string::npos) << error;
   EXPECT_THROW(read_rostopic_bw_mbps("/nonexistent/bw.txt"), agents::InputError);
 }
 
