@@ -50,19 +50,23 @@ struct Built {
   std::vector<ns3::Ptr<ns3::Object>> keep;  // helpers whose objects must live through the run
 };
 
-// Places `n` nodes on a circle of `radius` around `centres[k % centres.size()]`.
-void place(ns3::NodeContainer nodes, const std::vector<ns3::Vector>& centres, double radius, double phase,
-           const NetworkRunSpec& spec, bool mobile) {
+// Places node k at `radii[k]` (or `radius` past the list's end) from `centres[k % centres.size()]`,
+// the nodes spread evenly in angle.
+void place(ns3::NodeContainer nodes, const std::vector<ns3::Vector>& centres, double radius,
+           const std::vector<double>& radii, double phase, const NetworkRunSpec& spec, bool mobile) {
   auto positions = ns3::CreateObject<ns3::ListPositionAllocator>();
   for (std::uint32_t k = 0; k < nodes.GetN(); ++k) {
     const ns3::Vector c = centres[k % centres.size()];
     const double a = phase + 2 * kPi * k / std::max<std::uint32_t>(1, nodes.GetN());
-    positions->Add(ns3::Vector(c.x + radius * std::cos(a), c.y + radius * std::sin(a), 1.0));
+    const double r = k < radii.size() ? radii[k] : radius;
+    positions->Add(ns3::Vector(c.x + r * std::cos(a), c.y + r * std::sin(a), 1.0));
   }
   ns3::MobilityHelper mobility;
   mobility.SetPositionAllocator(positions);
   if (mobile && spec.mobility == "random-walk") {
-    const double r = std::max(2.0, 2 * radius);
+    double farthest = radius;
+    for (double r : radii) farthest = std::max(farthest, r);
+    const double r = std::max(2.0, 2 * farthest);
     mobility.SetMobilityModel(
         "ns3::RandomWalk2dMobilityModel", "Bounds",
         ns3::RectangleValue(ns3::Rectangle(-r, r + spec.wifi.ap_spacing_m * (spec.wifi.access_points - 1), -r, r)),
@@ -159,9 +163,9 @@ Built build_wifi(const NetworkRunSpec& spec) {
   fixed.SetPositionAllocator(ap_pos);
   fixed.SetMobilityModel("ns3::ConstantPositionMobilityModel");
   fixed.Install(aps);
-  place(b.robots, centres, spec.robot_distance_m, 0.0, spec, true);
-  place(b.stations, centres, spec.station_distance_m, kPi / 2, spec, false);
-  if (w.servers_on_wifi) place(b.servers, centres, spec.station_distance_m, kPi, spec, false);
+  place(b.robots, centres, spec.robot_distance_m, spec.robot_distances_m, 0.0, spec, true);
+  place(b.stations, centres, spec.station_distance_m, {}, kPi / 2, spec, false);
+  if (w.servers_on_wifi) place(b.servers, centres, spec.station_distance_m, {}, kPi, spec, false);
 
   ns3::InternetStackHelper internet;
   internet.Install(aps);
@@ -257,8 +261,8 @@ Built build_lte(const NetworkRunSpec& spec) {
   fixed.SetPositionAllocator(enb_pos);
   fixed.SetMobilityModel("ns3::ConstantPositionMobilityModel");
   fixed.Install(enbs);
-  place(b.robots, centres, spec.robot_distance_m, 0.0, spec, true);
-  place(b.stations, centres, spec.station_distance_m, kPi / 2, spec, false);
+  place(b.robots, centres, spec.robot_distance_m, spec.robot_distances_m, 0.0, spec, true);
+  place(b.stations, centres, spec.station_distance_m, {}, kPi / 2, spec, false);
 
   ns3::NodeContainer ues(b.robots, b.stations);
   const ns3::NetDeviceContainer enb_devs = lte->InstallEnbDevice(enbs);
@@ -284,6 +288,9 @@ ns3::Ptr<ns3::Node> node_of(const Built& b, char what, int k) {
 void validate_network(const NetworkRunSpec& s) {
   if (!one_of(s.type, {"wifi", "lte"})) throw NetworkConfigError("type", "must be wifi or lte, not '" + s.type + "'");
   if (s.robots < 1) throw NetworkConfigError("robots", "at least one robot");
+  for (double d : s.robot_distances_m) {
+    if (!(d > 0)) throw NetworkConfigError("robot_distances_m", fmt::format("{} m: distances must be positive", d));
+  }
   if (s.servers < 1) throw NetworkConfigError("servers", "at least one server");
   if (s.duration_s <= kAppStartS)
     throw NetworkConfigError("duration", fmt::format("must exceed {} s of set-up", kAppStartS));

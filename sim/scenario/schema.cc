@@ -321,6 +321,9 @@ std::vector<FieldSpec> build_schema() {
   net("network.tcp.segment_bytes", FieldType::kInt, "bytes", 1448LL, 100, 65000, "TCP maximum segment size.");
   net("network.robot_distance_m", FieldType::kNumber, "m", 5.0, 0.1, 1e5,
       "Robots sit on a circle of this radius around their AP or eNB.");
+  net("network.robot_distances_m", FieldType::kNumberList, "m", std::vector<double>{}, 0.1, 1e5,
+      "Per-robot distances from the AP or eNB, robot 1 first (e.g. [5, 40]: robot 2 at the cell's edge); robots "
+      "past the list's end use network.robot_distance_m. At most one per robot (network-study: 2).");
   net("network.station_distance_m", FieldType::kNumber, "m", 5.0, 0.1, 1e5,
       "Other stations (background traffic ends) likewise.");
   net_choice("network.mobility", {"static", "random-walk"}, "static",

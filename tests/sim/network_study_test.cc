@@ -100,6 +100,22 @@ TEST(NetworkStudyKind, BlockAckSetupDoesNotLockOutARobot) {
   EXPECT_GE(std::min(ours[0], ours[1]), 8) << ours[0] << " and " << ours[1] << " messages";
 }
 
+// network.robot_distances_m places each robot: the one put out of the AP's range delivers nothing,
+// and robots past the list's end stay at network.robot_distance_m.
+TEST(NetworkStudyKind, PerRobotDistancesPlaceEachRobot) {
+  const std::string file = write_temp("study_distances.yaml",
+                                      "schema: 1\nkind: network-study\n"
+                                      "run: {duration_s: 2, warmup_s: 0.5}\nstudy: {conditions: [two_pairs]}\n");
+  const auto second_far = processed_per_flow(run_into(file, "study_r2_far", {"network.robot_distances_m=[5, 3000]"}));
+  ASSERT_EQ(second_far.size(), 2U);
+  EXPECT_GT(second_far[0], 0);
+  EXPECT_EQ(second_far[1], 0);
+  const auto first_far = processed_per_flow(run_into(file, "study_r1_far", {"network.robot_distances_m=[3000]"}));
+  ASSERT_EQ(first_far.size(), 2U);
+  EXPECT_EQ(first_far[0], 0);
+  EXPECT_GT(first_far[1], 0) << "robot 2 is past the list's end: network.robot_distance_m (5 m)";
+}
+
 TEST(NetworkRunKind, ErrorsNameTheField) {
   auto error_of = [](const std::string& yaml) -> std::string {
     try {
@@ -115,6 +131,10 @@ TEST(NetworkRunKind, ErrorsNameTheField) {
   EXPECT_NE(lists.find("background.start_s: has 3 values; give one (for every flow) or one per flow (2)"),
             std::string::npos)
       << lists;
+  const std::string distances =
+      error_of("schema: 1\nkind: network-run\nrobots: {count: 2}\nnetwork: {robot_distances_m: [5, 10, 20]}\n");
+  EXPECT_NE(distances.find("network.robot_distances_m: has 3 values, more than robots.count (2)"), std::string::npos)
+      << distances;
   const std::string no_station = error_of("schema: 1\nkind: network-run\nrobots: {count: 1}\nbackground: {flows: 1}\n");
   EXPECT_NE(no_station.find("stations.count: background flows need at least one station"), std::string::npos)
       << no_station;
