@@ -51,13 +51,15 @@ struct Built {
 };
 
 // Places node k at `radii[k]` (or `radius` past the list's end) from `centres[k % centres.size()]`,
-// the nodes spread evenly in angle.
+// at bearing `angles_deg[k]` (or, past that list's end, the nodes spread evenly in angle from `phase`).
 void place(ns3::NodeContainer nodes, const std::vector<ns3::Vector>& centres, double radius,
-           const std::vector<double>& radii, double phase, const NetworkRunSpec& spec, bool mobile) {
+           const std::vector<double>& radii, const std::vector<double>& angles_deg, double phase,
+           const NetworkRunSpec& spec, bool mobile) {
   auto positions = ns3::CreateObject<ns3::ListPositionAllocator>();
   for (std::uint32_t k = 0; k < nodes.GetN(); ++k) {
     const ns3::Vector c = centres[k % centres.size()];
-    const double a = phase + 2 * kPi * k / std::max<std::uint32_t>(1, nodes.GetN());
+    const double a = k < angles_deg.size() ? angles_deg[k] * kPi / 180
+                                           : phase + 2 * kPi * k / std::max<std::uint32_t>(1, nodes.GetN());
     const double r = k < radii.size() ? radii[k] : radius;
     positions->Add(ns3::Vector(c.x + r * std::cos(a), c.y + r * std::sin(a), 1.0));
   }
@@ -163,9 +165,9 @@ Built build_wifi(const NetworkRunSpec& spec) {
   fixed.SetPositionAllocator(ap_pos);
   fixed.SetMobilityModel("ns3::ConstantPositionMobilityModel");
   fixed.Install(aps);
-  place(b.robots, centres, spec.robot_distance_m, spec.robot_distances_m, 0.0, spec, true);
-  place(b.stations, centres, spec.station_distance_m, {}, kPi / 2, spec, false);
-  if (w.servers_on_wifi) place(b.servers, centres, spec.station_distance_m, {}, kPi, spec, false);
+  place(b.robots, centres, spec.robot_distance_m, spec.robot_distances_m, spec.robot_angles_deg, 0.0, spec, true);
+  place(b.stations, centres, spec.station_distance_m, {}, {}, kPi / 2, spec, false);
+  if (w.servers_on_wifi) place(b.servers, centres, spec.station_distance_m, {}, {}, kPi, spec, false);
 
   ns3::InternetStackHelper internet;
   internet.Install(aps);
@@ -261,8 +263,8 @@ Built build_lte(const NetworkRunSpec& spec) {
   fixed.SetPositionAllocator(enb_pos);
   fixed.SetMobilityModel("ns3::ConstantPositionMobilityModel");
   fixed.Install(enbs);
-  place(b.robots, centres, spec.robot_distance_m, spec.robot_distances_m, 0.0, spec, true);
-  place(b.stations, centres, spec.station_distance_m, {}, kPi / 2, spec, false);
+  place(b.robots, centres, spec.robot_distance_m, spec.robot_distances_m, spec.robot_angles_deg, 0.0, spec, true);
+  place(b.stations, centres, spec.station_distance_m, {}, {}, kPi / 2, spec, false);
 
   ns3::NodeContainer ues(b.robots, b.stations);
   const ns3::NetDeviceContainer enb_devs = lte->InstallEnbDevice(enbs);

@@ -102,6 +102,7 @@ struct NetworkRunSpec {
   int stations = 0;  // other machines on the same network (background traffic ends)
   double robot_distance_m = 5.0;
   std::vector<double> robot_distances_m;  // robot k's, for k < size(); the others robot_distance_m
+  std::vector<double> robot_angles_deg;   // robot k's bearing from its AP/eNB, for k < size(); the others evenly spread
   double station_distance_m = 5.0;
   std::string mobility = "static";  // static | random-walk
   double robot_speed_mps = 1.0;

@@ -54,6 +54,7 @@ nm::NetworkRunSpec base_spec(const Scenario& sc) {
   n.tcp.segment_bytes = static_cast<std::uint32_t>(sc.integer("network.tcp.segment_bytes"));
   n.robot_distance_m = sc.number("network.robot_distance_m");
   n.robot_distances_m = sc.numbers("network.robot_distances_m");
+  n.robot_angles_deg = sc.numbers("network.robot_angles_deg");
   n.station_distance_m = sc.number("network.station_distance_m");
   n.mobility = sc.text("network.mobility");
   n.robot_speed_mps = sc.number("network.robot_speed_mps");
@@ -147,9 +148,11 @@ nm::StreamSpec stream(const Scenario& sc, std::string name, int robot, int serve
 // One study condition (Fig. 2) as a network run.
 nm::NetworkRunSpec condition_spec(const Scenario& sc, const std::string& condition, const Sources& src) {
   nm::NetworkRunSpec n = base_spec(sc);
-  if (n.robot_distances_m.size() > 2) {
-    throw sc.error("network.robot_distances_m", fmt::format("has {} values; the study has at most 2 robots (two_pairs)",
-                                                            n.robot_distances_m.size()));
+  for (const auto& [key, list] : {std::pair{"network.robot_distances_m", &n.robot_distances_m},
+                                  {"network.robot_angles_deg", &n.robot_angles_deg}}) {
+    if (list->size() > 2) {
+      throw sc.error(key, fmt::format("has {} values; the study has at most 2 robots (two_pairs)", list->size()));
+    }
   }
   if (condition == "sender") {
     n.streams.push_back(stream(sc, "lidar1", 0, -1, src.lidar));
@@ -189,9 +192,11 @@ nm::NetworkRunSpec network_run_spec(const Scenario& sc, const Sources& src) {
   n.robots = static_cast<int>(sc.integer("robots.count"));
   n.servers = static_cast<int>(sc.integer("servers.count"));
   n.stations = static_cast<int>(sc.integer("stations.count"));
-  if (static_cast<long long>(n.robot_distances_m.size()) > n.robots) {
-    throw sc.error("network.robot_distances_m",
-                   fmt::format("has {} values, more than robots.count ({})", n.robot_distances_m.size(), n.robots));
+  for (const auto& [key, list] : {std::pair{"network.robot_distances_m", &n.robot_distances_m},
+                                  {"network.robot_angles_deg", &n.robot_angles_deg}}) {
+    if (static_cast<long long>(list->size()) > n.robots) {
+      throw sc.error(key, fmt::format("has {} values, more than robots.count ({})", list->size(), n.robots));
+    }
   }
   for (int r = 0; r < n.robots; ++r) {
     for (const auto& what : sc.texts("robots.streams")) {

@@ -116,6 +116,24 @@ TEST(NetworkStudyKind, PerRobotDistancesPlaceEachRobot) {
   EXPECT_GT(first_far[1], 0) << "robot 2 is past the list's end: network.robot_distance_m (5 m)";
 }
 
+// network.robot_angles_deg: two saturating robots 40 m from the AP on opposite sides (the default
+// spread) are 80 m apart and cannot hear each other: hidden terminals, one robot starves. Side by side
+// they hear each other and share the channel.
+TEST(NetworkStudyKind, PerRobotAnglesDecideWhetherRobotsHearEachOther) {
+  const std::string file = write_temp("study_angles.yaml",
+                                      "schema: 1\nkind: network-study\nseed: 2018\n"
+                                      "network: {wifi: {standard: 802.11n, channel_width: 20}, "
+                                      "robot_distances_m: [40, 40]}\n"
+                                      "tcpros: {processing_per_mb_ms: 73.15}\n"
+                                      "run: {duration_s: 4, warmup_s: 1}\nstudy: {conditions: [two_pairs]}\n");
+  const auto opposite = processed_per_flow(run_into(file, "study_opposite"));
+  ASSERT_EQ(opposite.size(), 2U);
+  EXPECT_LE(std::min(opposite[0], opposite[1]), 2) << opposite[0] << " and " << opposite[1] << " messages";
+  const auto side_by_side = processed_per_flow(run_into(file, "study_side", {"network.robot_angles_deg=[0, 10]"}));
+  ASSERT_EQ(side_by_side.size(), 2U);
+  EXPECT_GE(std::min(side_by_side[0], side_by_side[1]), 6) << side_by_side[0] << " and " << side_by_side[1];
+}
+
 TEST(NetworkRunKind, ErrorsNameTheField) {
   auto error_of = [](const std::string& yaml) -> std::string {
     try {
@@ -135,6 +153,9 @@ TEST(NetworkRunKind, ErrorsNameTheField) {
       error_of("schema: 1\nkind: network-run\nrobots: {count: 2}\nnetwork: {robot_distances_m: [5, 10, 20]}\n");
   EXPECT_NE(distances.find("network.robot_distances_m: has 3 values, more than robots.count (2)"), std::string::npos)
       << distances;
+  const std::string angles = error_of("schema: 1\nkind: network-study\nnetwork: {robot_angles_deg: [0, 10, 20]}\n");
+  EXPECT_NE(angles.find("network.robot_angles_deg: has 3 values; the study has at most 2 robots"), std::string::npos)
+      << angles;
   const std::string no_station = error_of("schema: 1\nkind: network-run\nrobots: {count: 1}\nbackground: {flows: 1}\n");
   EXPECT_NE(no_station.find("stations.count: background flows need at least one station"), std::string::npos)
       << no_station;
