@@ -322,7 +322,7 @@ std::vector<FieldSpec> build_schema() {
   net("network.robot_distance_m", FieldType::kNumber, "m", 5.0, 0.1, 1e5,
       "Robots sit on a circle of this radius around their AP or eNB.");
   net("network.robot_distances_m", FieldType::kNumberList, "m", std::vector<double>{}, 0.1, 1e5,
-      "Per-robot distances from the AP or eNB, robot 1 first (e.g. [5, 40]: robot 2 at the cell's edge); robots "
+      "Per-robot distances from the AP or eNB, robot 1 first (e.g. [5, 40]: robot 2 farther out); robots "
       "past the list's end use network.robot_distance_m. At most one per robot (network-study: 2).");
   net("network.robot_angles_deg", FieldType::kNumberList, "degrees", std::vector<double>{}, -360, 360,
       "Per-robot bearings from the AP or eNB, robot 1 first (0: east, 90: north; e.g. [0, 10] puts two robots side "

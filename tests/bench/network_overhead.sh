@@ -16,7 +16,7 @@
 #                   Both programs are deterministic, so the count is the same on every run and on
 #                   a busy machine: one repetition suffices, and it is the measure to quote when the
 #                   machine's timing noise is larger than the overhead. ~40x slower than native
-#                   (about 25 minutes for the three conditions on 2 cores; bare and testbed run side
+#                   (about 30 minutes for the three conditions on 2 cores; bare and testbed run side
 #                   by side). It preloads build/*/lib/libvalgrind_hwy_timer.so so that valgrind can
 #                   run offloadsim on CPUs that do not advertise RDTSCP (see its source).
 #   tests/bench/network_overhead.sh [BUILD_DIR] [SHORT] [LONG] [REPS]   defaults: build/release 10 30 5
