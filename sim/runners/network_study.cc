@@ -148,12 +148,6 @@ nm::StreamSpec stream(const Scenario& sc, std::string name, int robot, int serve
 // One study condition (Fig. 2) as a network run.
 nm::NetworkRunSpec condition_spec(const Scenario& sc, const std::string& condition, const Sources& src) {
   nm::NetworkRunSpec n = base_spec(sc);
-  for (const auto& [key, list] : {std::pair{"network.robot_distances_m", &n.robot_distances_m},
-                                  {"network.robot_angles_deg", &n.robot_angles_deg}}) {
-    if (list->size() > 2) {
-      throw sc.error(key, fmt::format("has {} values; the study has at most 2 robots (two_pairs)", list->size()));
-    }
-  }
   if (condition == "sender") {
     n.streams.push_back(stream(sc, "lidar1", 0, -1, src.lidar));
   } else if (condition == "one_receiver") {
@@ -192,12 +186,6 @@ nm::NetworkRunSpec network_run_spec(const Scenario& sc, const Sources& src) {
   n.robots = static_cast<int>(sc.integer("robots.count"));
   n.servers = static_cast<int>(sc.integer("servers.count"));
   n.stations = static_cast<int>(sc.integer("stations.count"));
-  for (const auto& [key, list] : {std::pair{"network.robot_distances_m", &n.robot_distances_m},
-                                  {"network.robot_angles_deg", &n.robot_angles_deg}}) {
-    if (static_cast<long long>(list->size()) > n.robots) {
-      throw sc.error(key, fmt::format("has {} values, more than robots.count ({})", list->size(), n.robots));
-    }
-  }
   for (int r = 0; r < n.robots; ++r) {
     for (const auto& what : sc.texts("robots.streams")) {
       n.streams.push_back(stream(sc, fmt::format("robot{}-{}", r + 1, what), r, r % n.servers,
@@ -356,6 +344,14 @@ void commit(const Scenario& sc, const RunOptions& opt, RunRecord& rec, const Tab
   }
 }
 
+// The per-robot lists may not name more robots than the run has ("has N values" + `why`).
+void check_per_robot_lists(const Scenario& sc, long long robots, const std::string& why) {
+  for (const char* key : {"network.robot_distances_m", "network.robot_angles_deg"}) {
+    const std::size_t n = sc.numbers(key).size();
+    if (static_cast<long long>(n) > robots) throw sc.error(key, fmt::format("has {} values{}", n, why));
+  }
+}
+
 }  // namespace
 
 void check_network_scenario(const Scenario& sc) {
@@ -368,6 +364,7 @@ void check_network_scenario(const Scenario& sc) {
   if (sc.kind() == "network-study") {
     if (sc.text("network.type") != "wifi")
       throw sc.error("network.type", "the LIDAR study runs on WiFi (as the paper's did)");
+    check_per_robot_lists(sc, 2, "; the study has at most 2 robots (two_pairs)");
     for (const auto& c : sc.texts("study.conditions")) {
       Sources none;
       none.lidar.rate_hz = 1;
@@ -381,6 +378,8 @@ void check_network_scenario(const Scenario& sc) {
       nm::read_rostopic_hz(sc.text("study.measured_hz." + c));
     }
   } else {
+    const long long robots = sc.integer("robots.count");
+    check_per_robot_lists(sc, robots, fmt::format(", more than robots.count ({})", robots));
     Sources none;
     none.lidar.rate_hz = none.camera.rate_hz = 1;
     validate(sc, network_run_spec(sc, none));
