@@ -20,7 +20,7 @@
 # `offloadsim run SCENARIO` with these logs as the study's measured columns, so summary.csv puts
 # real ROS beside the simulation. The logs are written under OUT.tmp and renamed when complete.
 #
-# Needs root (namespaces, tc), the ROS1 and tool packages of scripts/install-deps, and for the
+# Needs root (namespaces, tc), the ROS1 and tool packages of `scripts/install-deps --real-ros`, and for the
 # summary a built offloadsim (`make build`). About (4 × DURATION + 60) s, plus the simulation.
 #
 #   sudo tests/realros/run_study.sh
