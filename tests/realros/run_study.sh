@@ -162,14 +162,20 @@ bg() {  # bg HOST LOG CMD...: start in the background, remember the pid
   started+=($!)
 }
 stop_started() {  # everything started for a condition, with its children (rosbag play runs a C++ child)
-  local keep=" $ros_core_pids " p h
-  for sig in INT KILL; do
+  local keep=" $ros_core_pids " p h pass
+  # The subscribers first, so that their last report is not of a publisher already gone.
+  for pass in subscribers INT KILL; do
     for h in "${hosts[@]}"; do
       for p in $(ip netns pids "$(ns "$h")" 2>/dev/null); do
-        [[ "$keep" == *" $p "* ]] || kill -s "$sig" "$p" 2>/dev/null || true
+        [[ "$keep" == *" $p "* ]] && continue
+        if [ "$pass" = subscribers ]; then
+          tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q rostopic && kill -INT "$p" 2>/dev/null || true
+        else
+          kill -s "$pass" "$p" 2>/dev/null || true
+        fi
       done
     done
-    [ "$sig" = INT ] && sleep 2
+    [ "$pass" = KILL ] || sleep 2
   done
   wait "${started[@]}" 2>/dev/null || true
   started=()
