@@ -27,6 +27,10 @@
 #   CAPACITY_MBIT=1000 CONDITIONS="sender one_receiver" tests/realros/run_study.sh   # unshaped
 #   SUBSCRIBERS="bw hz" QUEUE=fifo DURATION=120 tests/realros/run_study.sh
 set -euo pipefail
+# Paths given by the caller are relative to where they called from; the defaults to the repository.
+for v in OUT SCENARIO OFFLOADSIM; do
+  if [ -n "${!v:-}" ] && [[ "${!v}" != /* ]]; then printf -v "$v" '%s/%s' "$PWD" "${!v}"; fi
+done
 cd "$(dirname "$0")/../.."
 
 OUT=${OUT:-results/real_ros_lidar_study}
@@ -229,7 +233,7 @@ for c in $CONDITIONS; do
       ;;
   esac
   read -r i0 t0 < <(cpu_ticks)
-  sleep "$DURATION"
+  sleep "$DURATION" & wait $!  # (a signal interrupts wait, not a foreground sleep)
   read -r i1 t1 < <(cpu_ticks)
   stop_started
   "$PYTHON" -c "print('$c,%.1f,$DURATION' % (100 * (1 - ($i1 - $i0) / max(1, $t1 - $t0))))" >>"$tmp/cpu.csv"
