@@ -249,7 +249,7 @@ done
 
 cat >"$tmp/setup.txt" <<EOF
 date: $(date -u +%Y-%m-%dT%H:%M:%SZ)
-commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+commit: $(git describe --always --dirty 2>/dev/null || echo unknown)
 machine: $(nproc) cores, kernel $(uname -r)
 ros: ros-core $(dpkg-query -W -f='${Version}' ros-core), rospy $(dpkg-query -W -f='${Version}' python3-rospy), rosbag $(dpkg-query -W -f='${Version}' python3-rosbag)
 conditions: $CONDITIONS
