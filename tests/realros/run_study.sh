@@ -6,7 +6,8 @@
 # shared medium, as WiFi is). With QUEUE=per-transmitter (default) the channel serves the
 # transmitters of a WiFi cell in turn, as 802.11's DCF gives every backlogged station an equal
 # chance: each robot, the download's station, and "the AP" (everything the wired hosts send);
-# QUEUE=fifo is one drop-tail queue for everything.
+# QUEUE=fifo is one drop-tail queue for everything. RECEIVER_CPU_PCT=N runs each server's
+# subscribers in a cgroup with N% of one core (CFS quota): a receiver whose CPU comes in slices.
 #
 # What it tests: whether ROS (roscpp publisher, rospy subscriber, TCPROS over Linux TCP) on a
 # shared channel gives the paper's shares, 84% / 43% / 16%, or the fair shares the ns-3 model gives.
@@ -41,6 +42,7 @@ QUEUE_PACKETS=${QUEUE_PACKETS:-1000}     # drop-tail limit of each queue (Linux'
 PUBLISHER_QUEUE=${PUBLISHER_QUEUE:-10}   # roscpp publisher queue_size (the velodyne driver's)
 CLOUD_BYTES=${CLOUD_BYTES:-888576}
 SUBSCRIBERS=${SUBSCRIBERS:-bw}           # "bw" or "bw hz" (each its own TCPROS connection)
+RECEIVER_CPU_PCT=${RECEIVER_CPU_PCT:-}   # "": as fast as it goes; N: each server's subscribers get N% of one core
 CONDITIONS=${CONDITIONS:-"sender one_receiver with_download two_pairs"}
 SIMULATE=${SIMULATE:-1}
 PYTHON=${PYTHON:-/usr/bin/python3}        # Debian's, which has the ROS modules (not a pyenv shim)
@@ -59,6 +61,9 @@ case "$QUEUE" in per-transmitter | fifo) ;; *) die "QUEUE must be per-transmitte
   die "CLOUD_BYTES must be a positive multiple of 32 (bytes of 32-byte points), not '$CLOUD_BYTES'"
 [ -n "$SUBSCRIBERS" ] || die "SUBSCRIBERS is empty (bw, hz or \"bw hz\")"
 for s in $SUBSCRIBERS; do case "$s" in bw | hz) ;; *) die "SUBSCRIBERS holds bw and/or hz, not '$s'" ;; esac; done
+[ -z "$RECEIVER_CPU_PCT" ] || { [[ "$RECEIVER_CPU_PCT" =~ ^[0-9]+(\.[0-9]+)?$ ]] &&
+  awk -v p="$RECEIVER_CPU_PCT" 'BEGIN { exit !(p >= 0.1 && p <= 100) }'; } ||
+  die "RECEIVER_CPU_PCT must be empty or a percentage of one core in [0.1, 100], not '$RECEIVER_CPU_PCT'"
 [ -n "$CONDITIONS" ] || die "CONDITIONS is empty"
 for c in $CONDITIONS; do
   case "$c" in sender | one_receiver | with_download | two_pairs) ;;
@@ -92,6 +97,24 @@ master="http://${addr[s1]}:11311"
 tmp="$OUT.tmp"
 work=$(mktemp -d)
 started=()
+# RECEIVER_CPU_PCT: the servers' subscribers run in a cgroup each, with a CPU quota (a slow receiver,
+# the default scenario's reading). cgroup v2 (cpu.max) or v1 (the cpu controller's CFS quota).
+cgroup_dir() {  # cgroup_dir HOST
+  if [ -f /sys/fs/cgroup/cgroup.controllers ]; then echo "/sys/fs/cgroup/osr_$1"; else echo "/sys/fs/cgroup/cpu/osr_$1"; fi
+}
+cgroup_limit() {  # cgroup_limit HOST: create HOST's group with the quota
+  local d quota
+  d=$(cgroup_dir "$1")
+  quota=$(awk -v p="$RECEIVER_CPU_PCT" 'BEGIN { printf "%d", p * 1000 }')  # of a 100 ms period
+  if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
+    grep -qw cpu /sys/fs/cgroup/cgroup.controllers || die "RECEIVER_CPU_PCT: cgroup v2 without the cpu controller"
+    grep -qw cpu /sys/fs/cgroup/cgroup.subtree_control || echo +cpu >/sys/fs/cgroup/cgroup.subtree_control
+    mkdir -p "$d" && echo "$quota 100000" >"$d/cpu.max"
+  else
+    [ -d /sys/fs/cgroup/cpu ] || die "RECEIVER_CPU_PCT needs the cgroup cpu controller (v1 or v2); none is mounted"
+    mkdir -p "$d" && echo 100000 >"$d/cpu.cfs_period_us" && echo "$quota" >"$d/cpu.cfs_quota_us"
+  fi || die "RECEIVER_CPU_PCT: could not set a CPU quota in $d"
+}
 cleanup() {
   for h in "${hosts[@]}" ap; do
     for p in $(ip netns pids "$(ns "$h")" 2>/dev/null); do kill "$p" 2>/dev/null || true; done
@@ -101,6 +124,7 @@ cleanup() {
     for p in $(ip netns pids "$(ns "$h")" 2>/dev/null); do kill -9 "$p" 2>/dev/null || true; done
     ip netns del "$(ns "$h")" 2>/dev/null || true
   done
+  [ -z "$RECEIVER_CPU_PCT" ] || for h in s1 s2; do rmdir "$(cgroup_dir "$h")" 2>/dev/null || true; done
   rm -rf "$work"
 }
 fail() { cleanup; rm -rf "$tmp"; }
@@ -153,16 +177,16 @@ for h in "${hosts[@]}"; do
   inap ethtool -K "v-$h" tso off gso off gro off >/dev/null 2>&1 || true
 done
 
-on() {  # on HOST CMD...: run in HOST's namespace with its ROS environment
+on() {  # on HOST CMD...: run in HOST's namespace with its ROS environment (ON_EXEC=1: in place of the shell)
   local h=$1
   shift
-  ip netns exec "$(ns "$h")" env ROS_MASTER_URI="$master" ROS_IP="${addr[$h]}" ROS_HOME="$work/ros_$h" \
+  ${ON_EXEC:+exec} ip netns exec "$(ns "$h")" env ROS_MASTER_URI="$master" ROS_IP="${addr[$h]}" ROS_HOME="$work/ros_$h" \
     ROS_LOG_DIR="$work/log_$h" PYTHONUNBUFFERED=1 "$@"
 }
-bg() {  # bg HOST LOG CMD...: start in the background, remember the pid
+bg() {  # bg HOST LOG CMD...: start in the background, remember the pid (the command's own: exec)
   local h=$1 log=$2
   shift 2
-  on "$h" "$@" >"$log" 2>&1 &
+  ON_EXEC=1 on "$h" "$@" >"$log" 2>&1 &
   started+=($!)
 }
 stop_started() {  # everything started for a condition, with its children (rosbag play runs a C++ child)
@@ -209,8 +233,11 @@ subscribe() {  # subscribe HOST TOPIC NAME
     else
       bg "$1" "$tmp/hz_$3.txt" rostopic hz "$2"
     fi
+    # A server's subscribers share its CPU quota (the robot's own, in the sender condition, do not).
+    if [ -n "$RECEIVER_CPU_PCT" ] && [ "$1" != r1 ]; then echo "$!" >"$(cgroup_dir "$1")/cgroup.procs"; fi
   done
 }
+[ -z "$RECEIVER_CPU_PCT" ] || for h in s1 s2; do cgroup_limit "$h"; done
 
 echo "condition,cpu_busy_pct,duration_s" >"$tmp/cpu.csv"
 for c in $CONDITIONS; do
@@ -259,6 +286,7 @@ queue: $QUEUE, $QUEUE_PACKETS packets
 publisher_queue: $PUBLISHER_QUEUE
 cloud_bytes: $CLOUD_BYTES
 subscribers: $SUBSCRIBERS
+receiver_cpu_pct: ${RECEIVER_CPU_PCT:-unlimited}
 EOF
 
 cleanup
