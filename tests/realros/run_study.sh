@@ -115,15 +115,21 @@ cgroup_limit() {  # cgroup_limit HOST: create HOST's group with the quota
     mkdir -p "$d" && echo 100000 >"$d/cpu.cfs_period_us" && echo "$quota" >"$d/cpu.cfs_quota_us"
   fi || die "RECEIVER_CPU_PCT: could not set a CPU quota in $d"
 }
+signal_hosts() {  # signal_hosts SIGNAL [KEEP_PIDS [CMDLINE_PATTERN]]: every process in the hosts' namespaces
+  local sig=$1 keep=" ${2:-} " pattern=${3:-} h p
+  for h in "${hosts[@]}" ap; do
+    for p in $(ip netns pids "$(ns "$h")" 2>/dev/null); do
+      [[ "$keep" == *" $p "* ]] && continue
+      [ -z "$pattern" ] || tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q "$pattern" || continue
+      kill -s "$sig" "$p" 2>/dev/null || true
+    done
+  done
+}
 cleanup() {
-  for h in "${hosts[@]}" ap; do
-    for p in $(ip netns pids "$(ns "$h")" 2>/dev/null); do kill "$p" 2>/dev/null || true; done
-  done
+  signal_hosts TERM
   sleep 1
-  for h in "${hosts[@]}" ap; do
-    for p in $(ip netns pids "$(ns "$h")" 2>/dev/null); do kill -9 "$p" 2>/dev/null || true; done
-    ip netns del "$(ns "$h")" 2>/dev/null || true
-  done
+  signal_hosts KILL
+  for h in "${hosts[@]}" ap; do ip netns del "$(ns "$h")" 2>/dev/null || true; done
   [ -z "$RECEIVER_CPU_PCT" ] || for h in s1 s2; do rmdir "$(cgroup_dir "$h")" 2>/dev/null || true; done
   rm -rf "$work"
 }
@@ -153,7 +159,7 @@ else
   # Equal guaranteed rates and equal quanta: HTB serves backlogged transmitters in turn (DRR) and
   # lends an idle one's share to the others, as DCF does for stations with equal PHY rates.
   for c in 10 11 12 13; do
-    inap tc class add dev ifb0 parent 1:1 classid "1:$c" htb rate "$("$PYTHON" -c "print($CAPACITY_MBIT/4)")mbit" \
+    inap tc class add dev ifb0 parent 1:1 classid "1:$c" htb rate "$(awk -v c="$CAPACITY_MBIT" 'BEGIN { print c / 4 }')mbit" \
       ceil "${CAPACITY_MBIT}mbit" quantum $quantum
     inap tc qdisc add dev ifb0 parent "1:$c" pfifo limit "$QUEUE_PACKETS"
   done
@@ -190,21 +196,12 @@ bg() {  # bg HOST LOG CMD...: start in the background, remember the pid (the com
   started+=($!)
 }
 stop_started() {  # everything started for a condition, with its children (rosbag play runs a C++ child)
-  local keep=" $ros_core_pids " p h pass
   # The subscribers first, so that their last report is not of a publisher already gone.
-  for pass in subscribers INT KILL; do
-    for h in "${hosts[@]}"; do
-      for p in $(ip netns pids "$(ns "$h")" 2>/dev/null); do
-        [[ "$keep" == *" $p "* ]] && continue
-        if [ "$pass" = subscribers ]; then
-          tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q rostopic && kill -INT "$p" 2>/dev/null || true
-        else
-          kill -s "$pass" "$p" 2>/dev/null || true
-        fi
-      done
-    done
-    [ "$pass" = KILL ] || sleep 2
-  done
+  signal_hosts INT "$ros_core_pids" rostopic
+  sleep 2
+  signal_hosts INT "$ros_core_pids"
+  sleep 2
+  signal_hosts KILL "$ros_core_pids"
   wait "${started[@]}" 2>/dev/null || true
   started=()
 }
@@ -263,7 +260,8 @@ for c in $CONDITIONS; do
   sleep "$DURATION" & wait $!  # (a signal interrupts wait, not a foreground sleep)
   read -r i1 t1 < <(cpu_ticks)
   stop_started
-  "$PYTHON" -c "print('$c,%.1f,$DURATION' % (100 * (1 - ($i1 - $i0) / max(1, $t1 - $t0))))" >>"$tmp/cpu.csv"
+  awk -v c="$c" -v d="$DURATION" -v di=$((i1 - i0)) -v dt=$((t1 - t0)) \
+    'BEGIN { printf "%s,%.1f,%s\n", c, 100 * (1 - di / (dt > 0 ? dt : 1)), d }' >>"$tmp/cpu.csv"
   if [ "$c" = two_pairs ]; then  # the paper's both_lidars file: the two receivers' lines together
     for s in $SUBSCRIBERS; do cat "$tmp/${s}_two_pairs_lidar1.txt" "$tmp/${s}_two_pairs_lidar2.txt" >"$tmp/${s}_two_pairs.txt"; done
   fi
