@@ -24,6 +24,10 @@ namespace {
 
 constexpr double kPi = 3.14159265358979323846;
 constexpr double kAppStartS = 0.5;  // after WiFi association (beacons every 102.4 ms) / LTE attach
+constexpr int kMaxServers = 254;
+constexpr int kMaxStationsPerAp = 253;
+constexpr int kMaxLteUes = 250;
+constexpr double kStopPollS = 0.1;  // how often a run asks whether to stop (Ctrl-C)
 constexpr std::uint16_t kFirstStreamPort = 11311;
 constexpr std::uint16_t kFirstBackgroundPort = 50000;
 // ns-3 numbers the random streams it creates from a process-wide counter, so a second run in the
@@ -228,6 +232,12 @@ Built build_lte(const NetworkRunSpec& spec) {
   auto lte = ns3::CreateObject<ns3::LteHelper>();
   auto epc = ns3::CreateObject<ns3::PointToPointEpcHelper>();
   lte->SetEpcHelper(epc);
+  // ns-3 3.37's eNB gives each attached UE a sounding-reference-signal slot; with the default 40 ms
+  // period more than 32 UEs abort the run inside the MAC scheduler. Longer periods (fewer channel
+  // soundings per UE) make room; tried here: 75 UEs at 80 ms, 250 at 320 ms.
+  const int n_ues = spec.robots + spec.stations;
+  ns3::Config::SetDefault("ns3::LteEnbRrc::SrsPeriodicity",
+                          ns3::UintegerValue(n_ues <= 32 ? 40 : n_ues <= 75 ? 80 : 320));
   lte->SetSchedulerType(l.scheduler == "rr" ? "ns3::RrFfMacScheduler" : "ns3::PfFfMacScheduler");
   lte->SetEnbDeviceAttribute("UlBandwidth", ns3::UintegerValue(static_cast<std::uint32_t>(l.ul_resource_blocks)));
   lte->SetEnbDeviceAttribute("DlBandwidth", ns3::UintegerValue(static_cast<std::uint32_t>(l.dl_resource_blocks)));
@@ -294,6 +304,8 @@ void validate_network(const NetworkRunSpec& s) {
     if (!(d > 0)) throw NetworkConfigError("robot_distances_m", fmt::format("{} m: distances must be positive", d));
   }
   if (s.servers < 1) throw NetworkConfigError("servers", "at least one server");
+  if (s.servers > kMaxServers)
+    throw NetworkConfigError("servers", fmt::format("at most {} (each server has a /24 link of its own)", kMaxServers));
   if (s.duration_s <= kAppStartS)
     throw NetworkConfigError("duration", fmt::format("must exceed {} s of set-up", kAppStartS));
   if (!one_of(s.mobility, {"static", "random-walk"}))
@@ -326,6 +338,18 @@ void validate_network(const NetworkRunSpec& s) {
     if (!one_of(w.propagation, {"log-distance", "friis"}))
       throw NetworkConfigError("wifi.propagation", "must be log-distance or friis");
     if (w.access_points < 1) throw NetworkConfigError("wifi.access_points", "at least one");
+    // Each AP's stations share one /24 subnet with it: 253 stations at most.
+    const int per_ap = (s.robots + w.access_points - 1) / w.access_points +
+                       (s.stations + w.access_points - 1) / w.access_points +
+                       (w.servers_on_wifi ? (s.servers + w.access_points - 1) / w.access_points : 0);
+    if (per_ap > kMaxStationsPerAp) {
+      throw NetworkConfigError(
+          "wifi.access_points",
+          fmt::format("{} robots, {} stations{} on {} AP(s) put {} devices on one AP; at most {} (one /24 subnet per "
+                      "AP): add access points",
+                      s.robots, s.stations, w.servers_on_wifi ? fmt::format(" and {} servers", s.servers) : "",
+                      w.access_points, per_ap, kMaxStationsPerAp));
+    }
   } else {
     const LteSpec& l = s.lte;
     for (const auto& [name, rb] : {std::pair{"lte.ul_resource_blocks", l.ul_resource_blocks},
@@ -336,6 +360,11 @@ void validate_network(const NetworkRunSpec& s) {
     }
     if (!one_of(l.scheduler, {"pf", "rr"})) throw NetworkConfigError("lte.scheduler", "must be pf or rr");
     if (l.enbs < 1) throw NetworkConfigError("lte.enbs", "at least one eNB");
+    if (s.robots + s.stations > kMaxLteUes) {
+      throw NetworkConfigError("robots", fmt::format("{} robots and {} stations are {} LTE UEs; at most {} (ns-3's eNB "
+                                                     "runs out of sounding-signal slots)",
+                                                     s.robots, s.stations, s.robots + s.stations, kMaxLteUes));
+    }
   }
   for (std::size_t k = 0; k < s.streams.size(); ++k) {
     const StreamSpec& st = s.streams[k];
@@ -362,14 +391,28 @@ void validate_network(const NetworkRunSpec& s) {
     if (g.kind == "cbr" && g.rate_mbps <= 0)
       throw NetworkConfigError("background.rate_mbps", "a constant-rate flow needs a rate > 0");
     if (g.stop_s <= g.start_s)
-      throw NetworkConfigError("background", fmt::format("flow '{}' stops before it starts", g.name));
+      throw NetworkConfigError("background.stop_s", fmt::format("flow '{}' stops ({} s) before it starts ({} s)",
+                                                                g.name, g.stop_s, g.start_s));
+    if (g.start_s >= s.duration_s)
+      throw NetworkConfigError("background.start_s", fmt::format("flow '{}' starts at {} s, after the run ends ({} s)",
+                                                                 g.name, g.start_s, s.duration_s));
   }
+}
+
+Ns3RngSetting ns3_rng_setting(std::uint64_t seed, std::uint64_t run) {
+  constexpr std::uint64_t kSeeds = 4294944442;  // MRG32k3a: a seed must be below m2 = 4294944443
+  if (run >= kMaxRunsPerSeed) throw NetworkConfigError("run", fmt::format("run number {} is too large", run));
+  // seed = q·kSeeds + r: ns-3 seed r (0 becomes kSeeds), run number q·kMaxRunsPerSeed + run.
+  const std::uint64_t r = seed % kSeeds;
+  const std::uint64_t q = seed / kSeeds;
+  return {static_cast<std::uint32_t>(r == 0 ? kSeeds : r), q * kMaxRunsPerSeed + run};
 }
 
 NetworkRunResult run_network(const NetworkRunSpec& spec) {
   validate_network(spec);
-  ns3::RngSeedManager::SetSeed(spec.seed == 0 ? 1 : spec.seed);
-  ns3::RngSeedManager::SetRun(spec.run);
+  const Ns3RngSetting rng = ns3_rng_setting(spec.seed, spec.run);
+  ns3::RngSeedManager::SetSeed(rng.seed);
+  ns3::RngSeedManager::SetRun(rng.run);
   ns3::Ipv4AddressGenerator::Reset();
   ns3::Config::SetDefault(
       "ns3::TcpL4Protocol::SocketType",
@@ -486,6 +529,15 @@ NetworkRunResult run_network(const NetworkRunSpec& spec) {
     if (ns3::Simulator::Now().GetSeconds() + 1 < spec.duration_s) ns3::Simulator::Schedule(ns3::Seconds(1), tick);
   };
   if (spec.on_second) ns3::Simulator::Schedule(ns3::Seconds(1), tick);
+  std::function<void()> poll = [&]() {
+    if (spec.stop_requested()) {
+      result.stopped_early = true;
+      ns3::Simulator::Stop();
+    } else if (ns3::Simulator::Now().GetSeconds() + kStopPollS < spec.duration_s) {
+      ns3::Simulator::Schedule(ns3::Seconds(kStopPollS), poll);
+    }
+  };
+  if (spec.stop_requested) ns3::Simulator::Schedule(ns3::Seconds(kStopPollS), poll);
 
   ns3::Simulator::Stop(ns3::Seconds(spec.duration_s + 1e-6));
   ns3::Simulator::Run();

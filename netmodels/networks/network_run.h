@@ -112,9 +112,10 @@ struct NetworkRunSpec {
   double sample_interval_s = 1.0;
   std::size_t bw_window = 100;
   bool flow_monitor = false;  // FlowMonitor on the end hosts: ~15-20% more wall time
-  std::uint32_t seed = 1;
-  std::uint64_t run = 1;
+  std::uint64_t seed = 1;  // any value: ns3_rng_setting() maps it onto ns-3's seed and run numbers
+  std::uint64_t run = 1;   // the sub-stream, < kMaxRunsPerSeed (the study numbers its conditions)
   std::function<void(double sim_s)> on_second;  // progress, once per simulated second
+  std::function<bool()> stop_requested;          // polled every 0.1 simulated s: true ends the run there
 };
 
 struct FlowSample {
@@ -150,7 +151,18 @@ struct NetworkRunResult {
   std::vector<StreamResult> streams;
   std::vector<BackgroundResult> background;
   std::vector<IpFlowStats> ip_flows;
+  bool stopped_early = false;  // stop_requested() said so: the records end before duration_s
 };
+
+// ns-3's generator (MRG32k3a) takes a seed in [1, 4294944442] and a run number; ours is any 64-bit
+// seed. Seeds in [1, 4294944441] are used as they are; the rest are folded in with the run number, so
+// that no two (seed, run) pairs share a random stream.
+constexpr std::uint64_t kMaxRunsPerSeed = 1u << 16;
+struct Ns3RngSetting {
+  std::uint32_t seed;
+  std::uint64_t run;
+};
+Ns3RngSetting ns3_rng_setting(std::uint64_t seed, std::uint64_t run);
 
 // Checks the spec; throws NetworkConfigError naming the field.
 void validate_network(const NetworkRunSpec& spec);

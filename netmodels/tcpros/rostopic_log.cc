@@ -29,6 +29,8 @@ std::vector<double> read_rostopic_bw_mbps(const std::string& path) {
     const std::string unit = line.substr(key.size() + used);
     const double scale = unit == "B/s" ? 1.0 : unit == "KB/s" ? 1e3 : unit == "MB/s" ? 1e6 : unit == "GB/s" ? 1e9 : -1;
     if (scale < 0) throw agents::InputError(path, number, "average", "unknown unit '" + unit + "'");
+    if (!std::isfinite(value) || value < 0)
+      throw agents::InputError(path, number, "average", "a rate must be finite and not negative: '" + line + "'");
     mbps.push_back(value * scale * 8 / 1e6);
   }
   if (mbps.empty()) throw agents::InputError(path, 0, "", "no 'average:' line (not a rostopic bw log)");
@@ -51,6 +53,8 @@ RostopicHz read_rostopic_hz(const std::string& path) {
       } catch (const std::exception&) {
         throw agents::InputError(path, number, "average rate", "not a number: '" + line + "'");
       }
+      if (!std::isfinite(current.rate_hz) || current.rate_hz < 0)
+        throw agents::InputError(path, number, "average rate", "must be finite and not negative: '" + line + "'");
       have_rate = true;
       continue;
     }
@@ -62,6 +66,9 @@ RostopicHz read_rostopic_hz(const std::string& path) {
         min_unit != 's' || max_unit != 's' || std_unit != 's') {
       throw agents::InputError(path, number, "min", "not a rostopic hz report: '" + line + "'");
     }
+    if (!(current.min_s >= 0 && current.min_s <= current.max_s && current.std_s >= 0 && current.window > 0))
+      throw agents::InputError(path, number, "min",
+                               "intervals must satisfy 0 <= min <= max, std dev >= 0, window > 0: '" + line + "'");
     last = current;
     have_report = true;
     have_rate = false;

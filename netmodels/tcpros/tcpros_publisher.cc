@@ -14,6 +14,9 @@ namespace offloadsim::netmodels {
 namespace {
 // Length prefix + the ROS Header's seq (u32) and stamp (secs u32, nsecs u32), little-endian.
 constexpr std::uint32_t kRealHeadBytes = kFrameHeaderBytes + 12;
+// No message is shorter than its ROS Header: seq, stamp and an empty frame_id's length (the subscriber
+// identifies each message by the seq in its first bytes).
+constexpr std::uint32_t kMinMessageBytes = 16;
 constexpr std::uint32_t kMaxChunk = 65536;
 
 void put_u32(std::uint8_t* p, std::uint32_t v) {
@@ -66,7 +69,7 @@ void TcprosPublisher::Publish() {
   if (now >= source_.stop_s) return;
   MessageRecord m;
   m.seq = next_seq_++;
-  m.bytes = source_.next_bytes(m.seq);
+  m.bytes = std::max(source_.next_bytes(m.seq), kMinMessageBytes);
   m.t_published = now;
   log_->messages.push_back(m);
   if (has_remote_) {

@@ -2,7 +2,7 @@
 // sensor's sizes published at the sensor's rate, each framed by its 4-byte length; a queue of
 // `queue_size` messages that drops the oldest not yet started when a new one arrives and the
 // socket cannot take more. The payload's first 12 bytes are real (a ROS Header's seq and stamp),
-// the rest are ns-3 zero bytes: sizes are exact, nothing large is copied.
+// the rest are ns-3 zero bytes: sizes are exact (at least the header's 16 bytes), nothing large is copied.
 #pragma once
 
 #include <cstdint>

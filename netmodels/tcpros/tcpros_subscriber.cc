@@ -40,6 +40,7 @@ void TcprosSubscriber::StartApplication() {
 }
 
 void TcprosSubscriber::StopApplication() {
+  finish_.Cancel();  // a callback in progress when the run ends never returns
   for (auto* s : {&listener_, &connection_}) {
     if (*s) {
       (*s)->SetRecvCallback(ns3::MakeNullCallback<void, ns3::Ptr<ns3::Socket>>());
@@ -86,8 +87,8 @@ void TcprosSubscriber::StartNext() {
   in_callback_ = queue_.front();
   queue_.pop_front();
   busy_ = true;
-  ns3::Simulator::Schedule(ns3::Seconds(processing_.cost(log_->messages[in_callback_].bytes)),
-                           &TcprosSubscriber::FinishProcessing, this);
+  finish_ = ns3::Simulator::Schedule(ns3::Seconds(processing_.cost(log_->messages[in_callback_].bytes)),
+                                     &TcprosSubscriber::FinishProcessing, this);
 }
 
 void TcprosSubscriber::FinishProcessing() {

@@ -11,6 +11,7 @@
 #include <optional>
 
 #include <ns3/application.h>
+#include <ns3/event-id.h>
 #include <ns3/socket.h>
 
 #include "netmodels/tcpros/framing.h"
@@ -49,6 +50,7 @@ class TcprosSubscriber : public ns3::Application {
   std::optional<FrameReassembler> reassembler_;
   std::deque<std::uint64_t> queue_;  // received, waiting for the callback
   bool busy_ = false;
+  ns3::EventId finish_;  // the callback in progress ends
   std::uint64_t in_callback_ = 0;
   std::vector<std::uint8_t> buffer_;
 };

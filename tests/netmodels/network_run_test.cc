@@ -158,6 +158,81 @@ TEST(NetworkRun, BadConfigurationsNameTheField) {
   g.name = "download";
   s.background.push_back(g);
   expect_field(s, "background", "names station 0, but there are 0");
+  // Sizes ns-3 or the addressing plan cannot take are refused here, not by an abort mid-run.
+  s = wifi_spec(2);
+  s.robots = 300;
+  expect_field(s, "wifi.access_points", "put 300 devices on one AP; at most 253");
+  s.wifi.access_points = 2;
+  validate_network(s);  // 150 per AP
+  s = wifi_spec(2);
+  s.servers = 255;
+  expect_field(s, "servers", "at most 254");
+  s = wifi_spec(2);
+  s.type = "lte";
+  s.robots = 240;
+  s.stations = 11;
+  expect_field(s, "robots", "are 251 LTE UEs; at most 250");
+  s = wifi_spec(2);
+  s.stations = 1;
+  g.station = 0;
+  g.start_s = 2;
+  s.background = {g};
+  expect_field(s, "background.start_s", "starts at 2 s, after the run ends (2 s)");
+}
+
+// ns-3's generator takes seeds in [1, 4294944442]: ours (any 64-bit value) keep their own stream.
+TEST(NetworkRun, EverySeedMapsToAValidDistinctNs3Stream) {
+  EXPECT_EQ(ns3_rng_setting(2018, 3).seed, 2018U);
+  EXPECT_EQ(ns3_rng_setting(2018, 3).run, 3U);
+  const Ns3RngSetting zero = ns3_rng_setting(0, 1), one = ns3_rng_setting(1, 1);
+  EXPECT_EQ(zero.seed, 4294944442U);
+  EXPECT_EQ(one.seed, 1U);
+  const Ns3RngSetting big = ns3_rng_setting(4294950000ULL, 2);  // aborted ns-3 when passed on as is
+  EXPECT_LT(big.seed, 4294944443U);
+  EXPECT_GE(big.seed, 1U);
+  const Ns3RngSetting folded = ns3_rng_setting(4294950000ULL - 4294944442ULL, 2);
+  EXPECT_EQ(big.seed, folded.seed);
+  EXPECT_NE(big.run, folded.run) << "two seeds, one stream";
+  const Ns3RngSetting top = ns3_rng_setting(~0ULL, kMaxRunsPerSeed - 1);
+  EXPECT_LT(top.seed, 4294944443U);
+  EXPECT_THROW(ns3_rng_setting(1, kMaxRunsPerSeed), NetworkConfigError);
+}
+
+TEST(NetworkRun, SeedOutsideNs3sRangeRuns) {
+  NetworkRunSpec spec = wifi_spec(1.0);
+  spec.seed = 4294950000ULL;
+  StreamSpec st = lidar_stream(0, 0);
+  st.source.next_bytes = [](std::uint64_t) { return 20000U; };
+  spec.streams.push_back(st);
+  EXPECT_GT(run_network(spec).streams[0].log.processed.size(), 0U);
+}
+
+// Every message carries a ROS Header (seq, stamp, frame_id length: 16 bytes), however small the
+// source says it is; none is lost for being shorter than the seq the subscriber identifies it by.
+TEST(NetworkRun, TinyMessagesCarryAHeaderAndArrive) {
+  NetworkRunSpec spec = wifi_spec(2.0);
+  StreamSpec st = lidar_stream(0, 0);
+  st.source.rate_hz = 100;
+  st.source.next_bytes = [](std::uint64_t seq) { return static_cast<std::uint32_t>(seq % 3); };  // 0, 1, 2 bytes
+  spec.streams.push_back(st);
+  const FlowLog& log = run_network(spec).streams[0].log;
+  ASSERT_GT(log.messages.size(), 100U);
+  for (const auto& m : log.messages) EXPECT_EQ(m.bytes, 16U);
+  EXPECT_GE(log.processed.size() + 3, log.messages.size());
+  EXPECT_EQ(log.subscriber_drops + log.publisher_drops, 0U);
+}
+
+// stop_requested (Ctrl-C in the CLI) ends the simulation at the next poll, not at duration_s.
+TEST(NetworkRun, StopRequestEndsTheRunEarly) {
+  NetworkRunSpec spec = wifi_spec(30.0);
+  spec.streams.push_back(lidar_stream(0, 0));
+  int polls = 0;
+  spec.stop_requested = [&polls] { return ++polls > 10; };  // at 1.1 simulated s
+  const NetworkRunResult r = run_network(spec);
+  EXPECT_TRUE(r.stopped_early);
+  EXPECT_EQ(polls, 11);
+  ASSERT_FALSE(r.streams[0].log.messages.empty());
+  EXPECT_LT(r.streams[0].log.messages.back().t_published, 1.2);
 }
 
 }  // namespace
