@@ -49,6 +49,13 @@ ScenarioError Scenario::error(const std::string& path, const std::string& messag
   return ScenarioError(it->second.source, it->second.line, path, message);
 }
 
+std::string Scenario::given_by(const std::string& path) const {
+  auto it = origins_.find(path);
+  if (it == origins_.end()) return ", default";
+  if (it->second.source == "--set") return ", from --set";
+  return it->second.line > 0 ? fmt::format(", line {}", it->second.line) : "";
+}
+
 namespace {
 
 struct Loader {
@@ -85,18 +92,31 @@ struct Loader {
     return {out.begin(), out.end()};
   }
 
-  std::string unknown_key_message(const std::string& path) const {
-    const size_t dot = path.rfind('.');
-    const std::string parent = dot == std::string::npos ? "" : path.substr(0, dot);
-    const std::string last = dot == std::string::npos ? path : path.substr(dot + 1);
-    const std::vector<std::string> allowed = children(parent);
-    std::string msg = "unknown key";
-    const std::string best = closest_match(last, allowed);
-    if (!best.empty()) msg += fmt::format(" (did you mean '{}'?)", parent.empty() ? best : parent + "." + best);
+  std::string list_of(const std::vector<std::string>& names, const std::string& prefix = "") const {
     std::string list;
-    for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+    for (const auto& a : names) list += (list.empty() ? "" : ", ") + prefix + a;
+    return list;
+  }
+
+  std::string unknown_key_message(const std::string& path) const {
+    if (sections.count(path)) {
+      return fmt::format("is a section, not a value: set its keys one by one ({})", list_of(children(path), path + "."));
+    }
+    // The message is about the first component that does not exist: in foo.bar, about foo.
+    size_t dot = path.find('.');
+    while (dot != std::string::npos && sections.count(path.substr(0, dot))) dot = path.find('.', dot + 1);
+    const std::string unknown = path.substr(0, dot);
+    const size_t cut = unknown.rfind('.');
+    const std::string parent = cut == std::string::npos ? "" : unknown.substr(0, cut);
+    const std::string last = cut == std::string::npos ? unknown : unknown.substr(cut + 1);
+    const std::vector<std::string> allowed = children(parent);
+    std::string msg = unknown == path ? "unknown key" : fmt::format("unknown key: there is no section '{}'", unknown);
+    const std::string best = closest_match(last, allowed);
+    if (!best.empty() && best != last) {
+      msg += fmt::format(" (did you mean '{}'?)", parent.empty() ? best : parent + "." + best);
+    }
     msg += fmt::format("; allowed {} for kind {}: {}",
-                       parent.empty() ? "top-level keys" : "keys under '" + parent + "'", kind, list);
+                       parent.empty() ? "top-level keys" : "keys under '" + parent + "'", kind, list_of(allowed));
     return msg;
   }
 
@@ -169,6 +189,7 @@ struct Loader {
         if (p.is_relative()) p = base / p;
         p = p.lexically_normal();
         std::error_code ec;
+        if (fs::is_directory(p, ec)) return bad(fmt::format("'{}' is a directory, not a file", p.string()));
         if (!fs::is_regular_file(p, ec))
           return bad(fmt::format("file '{}' not found (looked for {})", n.Scalar(), p.string()));
         *out = p.string();
@@ -266,6 +287,7 @@ Scenario load_scenario(const std::string& file, const std::vector<std::string>& 
   Scenario sc;
   sc.file_ = file;
   std::error_code ec;
+  if (fs::is_directory(file, ec)) throw ScenarioError(file, 0, "", "is a directory, not a scenario file");
   if (!fs::is_regular_file(file, ec)) throw ScenarioError(file, 0, "", "scenario file not found");
   // yaml-cpp nodes are references: assigning one node to another overwrites the first one's
   // content in the tree. This function therefore never assigns nodes, it only binds new names.
@@ -319,9 +341,21 @@ Scenario load_scenario(const std::string& file, const std::vector<std::string>& 
 
   // Walk the file's tree.
   std::vector<std::pair<std::string, YAML::Node>> stack;
-  for (auto it = root.begin(); it != root.end(); ++it) stack.emplace_back(it->first.Scalar(), it->second);
   std::map<std::string, int> key_lines;
-  for (auto it = root.begin(); it != root.end(); ++it) key_lines[it->first.Scalar()] = Loader::line_of(it->first);
+  // yaml-cpp keeps both entries of a repeated key; a scenario that says two things is rejected.
+  auto push_children = [&](const YAML::Node& map, const std::string& prefix) {
+    for (auto it = map.begin(); it != map.end(); ++it) {
+      const std::string path = prefix + it->first.Scalar();
+      const int line = Loader::line_of(it->first);
+      if (const auto seen = key_lines.find(path); seen != key_lines.end()) {
+        L.issue(file, line, path, fmt::format("duplicate key (also on line {}); give each key once", seen->second));
+        continue;
+      }
+      key_lines[path] = line;
+      stack.emplace_back(path, it->second);
+    }
+  };
+  push_children(root, "");
   for (size_t next = 0; next < stack.size(); ++next) {
     const std::string path = stack[next].first;
     const YAML::Node node = stack[next].second;
@@ -343,11 +377,7 @@ Scenario load_scenario(const std::string& file, const std::vector<std::string>& 
             }());
         continue;
       }
-      for (auto it = node.begin(); it != node.end(); ++it) {
-        const std::string child = path + "." + it->first.Scalar();
-        key_lines[child] = Loader::line_of(it->first);
-        stack.emplace_back(child, it->second);
-      }
+      push_children(node, path + ".");
     } else {
       L.issue(file, line, path, L.unknown_key_message(path));
     }
@@ -365,12 +395,14 @@ Scenario load_scenario(const std::string& file, const std::vector<std::string>& 
     }
   }
 
+  std::set<std::string> set_paths;  // given, even if wrongly: a bad value is reported once, not also as missing
+  for (const auto& [path, node] : sets) set_paths.insert(path);
   // Required fields, defaults, and the schema version.
   for (const FieldSpec& f : scenario_schema()) {
     if (!f.applies_to(L.kind)) continue;
     if (given.count(f.path)) {
       sc.values_[f.path] = given[f.path];
-    } else if (f.required) {
+    } else if (f.required && !key_lines.count(f.path) && !set_paths.count(f.path)) {
       L.issue(file, 1, f.path, "required key is missing; allowed: " + describe_allowed(f));
     } else {
       sc.values_[f.path] = expand_default(f);

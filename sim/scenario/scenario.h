@@ -30,6 +30,8 @@ class Scenario {
 
   // An error about one field, located where the field was given (file and line, or --set).
   ScenarioError error(const std::string& path, const std::string& message) const;
+  // Where a field's value came from, for messages about two fields: ", from --set", ", line 12", ", default".
+  std::string given_by(const std::string& path) const;
 
   // The resolved scenario as YAML: every field of the kind, in schema order. `path_text`, when
   // given, replaces each input-file path in the text (sweeps use it for location-free ids).

@@ -118,6 +118,49 @@ TEST(ScenarioErrors, WrongSchemaVersion) {
   EXPECT_EQ(i.line, 1);
 }
 
+TEST(ScenarioErrors, WrongSchemaVersionIsOneProblemNotAlsoAMissingKey) {
+  try {
+    load_scenario(write_scenario("v2only.yaml", "schema: 2\nkind: offload-eval\n"));
+    FAIL();
+  } catch (const ScenarioError& e) {
+    ASSERT_EQ(e.issues().size(), 1u) << e.what();
+    EXPECT_EQ(e.issues()[0].message.find("required key is missing"), std::string::npos) << e.what();
+  }
+}
+
+// yaml-cpp keeps both entries of a repeated key; the loader names the second one and the first's line.
+TEST(ScenarioErrors, DuplicateKeyNamesBothLines) {
+  ScenarioIssue i = first_issue(write_scenario("dup.yaml", kHead + "seed: 7\nseed: 3\n"));
+  EXPECT_EQ(i.key, "seed");
+  EXPECT_EQ(i.line, 4);
+  EXPECT_NE(i.message.find("duplicate key (also on line 3)"), std::string::npos) << i.message;
+  i = first_issue(write_scenario("dupsec.yaml", kHead + "stream:\n  horizon: 10\nmdp: {}\nstream:\n  p_known: 0.5\n"));
+  EXPECT_EQ(i.key, "stream");
+  EXPECT_EQ(i.line, 6);
+}
+
+TEST(ScenarioErrors, OverrideOfASectionOrUnknownSection) {
+  const std::string path = write_scenario("setsection.yaml", kHead);
+  ScenarioIssue i = first_issue(path, {"stream=5"});
+  EXPECT_EQ(i.key, "stream");
+  EXPECT_NE(i.message.find("is a section, not a value: set its keys one by one (stream."), std::string::npos)
+      << i.message;
+  i = first_issue(path, {"foo.bar=1"});
+  EXPECT_EQ(i.key, "foo.bar");
+  EXPECT_NE(i.message.find("there is no section 'foo'; allowed top-level keys for kind offload-eval: "),
+            std::string::npos)
+      << i.message;
+  EXPECT_NE(i.message.find("stream"), std::string::npos) << i.message;
+}
+
+TEST(ScenarioErrors, ADirectoryIsNotAFile) {
+  ScenarioIssue i = first_issue(::testing::TempDir());
+  EXPECT_NE(i.message.find("is a directory, not a scenario file"), std::string::npos) << i.message;
+  i = first_issue(write_scenario("dirtable.yaml", kHead + "stream:\n  table: " + ::testing::TempDir() + "\n"));
+  EXPECT_EQ(i.key, "stream.table");
+  EXPECT_NE(i.message.find("is a directory, not a file"), std::string::npos) << i.message;
+}
+
 TEST(ScenarioErrors, SectionGivenAsScalar) {
   const ScenarioIssue i = first_issue(write_scenario("section.yaml", kHead + "mdp: 3\n"));
   EXPECT_EQ(i.key, "mdp");
