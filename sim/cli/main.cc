@@ -54,6 +54,18 @@ Exit codes: 0 success, 1 run failed, 2 bad input (scenario, data file or argumen
 Documentation: README.md, docs/scenarios.md, docs/mdp.md, docs/rl.md, docs/perception.md,
   docs/network.md, docs/cluster.md.)";
 
+const CLI::Validator kNonEmpty(
+    [](std::string& v) { return v.empty() ? std::string("must not be empty") : std::string(); }, "", "non-empty");
+// The schema's range for `seed` (a YAML integer, 64-bit signed).
+const CLI::Validator kSeedValue(
+    [](std::string& v) {
+      const bool digits = !v.empty() && v.size() <= 19 && v.find_first_not_of("0123456789") == std::string::npos;
+      return digits && std::stoull(v) <= 9223372036854775807ULL
+                 ? std::string()
+                 : "'" + v + "' is not a seed: an integer from 0 to 9223372036854775807";
+    },
+    "", "seed");
+
 std::vector<std::string> with_seed(std::vector<std::string> sets, const std::string& seed) {
   if (!seed.empty()) sets.push_back("seed=" + seed);
   return sets;
@@ -77,12 +89,17 @@ int main(int argc, char** argv) {
 
   CLI::App* run = app.add_subcommand("run", "Run the experiment a scenario file describes.");
   run->add_option("scenario", scenario_file, "Scenario YAML file (see docs/scenarios.md)")->required();
-  run->add_option("--out,-o", out_dir, "Result directory (default: results/<scenario name>/)");
-  run->add_option("--seed", seed, "Master seed; overrides the scenario's `seed`");
+  run->add_option("--out,-o", out_dir, "Result directory (default: results/<scenario name>/)")
+      ->type_name("DIR")
+      ->check(kNonEmpty);
+  run->add_option("--seed", seed, "Master seed, 0 to 9223372036854775807; overrides the scenario's `seed`")
+      ->type_name("UINT")
+      ->check(kSeedValue);
   run->add_option("--set", sets, "Override a field: key.path=value (YAML syntax), repeatable")->take_all();
   run->add_flag("--no-figures", no_figures, "Write the CSVs but skip drawing figures");
   run->add_flag("--quiet,-q", quiet, "No progress output on stderr");
   run->add_option("--resume", resume, "rl-train: continue training exactly from this checkpoint directory")
+      ->type_name("DIR")
       ->check(CLI::ExistingDirectory);
   run->footer(R"(
 Writes into the result directory: the experiment's CSVs, its figures (PNG and PDF),
@@ -94,7 +111,10 @@ Examples:
   offloadsim run scenarios/paper_synthetic.yaml --out results/paper-seed7 --seed 7
   offloadsim run scenarios/paper_synthetic.yaml --set stream.p_known=0.8
   offloadsim run scenarios/paper_rl.yaml                  # train RL, then evaluate it
-  offloadsim run scenarios/paper_rl.yaml --resume results/paper_rl/checkpoint)");
+  offloadsim run scenarios/paper_rl.yaml --resume results/paper_rl/checkpoint
+
+Exit codes: 0 success, 1 run failed, 2 bad input (scenario, data file or arguments), 130 interrupted
+(Ctrl-C: the run stops at the next clean point and leaves no partial file).)");
 
   CLI::App* validate = app.add_subcommand("validate", "Check a scenario file without running it.");
   validate->add_option("scenario", scenario_file, "Scenario YAML file")->required();
@@ -224,6 +244,11 @@ numeric swept axis (collected/fig_sweep_<field>.png/pdf).)");
       return kExitBadInput;
     }
     const sim::Scenario sc = sim::load_scenario(scenario_file, overrides);
+    if (!resume.empty() && sc.kind() != "rl-train") {
+      fmt::print(stderr, "error: --resume: continues rl-train runs only; {} is of kind {}\n", scenario_file,
+                 sc.kind());
+      return kExitBadInput;
+    }
     if (*validate) {
       sim::check_scenario(sc);
       fmt::print("{}: valid {} scenario '{}'\n", scenario_file, sc.kind(), sc.name());

@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <ctime>
+#include <fstream>
 
 #include <fmt/format.h>
 #include <CLI/Version.hpp>
@@ -50,6 +52,29 @@ nlohmann::json provenance_json(const RunRecord& run) {
        fmt::format("{}.{}.{}", NLOHMANN_JSON_VERSION_MAJOR, NLOHMANN_JSON_VERSION_MINOR, NLOHMANN_JSON_VERSION_PATCH)},
   };
   return j;
+}
+
+std::vector<std::string> remove_stale_outputs(const std::filesystem::path& dir,
+                                              const std::vector<std::string>& outputs) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> removed;
+  std::ifstream in(dir / "provenance.json");
+  if (!in) return removed;
+  const nlohmann::json old = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  if (!old.is_object() || !old.contains("outputs") || !old["outputs"].is_array()) return removed;
+  for (const auto& entry : old["outputs"]) {
+    if (!entry.is_string()) continue;
+    const std::string name = entry.get<std::string>();
+    if (std::find(outputs.begin(), outputs.end(), name) != outputs.end()) continue;
+    // Only a plain name inside the directory: never a path that leads out of it.
+    const fs::path rel = fs::path(name).lexically_normal();
+    std::string first = rel.begin() == rel.end() ? "" : rel.begin()->string();
+    if (rel.empty() || rel.is_absolute() || first == ".." || first == ".") continue;
+    std::error_code ec;
+    const fs::path target = dir / rel;
+    if (fs::is_directory(target, ec) ? fs::remove_all(target, ec) > 0 : fs::remove(target, ec)) removed.push_back(name);
+  }
+  return removed;
 }
 
 }  // namespace offloadsim::sim

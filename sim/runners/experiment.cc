@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include "agents/streams/input_error.h"
 #include "agents/streams/trace_csv.h"
 #include "sim/io/atomic_file.h"
 #include "sim/io/progress.h"
@@ -52,7 +53,11 @@ void run_scenario(const Scenario& sc, const RunOptions& opt, std::ostream& out) 
   check_scenario(sc);
   std::error_code ec;
   fs::create_directories(opt.out_dir, ec);
-  if (ec) throw std::runtime_error("cannot create output directory " + opt.out_dir.string() + ": " + ec.message());
+  if (ec || !fs::is_directory(opt.out_dir, ec)) {
+    throw agents::InputError(opt.out_dir.string(), 0, "",
+                             "cannot be used as the result directory (--out): " +
+                                 (ec ? ec.message() : std::string("a file of that name exists")));
+  }
 
   RunRecord rec;
   rec.scenario_file = fs::absolute(sc.file()).lexically_normal().string();
@@ -78,6 +83,9 @@ void run_scenario(const Scenario& sc, const RunOptions& opt, std::ostream& out) 
   rec.outputs.push_back("scenario.resolved.yaml");
   rec.end = std::chrono::system_clock::now();
   rec.outputs.push_back("provenance.json");
+  for (const auto& name : remove_stale_outputs(opt.out_dir, rec.outputs)) {
+    fmt::print(out, "removed {}: an earlier run's result that this run does not produce\n", name);
+  }
   write_file_atomically(opt.out_dir / "provenance.json", provenance_json(rec).dump(2) + "\n");
   fmt::print(out, "wrote {} files to {} in {}\n", rec.outputs.size(), opt.out_dir.string(),
              format_duration(std::chrono::duration<double>(rec.end - rec.start).count()));

@@ -2,18 +2,21 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <numeric>
 
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include "agents/streams/input_error.h"
 #include "agents/util/stats.h"
 #include "netmodels/networks/network_run.h"
 #include "netmodels/sensors/video_frames.h"
 #include "netmodels/sensors/vlp16_lidar.h"
 #include "netmodels/tcpros/rostopic_log.h"
 #include "sim/io/atomic_file.h"
+#include "sim/io/interrupt.h"
 #include "sim/io/progress.h"
 #include "sim/runners/figures.h"
 
@@ -62,7 +65,7 @@ nm::NetworkRunSpec base_spec(const Scenario& sc) {
   n.duration_s = sc.number("run.duration_s");
   n.sample_interval_s = sc.number("run.sample_interval_s");
   n.bw_window = static_cast<std::size_t>(sc.integer("tcpros.bw_window"));
-  n.seed = static_cast<std::uint32_t>(sc.seed() % 4294967291ULL);
+  n.seed = sc.seed();
   return n;
 }
 
@@ -71,7 +74,9 @@ std::string scenario_key(const std::string& field) {
   if (field == "duration") return "run.duration_s";
   if (field == "robots") return "robots.count";
   if (field == "servers") return "servers.count";
-  if (field.rfind("background", 0) == 0 || field == "streams") return "background.flows";
+  if (field == "stations") return "stations.count";
+  if (field == "background" || field == "streams") return "background.flows";
+  if (field.rfind("background.", 0) == 0) return field;
   return "network." + field;
 }
 
@@ -143,6 +148,15 @@ nm::StreamSpec stream(const Scenario& sc, std::string name, int robot, int serve
   st.processing.fixed_s = sc.number("tcpros.processing_fixed_ms") / 1000.0;
   st.processing.per_byte_s = sc.number("tcpros.processing_per_mb_ms") / 1000.0 / 1e6;
   return st;
+}
+
+// A condition's random sub-stream is fixed by its name, so a condition run alone (study.conditions=
+// [two_pairs]) gives the rows it gives in the whole study.
+std::uint64_t condition_run(const std::string& condition) {
+  static const std::vector<std::string> order = {"sender", "one_receiver", "with_download", "two_pairs"};
+  const auto it = std::find(order.begin(), order.end(), condition);
+  if (it == order.end()) throw std::logic_error("unknown study condition " + condition);
+  return static_cast<std::uint64_t>(it - order.begin()) + 1;
 }
 
 // One study condition (Fig. 2) as a network run.
@@ -327,7 +341,9 @@ nm::NetworkRunResult simulate(nm::NetworkRunSpec n, const std::string& label, bo
     bar = std::make_unique<Progress>(label + " (simulated s)", static_cast<std::size_t>(std::ceil(n.duration_s)));
     n.on_second = [&bar](double) { bar->advance(); };
   }
+  n.stop_requested = interrupt_requested;
   nm::NetworkRunResult r = nm::run_network(n);
+  check_interrupt();  // Ctrl-C ended the simulation early: nothing of it is written
   if (bar) bar->finish();
   return r;
 }
@@ -354,13 +370,32 @@ void check_per_robot_lists(const Scenario& sc, long long robots, const std::stri
 
 }  // namespace
 
+// Reads the data file a scenario field names; a bad file is reported with the field that named it.
+void read_for_field(const Scenario& sc, const std::string& field, const std::function<void(const std::string&)>& read) {
+  try {
+    read(sc.text(field));
+  } catch (const agents::InputError& e) {
+    throw sc.error(field, e.what());
+  }
+}
+
 void check_network_scenario(const Scenario& sc) {
   const bool camera = sc.kind() == "network-run" && [&] {
     const auto& s = sc.texts("robots.streams");
     return std::find(s.begin(), s.end(), "video") != s.end();
   }();
-  if (sc.number("run.warmup_s") >= sc.number("run.duration_s"))
-    throw sc.error("run.warmup_s", "must be less than run.duration_s");
+  if (sc.number("run.warmup_s") >= sc.number("run.duration_s")) {
+    throw sc.error("run.warmup_s", fmt::format("{} s must be less than run.duration_s ({} s{})", sc.number("run.warmup_s"),
+                                               sc.number("run.duration_s"), sc.given_by("run.duration_s")));
+  }
+  const double measured_s = sc.number("run.duration_s") - sc.number("run.warmup_s");
+  if (sc.number("run.sample_interval_s") > measured_s) {
+    throw sc.error("run.sample_interval_s",
+                   fmt::format("{} s leaves no sample in the {} s after the warm-up (run.duration_s {} s{}, "
+                               "run.warmup_s {} s{})",
+                               sc.number("run.sample_interval_s"), measured_s, sc.number("run.duration_s"),
+                               sc.given_by("run.duration_s"), sc.number("run.warmup_s"), sc.given_by("run.warmup_s")));
+  }
   if (sc.kind() == "network-study") {
     if (sc.text("network.type") != "wifi")
       throw sc.error("network.type", "the LIDAR study runs on WiFi (as the paper's did)");
@@ -374,8 +409,8 @@ void check_network_scenario(const Scenario& sc) {
     std::vector<std::string> logged = sc.texts("study.conditions");
     logged.emplace_back("sender");
     for (const auto& c : logged) {
-      nm::read_rostopic_bw_mbps(sc.text("study.measured." + c));
-      nm::read_rostopic_hz(sc.text("study.measured_hz." + c));
+      read_for_field(sc, "study.measured." + c, [&](const std::string& f) { nm::read_rostopic_bw_mbps(f); });
+      read_for_field(sc, "study.measured_hz." + c, [&](const std::string& f) { nm::read_rostopic_hz(f); });
     }
   } else {
     const long long robots = sc.integer("robots.count");
@@ -385,7 +420,7 @@ void check_network_scenario(const Scenario& sc) {
     validate(sc, network_run_spec(sc, none));
   }
   if (camera && !sc.text("camera.file").empty()) {
-    nm::encode_video_frames(sc.text("camera.file"), 0, 0, 50, 1);  // readable? (names the file if not)
+    read_for_field(sc, "camera.file", [](const std::string& f) { nm::encode_video_frames(f, 0, 0, 50, 1); });
   }
 }
 
@@ -399,10 +434,9 @@ void run_network_study(const Scenario& sc, const RunOptions& opt, std::ostream& 
                                src.raw_cloud_bytes / src.sent_cloud_bytes));
   Tables t;
   std::vector<Row> rows;
-  std::uint64_t run = 1;
   for (const auto& condition : sc.texts("study.conditions")) {
     nm::NetworkRunSpec n = condition_spec(sc, condition, src);
-    n.run = run++;
+    n.run = condition_run(condition);
     if (sc.flag("network.pcap")) n.wifi.pcap_prefix = (opt.out_dir / ("pcap-" + condition)).string();
     const auto r = simulate(n, condition, opt.progress);
     for (auto& row : add_run(t, condition, r, sc.number("run.warmup_s"))) rows.push_back(row);
