@@ -20,6 +20,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
+using fixtures::run_in_place;
 using fixtures::run_into;
 using fixtures::slurp;
 using fixtures::write_temp;
@@ -169,15 +170,9 @@ TEST(NetworkRunKind, ARunRemovesAnEarlierRunsTablesItDoesNotWrite) {
   const fs::path dir = run_into(file, "net_stale");
   ASSERT_TRUE(fs::exists(dir / "flows.csv"));
   std::ofstream(dir / "notes.txt") << "the user's own file\n";
-  const Scenario sc = load_scenario(file, {"network.flow_monitor=false", "run.duration_s=2"});
-  RunOptions opt;
-  opt.out_dir = dir;
-  opt.progress = false;
-  opt.figures = false;
-  std::ostringstream log;
-  run_scenario(sc, opt, log);
-  EXPECT_FALSE(fs::exists(dir / "flows.csv")) << log.str();
-  EXPECT_NE(log.str().find("removed flows.csv"), std::string::npos) << log.str();
+  const std::string log = run_in_place(file, dir, {"network.flow_monitor=false", "run.duration_s=2"});
+  EXPECT_FALSE(fs::exists(dir / "flows.csv")) << log;
+  EXPECT_NE(log.find("removed flows.csv"), std::string::npos) << log;
   EXPECT_TRUE(fs::exists(dir / "summary.csv"));
   EXPECT_TRUE(fs::exists(dir / "notes.txt")) << "not ours: never listed in provenance.json";
   EXPECT_EQ(slurp(dir / "provenance.json").find("flows.csv"), std::string::npos);

@@ -30,19 +30,28 @@ inline std::string write_temp(const std::string& name, const std::string& text) 
   return path;
 }
 
-// Runs `file` (with --set style `sets`) into <TempDir>/<out>, quietly and without figures.
-inline std::filesystem::path run_into(const std::string& file, const std::string& out,
-                                      const std::vector<std::string>& sets = {}) {
+// Runs `file` (with --set style `sets`) into `dir` as it is, quietly and without figures; returns
+// what the run printed.
+inline std::string run_in_place(const std::string& file, const std::filesystem::path& dir,
+                                const std::vector<std::string>& sets = {}) {
   const Scenario sc = load_scenario(file, sets);
   RunOptions opt;
-  opt.out_dir = std::filesystem::path(::testing::TempDir()) / out;
-  std::filesystem::remove_all(opt.out_dir);
+  opt.out_dir = dir;
   opt.progress = false;
   opt.figures = false;
   std::ostringstream log;
   reset_interrupt();
   run_scenario(sc, opt, log);
-  return opt.out_dir;
+  return log.str();
+}
+
+// Runs `file` into a fresh <TempDir>/<out>.
+inline std::filesystem::path run_into(const std::string& file, const std::string& out,
+                                      const std::vector<std::string>& sets = {}) {
+  const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / out;
+  std::filesystem::remove_all(dir);
+  run_in_place(file, dir, sets);
+  return dir;
 }
 
 }  // namespace offloadsim::sim::fixtures
