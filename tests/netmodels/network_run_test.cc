@@ -215,7 +215,8 @@ TEST(NetworkRun, TinyMessagesCarryAHeaderAndArrive) {
   st.source.rate_hz = 100;
   st.source.next_bytes = [](std::uint64_t seq) { return static_cast<std::uint32_t>(seq % 3); };  // 0, 1, 2 bytes
   spec.streams.push_back(st);
-  const FlowLog& log = run_network(spec).streams[0].log;
+  const NetworkRunResult r = run_network(spec);
+  const FlowLog& log = r.streams[0].log;
   ASSERT_GT(log.messages.size(), 100U);
   for (const auto& m : log.messages) EXPECT_EQ(m.bytes, 16U);
   EXPECT_GE(log.processed.size() + 3, log.messages.size());
