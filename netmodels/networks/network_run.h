@@ -111,11 +111,11 @@ struct NetworkRunSpec {
   double duration_s = 10.0;
   double sample_interval_s = 1.0;
   std::size_t bw_window = 100;
-  bool flow_monitor = false;  // FlowMonitor on the end hosts: ~15-20% more wall time
-  std::uint64_t seed = 1;  // any value: ns3_rng_setting() maps it onto ns-3's seed and run numbers
-  std::uint64_t run = 1;   // the sub-stream, < kMaxRunsPerSeed (the study numbers its conditions)
+  bool flow_monitor = false;                    // FlowMonitor on the end hosts: ~15-20% more wall time
+  std::uint64_t seed = 1;                       // any value: ns3_rng_setting() maps it onto ns-3's seed and run numbers
+  std::uint64_t run = 1;                        // the sub-stream, < kMaxRunsPerSeed (the study numbers its conditions)
   std::function<void(double sim_s)> on_second;  // progress, once per simulated second
-  std::function<bool()> stop_requested;          // polled every 0.1 simulated s: true ends the run there
+  std::function<bool()> stop_requested;         // polled every 0.1 simulated s: true ends the run there
 };
 
 struct FlowSample {

@@ -14,7 +14,8 @@ namespace offloadsim::netmodels {
 
 EncodedVideo encode_video_frames(const std::string& path, int width, int height, int jpeg_quality, int max_frames) {
   std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) throw agents::InputError(path, 0, "", "is a directory, not a video file");
+  if (std::filesystem::is_directory(path, ec))
+    throw agents::InputError(path, 0, "", "is a directory, not a video file");
   if (!std::filesystem::is_regular_file(path, ec)) throw agents::InputError(path, 0, "", "video file not found");
   cv::VideoCapture cap(path, cv::CAP_FFMPEG);
   if (!cap.isOpened()) throw agents::InputError(path, 0, "", "cannot be opened as a video (unknown or damaged format)");

@@ -245,8 +245,7 @@ numeric swept axis (collected/fig_sweep_<field>.png/pdf).)");
     }
     const sim::Scenario sc = sim::load_scenario(scenario_file, overrides);
     if (!resume.empty() && sc.kind() != "rl-train") {
-      fmt::print(stderr, "error: --resume: continues rl-train runs only; {} is of kind {}\n", scenario_file,
-                 sc.kind());
+      fmt::print(stderr, "error: --resume: continues rl-train runs only; {} is of kind {}\n", scenario_file, sc.kind());
       return kExitBadInput;
     }
     if (*validate) {

@@ -34,7 +34,8 @@ nlohmann::json provenance_json(const RunRecord& run);
 // A run into a directory that holds an earlier run's results: removes the files (and directories,
 // listed with a trailing '/') that the earlier provenance.json lists and `outputs` does not, so no
 // stale table sits beside new ones (flows.csv from a run with FlowMonitor on, say). Returns their names.
-std::vector<std::string> remove_stale_outputs(const std::filesystem::path& dir, const std::vector<std::string>& outputs);
+std::vector<std::string> remove_stale_outputs(const std::filesystem::path& dir,
+                                              const std::vector<std::string>& outputs);
 // "2026-11-24T19:07:13Z"
 std::string iso_utc(std::chrono::system_clock::time_point t);
 

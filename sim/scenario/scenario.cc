@@ -100,7 +100,8 @@ struct Loader {
 
   std::string unknown_key_message(const std::string& path) const {
     if (sections.count(path)) {
-      return fmt::format("is a section, not a value: set its keys one by one ({})", list_of(children(path), path + "."));
+      return fmt::format("is a section, not a value: set its keys one by one ({})",
+                         list_of(children(path), path + "."));
     }
     // The message is about the first component that does not exist: in foo.bar, about foo.
     size_t dot = path.find('.');

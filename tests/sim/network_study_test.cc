@@ -225,9 +225,10 @@ TEST(NetworkRunKind, ErrorsNameTheField) {
       << stop;
   // A data file that is not what its field says is reported with the field (and the file).
   const std::string bw_log = write_temp("negative_bw.txt", "average: -7.50MB/s\n\tmean: 0.89MB min: 0.89MB\n");
-  const std::string negative = error_of("schema: 1\nkind: network-study\nstudy: {measured: {one_receiver: " +
-                                        bw_log + "}}\n");
-  EXPECT_NE(negative.find("study.measured.one_receiver: " + bw_log + ":1: average: a rate must be finite and not "
+  const std::string negative =
+      error_of("schema: 1\nkind: network-study\nstudy: {measured: {one_receiver: " + bw_log + "}}\n");
+  EXPECT_NE(negative.find("study.measured.one_receiver: " + bw_log +
+                          ":1: average: a rate must be finite and not "
                           "negative"),
             std::string::npos)
       << negative;
