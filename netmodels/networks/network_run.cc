@@ -236,8 +236,9 @@ Built build_lte(const NetworkRunSpec& spec) {
   // period more than 32 UEs abort the run inside the MAC scheduler. Longer periods (fewer channel
   // soundings per UE) make room; tried here: 75 UEs at 80 ms, 250 at 320 ms.
   const int n_ues = spec.robots + spec.stations;
-  ns3::Config::SetDefault("ns3::LteEnbRrc::SrsPeriodicity",
-                          ns3::UintegerValue(n_ues <= 32 ? 40 : n_ues <= 75 ? 80 : 320));
+  ns3::Config::SetDefault("ns3::LteEnbRrc::SrsPeriodicity", ns3::UintegerValue(n_ues <= 32   ? 40
+                                                                               : n_ues <= 75 ? 80
+                                                                                             : 320));
   lte->SetSchedulerType(l.scheduler == "rr" ? "ns3::RrFfMacScheduler" : "ns3::PfFfMacScheduler");
   lte->SetEnbDeviceAttribute("UlBandwidth", ns3::UintegerValue(static_cast<std::uint32_t>(l.ul_resource_blocks)));
   lte->SetEnbDeviceAttribute("DlBandwidth", ns3::UintegerValue(static_cast<std::uint32_t>(l.dl_resource_blocks)));
@@ -339,9 +340,9 @@ void validate_network(const NetworkRunSpec& s) {
       throw NetworkConfigError("wifi.propagation", "must be log-distance or friis");
     if (w.access_points < 1) throw NetworkConfigError("wifi.access_points", "at least one");
     // Each AP's stations share one /24 subnet with it: 253 stations at most.
-    const int per_ap = (s.robots + w.access_points - 1) / w.access_points +
-                       (s.stations + w.access_points - 1) / w.access_points +
-                       (w.servers_on_wifi ? (s.servers + w.access_points - 1) / w.access_points : 0);
+    const auto on_first_ap = [&](int n) { return (n + w.access_points - 1) / w.access_points; };  // k mod APs
+    const int per_ap =
+        on_first_ap(s.robots) + on_first_ap(s.stations) + (w.servers_on_wifi ? on_first_ap(s.servers) : 0);
     if (per_ap > kMaxStationsPerAp) {
       throw NetworkConfigError(
           "wifi.access_points",

@@ -68,7 +68,7 @@ std::vector<std::string> remove_stale_outputs(const std::filesystem::path& dir,
     if (std::find(outputs.begin(), outputs.end(), name) != outputs.end()) continue;
     // Only a plain name inside the directory: never a path that leads out of it.
     const fs::path rel = fs::path(name).lexically_normal();
-    std::string first = rel.begin() == rel.end() ? "" : rel.begin()->string();
+    const std::string first = rel.begin() == rel.end() ? "" : rel.begin()->string();
     if (rel.empty() || rel.is_absolute() || first == ".." || first == ".") continue;
     std::error_code ec;
     const fs::path target = dir / rel;

@@ -19,6 +19,7 @@
 #include "sim/io/interrupt.h"
 #include "sim/io/progress.h"
 #include "sim/runners/figures.h"
+#include "sim/scenario/schema.h"
 
 namespace offloadsim::sim {
 
@@ -150,10 +151,10 @@ nm::StreamSpec stream(const Scenario& sc, std::string name, int robot, int serve
   return st;
 }
 
-// A condition's random sub-stream is fixed by its name, so a condition run alone (study.conditions=
-// [two_pairs]) gives the rows it gives in the whole study.
+// A condition's random sub-stream is fixed by its name (its place among the schema's choices), so a
+// condition run alone (study.conditions=[two_pairs]) gives the rows it gives in the whole study.
 std::uint64_t condition_run(const std::string& condition) {
-  static const std::vector<std::string> order = {"sender", "one_receiver", "with_download", "two_pairs"};
+  const std::vector<std::string>& order = find_field("study.conditions")->choices;
   const auto it = std::find(order.begin(), order.end(), condition);
   if (it == order.end()) throw std::logic_error("unknown study condition " + condition);
   return static_cast<std::uint64_t>(it - order.begin()) + 1;
@@ -385,8 +386,9 @@ void check_network_scenario(const Scenario& sc) {
     return std::find(s.begin(), s.end(), "video") != s.end();
   }();
   if (sc.number("run.warmup_s") >= sc.number("run.duration_s")) {
-    throw sc.error("run.warmup_s", fmt::format("{} s must be less than run.duration_s ({} s{})", sc.number("run.warmup_s"),
-                                               sc.number("run.duration_s"), sc.given_by("run.duration_s")));
+    throw sc.error("run.warmup_s",
+                   fmt::format("{} s must be less than run.duration_s ({} s{})", sc.number("run.warmup_s"),
+                               sc.number("run.duration_s"), sc.given_by("run.duration_s")));
   }
   const double measured_s = sc.number("run.duration_s") - sc.number("run.warmup_s");
   if (sc.number("run.sample_interval_s") > measured_s) {
