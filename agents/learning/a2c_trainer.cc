@@ -12,15 +12,10 @@
 #include "agents/learning/action_sampling.h"
 #include "agents/learning/rollout_storage.h"
 #include "agents/mdp/vector_env.h"
-#include "agents/util/seed.h"
+#include "sim/base/random_streams.h"
+#include "sim/base/seed.h"
 
 namespace offloadsim::agents {
-
-namespace {
-constexpr std::uint64_t kBudgetStream = 12;
-constexpr std::uint64_t kSamplingStream = 13;
-
-}  // namespace
 
 A2CTrainer::A2CTrainer(TrainerOptions options, MdpParams mdp, const TrainingTraces& traces, StateNormalizer normalizer)
     : options_(std::move(options)),
@@ -73,10 +68,13 @@ void A2CTrainer::run_round() {
   for (int i = 0; i < n; ++i) {
     const std::uint64_t key =
         static_cast<std::uint64_t>(round_) * static_cast<std::uint64_t>(n) + static_cast<std::uint64_t>(i);
-    const double fraction = options_.budgets[derive_seed(options_.seed, kBudgetStream, key) % options_.budgets.size()];
+    const double fraction =
+        options_
+            .budgets[base::derive_seed(options_.seed, base::streams::kTrainingBudgets, key) % options_.budgets.size()];
     venv.reset(i, traces[static_cast<size_t>(i)], budget_queries(fraction, traces[static_cast<size_t>(i)].horizon()));
   }
-  std::mt19937_64 rng(derive_seed(options_.seed, kSamplingStream, static_cast<std::uint64_t>(round_)));
+  std::mt19937_64 rng(
+      base::derive_seed(options_.seed, base::streams::kActionSampling, static_cast<std::uint64_t>(round_)));
 
   RolloutStorage storage(options_.n_steps, n, obs_size, kNumActions);
   RecurrentState state = net_->initial_state(n);

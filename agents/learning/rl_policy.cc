@@ -4,7 +4,7 @@
 #include <fstream>
 
 #include "agents/learning/action_sampling.h"
-#include "agents/streams/input_error.h"
+#include "sim/base/input_error.h"
 
 namespace offloadsim::agents {
 
@@ -126,28 +126,28 @@ TorchScriptPolicy::TorchScriptPolicy(torch::jit::Module module, nlohmann::json s
 std::unique_ptr<TorchScriptPolicy> TorchScriptPolicy::load(const std::string& path, bool sample, std::string name) {
   const std::string side = sidecar_path(path);
   std::ifstream in(side);
-  if (!in) throw InputError(side, 0, "", "policy sidecar not found (every .pt policy needs its .json)");
+  if (!in) throw base::InputError(side, 0, "", "policy sidecar not found (every .pt policy needs its .json)");
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(in);
   } catch (const nlohmann::json::exception& e) {
-    throw InputError(side, 0, "", std::string("not valid JSON: ") + e.what());
+    throw base::InputError(side, 0, "", std::string("not valid JSON: ") + e.what());
   }
   if (j.value("format", "") != "offloadsim-rl-policy")
-    throw InputError(side, 0, "format", "not an offloadsim policy sidecar");
+    throw base::InputError(side, 0, "format", "not an offloadsim policy sidecar");
   std::vector<double> scales;
   int64_t hidden = 0;
   try {
     scales = j.at("observation").at("feature_scales").get<std::vector<double>>();
     hidden = j.at("network").at("lstm_hidden").get<int64_t>();
   } catch (const nlohmann::json::exception& e) {
-    throw InputError(side, 0, "observation/network", e.what());
+    throw base::InputError(side, 0, "observation/network", e.what());
   }
   torch::jit::Module m;
   try {
     m = torch::jit::load(path);
   } catch (const c10::Error& e) {
-    throw InputError(path, 0, "", "cannot load TorchScript policy: " + std::string(e.what_without_backtrace()));
+    throw base::InputError(path, 0, "", "cannot load TorchScript policy: " + std::string(e.what_without_backtrace()));
   }
   m.eval();
   return std::unique_ptr<TorchScriptPolicy>(

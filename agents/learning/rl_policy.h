@@ -70,7 +70,7 @@ class ActorCriticPolicy final : public RecurrentPolicy {
 // A saved policy file, as a robot would run it.
 class TorchScriptPolicy final : public RecurrentPolicy {
  public:
-  // Loads `path` (.pt) and its sidecar (same name, .json). Throws InputError naming the file.
+  // Loads `path` (.pt) and its sidecar (same name, .json). Throws base::InputError naming the file.
   static std::unique_ptr<TorchScriptPolicy> load(const std::string& path, bool sample = false, std::string name = "rl");
   std::string name() const override { return name_; }
   const nlohmann::json& sidecar() const { return sidecar_; }

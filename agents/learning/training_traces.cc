@@ -3,20 +3,18 @@
 #include <stdexcept>
 #include <string>
 
-#include "agents/util/seed.h"
+#include "sim/base/random_streams.h"
+#include "sim/base/seed.h"
 
 namespace offloadsim::agents {
-
-namespace {
-constexpr std::uint64_t kTrainingTraceStream = 11;
-}
 
 SyntheticTrainingTraces::SyntheticTrainingTraces(const FacenetTable& table, SyntheticStreamParams params,
                                                  std::uint64_t seed)
     : stream_(table, std::move(params)), seed_(seed) {}
 
 Trace SyntheticTrainingTraces::draw(std::uint64_t key) const {
-  return stream_.generate(derive_seed(seed_, kTrainingTraceStream, key), "train-" + std::to_string(key));
+  return stream_.generate(base::derive_seed(seed_, base::streams::kTrainingTraces, key),
+                          "train-" + std::to_string(key));
 }
 
 FileTrainingTraces::FileTrainingTraces(std::vector<Trace> traces, std::uint64_t seed)
@@ -25,7 +23,7 @@ FileTrainingTraces::FileTrainingTraces(std::vector<Trace> traces, std::uint64_t 
 }
 
 Trace FileTrainingTraces::draw(std::uint64_t key) const {
-  return traces_[derive_seed(seed_, kTrainingTraceStream, key) % traces_.size()];
+  return traces_[base::derive_seed(seed_, base::streams::kTrainingTraces, key) % traces_.size()];
 }
 
 }  // namespace offloadsim::agents

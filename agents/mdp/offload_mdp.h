@@ -23,6 +23,8 @@
 
 namespace offloadsim::agents {
 
+struct NetworkView;  // agents/loop/network_view.h
+
 enum Action : int { kPastRobot = 0, kPastCloud = 1, kRobot = 2, kCloud = 3 };
 inline constexpr int kNumActions = 4;
 
@@ -52,6 +54,8 @@ struct Observation {
   StoredPrediction cloud_store;
   int dt_robot = 0;  // age of the robot store, in steps
   int dt_cloud = 0;  // age of the cloud store, in steps
+  // The robot's view of the network in the closed loop (agents/loop); nullptr in the plain MDP.
+  const NetworkView* network = nullptr;
 
   int time_left() const { return horizon - t; }
 };

@@ -10,8 +10,8 @@
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 
-#include "agents/streams/csv_table.h"
-#include "agents/streams/input_error.h"
+#include "sim/base/csv_table.h"
+#include "sim/base/input_error.h"
 
 namespace offloadsim::agents {
 
@@ -58,12 +58,12 @@ int PeopleCounter::count(const cv::Mat& frame) const {
 std::vector<FrameRecord> process_video(const std::string& path, const VideoOptions& options,
                                        const std::function<void(const FrameRecord&)>& on_frame) {
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) throw InputError(path, 0, "", "video file not found");
+  if (!std::filesystem::is_regular_file(path, ec)) throw base::InputError(path, 0, "", "video file not found");
   if (options.frame_step < 1) throw std::invalid_argument("process_video: frame_step must be ≥ 1");
   // FFmpeg only: it decodes what robots record, and it does not probe devices (GStreamer, the
   // default backend here, enumerates USB devices and leaks while at it).
   cv::VideoCapture cap(path, cv::CAP_FFMPEG);
-  if (!cap.isOpened()) throw InputError(path, 0, "", "cannot be opened as a video (unknown or damaged format)");
+  if (!cap.isOpened()) throw base::InputError(path, 0, "", "cannot be opened as a video (unknown or damaged format)");
   const PeopleCounter robot(options.robot), cloud(options.cloud);
   std::vector<FrameRecord> records;
   cv::Mat frame, previous;
@@ -71,7 +71,7 @@ std::vector<FrameRecord> process_video(const std::string& path, const VideoOptio
   for (int index = 0; cap.read(frame); ++index) {
     if (index % options.frame_step != 0) continue;
     if (frame.empty() || frame.depth() != CV_8U)
-      throw InputError(path, 0, "", fmt::format("frame {} is not 8-bit", index));
+      throw base::InputError(path, 0, "", fmt::format("frame {} is not 8-bit", index));
     FrameRecord r;
     r.frame = index;
     r.frame_diff = previous.empty() ? 0.0 : frame_difference(frame, previous);
@@ -87,7 +87,7 @@ std::vector<FrameRecord> process_video(const std::string& path, const VideoOptio
     frame.copyTo(previous);
     if (options.max_frames > 0 && static_cast<int>(records.size()) >= options.max_frames) break;
   }
-  if (records.empty()) throw InputError(path, 0, "", "no frame could be decoded");
+  if (records.empty()) throw base::InputError(path, 0, "", "no frame could be decoded");
   return records;
 }
 
@@ -147,14 +147,14 @@ std::vector<Frame> to_mdp_frames(const std::vector<FrameRecord>& records, const 
 }
 
 std::map<int, int> read_frame_labels(const std::string& path) {
-  const CsvTable t = CsvTable::read(path);
+  const base::CsvTable t = base::CsvTable::read(path);
   const size_t fc = t.column("frame"), lc = t.column("label");
   std::map<int, int> labels;
   for (size_t r = 0; r < t.rows(); ++r) {
     const int frame = t.integer(r, fc);
-    if (frame < 0) throw InputError(path, t.line_of(r), "frame", "must be ≥ 0");
+    if (frame < 0) throw base::InputError(path, t.line_of(r), "frame", "must be ≥ 0");
     if (!labels.emplace(frame, t.integer(r, lc)).second) {
-      throw InputError(path, t.line_of(r), "frame", fmt::format("frame {} labelled twice", frame));
+      throw base::InputError(path, t.line_of(r), "frame", fmt::format("frame {} labelled twice", frame));
     }
   }
   return labels;

@@ -63,7 +63,7 @@ struct VideoOptions {
   HogCounterOptions cloud = cloud_counter_defaults();
 };
 
-// Runs the pipeline over a video file. Throws InputError (file named) when the file is missing,
+// Runs the pipeline over a video file. Throws base::InputError (file named) when the file is missing,
 // cannot be decoded or holds no frame. `on_frame` (optional) sees each record as it is made.
 std::vector<FrameRecord> process_video(const std::string& path, const VideoOptions& options,
                                        const std::function<void(const FrameRecord&)>& on_frame = {});
@@ -88,7 +88,7 @@ std::vector<Frame> to_mdp_frames(const std::vector<FrameRecord>& records, const 
                                  const std::vector<double>& edges, const std::map<int, int>* labels = nullptr);
 
 // A label CSV of real annotations: columns `frame,label` (frame index in the video, class id).
-// Throws InputError naming the file and line.
+// Throws base::InputError naming the file and line.
 std::map<int, int> read_frame_labels(const std::string& path);
 
 }  // namespace offloadsim::agents

@@ -1,12 +1,12 @@
 #include "agents/streams/facenet_table.h"
 
-#include "agents/streams/csv_table.h"
-#include "agents/streams/input_error.h"
+#include "sim/base/csv_table.h"
+#include "sim/base/input_error.h"
 
 namespace offloadsim::agents {
 
 FacenetTable FacenetTable::load(const std::string& path) {
-  const CsvTable csv = CsvTable::read(path);
+  const base::CsvTable csv = base::CsvTable::read(path);
   const size_t c_name = csv.column("image_name");
   const size_t c_person = csv.column("true_label_name");
   const size_t c_label = csv.column("true_label_numeric");
@@ -28,31 +28,32 @@ FacenetTable FacenetTable::load(const std::string& path) {
     img.robot_prediction = csv.integer(r, c_pred);
     img.robot_confidence = csv.number(r, c_conf);
     if (img.robot_confidence < 0.0 || img.robot_confidence > 1.0) {
-      throw InputError(path, csv.line_of(r), "SVM_confidence", "confidence must lie in [0, 1]");
+      throw base::InputError(path, csv.line_of(r), "SVM_confidence", "confidence must lie in [0, 1]");
     }
     img.robot_correct = csv.boolean(r, c_correct);
     img.split = csv.cell(r, c_split);
     const std::string& seen = csv.cell(r, c_seen);
     if (seen != "SEEN" && seen != "UNSEEN") {
-      throw InputError(path, csv.line_of(r), "seen_unseen", "'" + seen + "' is neither SEEN nor UNSEEN");
+      throw base::InputError(path, csv.line_of(r), "seen_unseen", "'" + seen + "' is neither SEEN nor UNSEEN");
     }
     img.known = seen == "SEEN";
-    for (const std::string& x : split_csv_line(csv.cell(r, c_emb), '_')) {
+    for (const std::string& x : base::split_csv_line(csv.cell(r, c_emb), '_')) {
       char* end = nullptr;
       const double v = std::strtod(x.c_str(), &end);
       if (x.empty() || end != x.c_str() + x.size()) {
-        throw InputError(path, csv.line_of(r), "embedding_vector", "'" + x + "' is not a number");
+        throw base::InputError(path, csv.line_of(r), "embedding_vector", "'" + x + "' is not a number");
       }
       img.embedding.push_back(v);
     }
     if (dim == 0) dim = img.embedding.size();
     if (img.embedding.size() != dim) {
-      throw InputError(path, csv.line_of(r), "embedding_vector",
-                       "has " + std::to_string(img.embedding.size()) + " values, earlier rows " + std::to_string(dim));
+      throw base::InputError(
+          path, csv.line_of(r), "embedding_vector",
+          "has " + std::to_string(img.embedding.size()) + " values, earlier rows " + std::to_string(dim));
     }
     table.images_.push_back(std::move(img));
   }
-  if (table.images_.empty()) throw InputError(path, 0, "", "table has no rows");
+  if (table.images_.empty()) throw base::InputError(path, 0, "", "table has no rows");
   return table;
 }
 

@@ -21,7 +21,7 @@ struct FaceImage {
 
 class FacenetTable {
  public:
-  // Loads and checks the table; InputError names the file, line and column of any bad value.
+  // Loads and checks the table; base::InputError names the file, line and column of any bad value.
   static FacenetTable load(const std::string& path);
 
   const std::string& path() const { return path_; }

@@ -6,23 +6,23 @@
 
 #include <fmt/format.h>
 
-#include "agents/streams/csv_table.h"
-#include "agents/streams/input_error.h"
+#include "sim/base/csv_table.h"
+#include "sim/base/input_error.h"
 
 namespace offloadsim::agents {
 
 Trace read_paper_video_trace(const std::string& path) {
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) throw InputError(path, 0, "", "trace file not found");
-  // The files are tab-separated; CsvTable reads with ',' so read lines ourselves through it by
+  if (!std::filesystem::is_regular_file(path, ec)) throw base::InputError(path, 0, "", "trace file not found");
+  // The files are tab-separated; base::CsvTable reads with ',' so read lines ourselves through it by
   // splitting on tabs.
   std::ifstream in(path);
   std::string line;
-  if (!std::getline(in, line)) throw InputError(path, 1, "", "empty file");
-  const std::vector<std::string> header = split_csv_line(line, '\t');
+  if (!std::getline(in, line)) throw base::InputError(path, 1, "", "empty file");
+  const std::vector<std::string> header = base::split_csv_line(line, '\t');
   auto column = [&](const std::string& name) {
     auto it = std::find(header.begin(), header.end(), name);
-    if (it == header.end()) throw InputError(path, 1, name, "missing column");
+    if (it == header.end()) throw base::InputError(path, 1, name, "missing column");
     return static_cast<size_t>(it - header.begin());
   };
   const size_t c_frame = column("frame_number"), c_conf = column("SVM_confidence"),
@@ -45,9 +45,9 @@ Trace read_paper_video_trace(const std::string& path) {
   while (std::getline(in, line)) {
     ++line_no;
     if (line.empty()) continue;
-    const std::vector<std::string> cells = split_csv_line(line, '\t');
+    const std::vector<std::string> cells = base::split_csv_line(line, '\t');
     if (cells.size() != header.size()) {
-      throw InputError(path, line_no, "", fmt::format("{} cells, header has {}", cells.size(), header.size()));
+      throw base::InputError(path, line_no, "", fmt::format("{} cells, header has {}", cells.size(), header.size()));
     }
     auto number = [&](size_t c) {
       try {
@@ -56,18 +56,18 @@ Trace read_paper_video_trace(const std::string& path) {
         if (used != cells[c].size()) throw std::invalid_argument("trailing text");
         return v;
       } catch (const std::exception&) {
-        throw InputError(path, line_no, header[c], "'" + cells[c] + "' is not a number");
+        throw base::InputError(path, line_no, header[c], "'" + cells[c] + "' is not a number");
       }
     };
     Row r;
     r.frame = static_cast<int>(number(c_frame));
     if (!rows.empty() && r.frame < rows.back().frame) {
-      throw InputError(path, line_no, "frame_number", "frames must not decrease");
+      throw base::InputError(path, line_no, "frame_number", "frames must not decrease");
     }
     r.confidence = std::clamp(number(c_conf) / 100.0, 0.0, 1.0);
     r.prediction = static_cast<int>(number(c_pred));
     const double correct = number(c_correct);
-    if (correct != 0 && correct != 1) throw InputError(path, line_no, "correct", "must be 0 or 1");
+    if (correct != 0 && correct != 1) throw base::InputError(path, line_no, "correct", "must be 0 or 1");
     r.correct = correct == 1;
     r.features = {number(c_diff), number(c_emb), number(c_face)};
     if (!rows.empty() && rows.back().frame == r.frame) {
@@ -95,7 +95,7 @@ Trace read_paper_video_trace(const std::string& path) {
     f.features = r.features;
     trace.frames.push_back(std::move(f));
   }
-  if (trace.frames.empty()) throw InputError(path, 2, "", "no frames");
+  if (trace.frames.empty()) throw base::InputError(path, 2, "", "no frames");
   return trace;
 }
 

@@ -17,7 +17,7 @@
 
 namespace offloadsim::agents {
 
-// Reads one file as one trace (id: the file's stem). Throws InputError naming file, line, column.
+// Reads one file as one trace (id: the file's stem). Throws base::InputError naming file, line, column.
 Trace read_paper_video_trace(const std::string& path);
 
 // Cuts a trace into consecutive segments of `length` frames (a shorter tail is dropped when it

@@ -5,8 +5,8 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
-#include "agents/streams/csv_table.h"
-#include "agents/streams/input_error.h"
+#include "sim/base/csv_table.h"
+#include "sim/base/input_error.h"
 
 namespace offloadsim::agents {
 
@@ -39,7 +39,7 @@ void write_traces_csv(std::ostream& out, const std::vector<Trace>& traces) {
 }
 
 std::vector<Trace> read_traces_csv(const std::string& path) {
-  const CsvTable csv = CsvTable::read(path);
+  const base::CsvTable csv = base::CsvTable::read(path);
   size_t cols[kNumFixed];
   for (size_t i = 0; i < kNumFixed; ++i) cols[i] = csv.column(kFixedColumns[i]);
   std::vector<std::string> feature_names;
@@ -52,19 +52,19 @@ std::vector<Trace> read_traces_csv(const std::string& path) {
     } else {
       bool known = false;
       for (const char* f : kFixedColumns) known = known || h == f;
-      if (!known) throw InputError(path, 1, h, "unknown column (features must be named phi_<name>)");
+      if (!known) throw base::InputError(path, 1, h, "unknown column (features must be named phi_<name>)");
     }
   }
 
   std::vector<Trace> traces;
   for (size_t r = 0; r < csv.rows(); ++r) {
     const std::string& id = csv.cell(r, cols[0]);
-    if (id.empty()) throw InputError(path, csv.line_of(r), "trace", "empty trace id");
+    if (id.empty()) throw base::InputError(path, csv.line_of(r), "trace", "empty trace id");
     const int frame = csv.integer(r, cols[1]);
     if (traces.empty() || traces.back().id != id) {
       for (const Trace& t : traces) {
         if (t.id == id)
-          throw InputError(path, csv.line_of(r), "trace", "rows of trace '" + id + "' are not contiguous");
+          throw base::InputError(path, csv.line_of(r), "trace", "rows of trace '" + id + "' are not contiguous");
       }
       traces.emplace_back();
       traces.back().id = id;
@@ -72,8 +72,8 @@ std::vector<Trace> read_traces_csv(const std::string& path) {
     }
     Trace& trace = traces.back();
     if (frame != trace.horizon()) {
-      throw InputError(path, csv.line_of(r), "frame",
-                       fmt::format("expected frame {} of trace '{}', found {}", trace.horizon(), id, frame));
+      throw base::InputError(path, csv.line_of(r), "frame",
+                             fmt::format("expected frame {} of trace '{}', found {}", trace.horizon(), id, frame));
     }
     Frame f;
     f.true_label = csv.integer(r, cols[2]);
@@ -83,12 +83,13 @@ std::vector<Trace> read_traces_csv(const std::string& path) {
     f.cloud_confidence = csv.number(r, cols[6]);
     for (size_t k : {size_t{4}, size_t{6}}) {
       const double v = csv.number(r, cols[k]);
-      if (v < 0.0 || v > 1.0) throw InputError(path, csv.line_of(r), kFixedColumns[k], "confidence must lie in [0, 1]");
+      if (v < 0.0 || v > 1.0)
+        throw base::InputError(path, csv.line_of(r), kFixedColumns[k], "confidence must lie in [0, 1]");
     }
     for (size_t c : feature_cols) f.features.push_back(csv.number(r, c));
     trace.frames.push_back(std::move(f));
   }
-  if (traces.empty()) throw InputError(path, 0, "", "no trace rows");
+  if (traces.empty()) throw base::InputError(path, 0, "", "no trace rows");
   return traces;
 }
 

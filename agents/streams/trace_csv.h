@@ -19,7 +19,7 @@ namespace offloadsim::agents {
 
 void write_traces_csv(std::ostream& out, const std::vector<Trace>& traces);
 
-// Throws InputError naming the file, line and column of the first problem.
+// Throws base::InputError naming the file, line and column of the first problem.
 std::vector<Trace> read_traces_csv(const std::string& path);
 
 }  // namespace offloadsim::agents

@@ -17,6 +17,7 @@
 #include <ns3/wifi-module.h>
 
 #include "netmodels/tcpros/bw_estimator.h"
+#include "sim/base/random_streams.h"
 
 namespace offloadsim::netmodels {
 
@@ -30,14 +31,6 @@ constexpr int kMaxLteUes = 250;
 constexpr double kStopPollS = 0.1;  // how often a run asks whether to stop (Ctrl-C)
 constexpr std::uint16_t kFirstStreamPort = 11311;
 constexpr std::uint16_t kFirstBackgroundPort = 50000;
-// ns-3 numbers the random streams it creates from a process-wide counter, so a second run in the
-// same process would draw differently. Every random variable of a run gets a fixed stream instead:
-// same spec and seed, same run, whatever ran before it.
-constexpr std::int64_t kWifiStreams = 1000;
-constexpr std::int64_t kLteStreams = 1000;
-constexpr std::int64_t kMobilityStreams = 100000;
-constexpr std::int64_t kInternetStreams = 200000;
-constexpr std::int64_t kAppStreams = 300000;
 
 bool one_of(const std::string& v, std::initializer_list<const char*> allowed) {
   return std::any_of(allowed.begin(), allowed.end(), [&](const char* a) { return v == a; });
@@ -51,7 +44,8 @@ std::string data_rate(double mbps) {
 struct Built {
   ns3::NodeContainer robots, servers, stations;
   std::vector<ns3::Ipv4Address> robot_ip, server_ip, station_ip;
-  std::vector<ns3::Ptr<ns3::Object>> keep;  // helpers whose objects must live through the run
+  std::vector<ns3::Ptr<ns3::Object>> keep;        // helpers whose objects must live through the run
+  std::vector<ns3::Ptr<ns3::WifiNetDevice>> aps;  // WiFi: each AP's device
 };
 
 // Places node k at `radii[k]` (or `radius` past the list's end) from `centres[k % centres.size()]`,
@@ -69,7 +63,7 @@ void place(ns3::NodeContainer nodes, const std::vector<ns3::Vector>& centres, do
   }
   ns3::MobilityHelper mobility;
   mobility.SetPositionAllocator(positions);
-  if (mobile && spec.mobility == "random-walk") {
+  if (mobile && spec.mobility == Mobility::kRandomWalk) {
     double farthest = radius;
     for (double r : radii) farthest = std::max(farthest, r);
     const double r = std::max(2.0, 2 * farthest);
@@ -98,22 +92,22 @@ Built build_wifi(const NetworkRunSpec& spec) {
   ns3::Config::SetDefault("ns3::QosTxop::AddBaResponseTimeout",
                           ns3::TimeValue(ns3::MicroSeconds(static_cast<std::int64_t>(w.addba_timeout_ms * 1000))));
   ns3::WifiHelper wifi;
-  wifi.SetStandard(w.standard == "802.11ac" ? ns3::WIFI_STANDARD_80211ac : ns3::WIFI_STANDARD_80211n);
-  if (w.rate_manager == "ideal") {
+  wifi.SetStandard(w.standard == WifiStandard::k80211ac ? ns3::WIFI_STANDARD_80211ac : ns3::WIFI_STANDARD_80211n);
+  if (w.rate_manager == RateManager::kIdeal) {
     wifi.SetRemoteStationManager("ns3::IdealWifiManager");
-  } else if (w.rate_manager == "minstrel") {
+  } else if (w.rate_manager == RateManager::kMinstrel) {
     wifi.SetRemoteStationManager("ns3::MinstrelHtWifiManager");
   } else {
-    const std::string mode = w.standard == "802.11ac"
+    const std::string mode = w.standard == WifiStandard::k80211ac
                                  ? fmt::format("VhtMcs{}", w.constant_mcs)
                                  : fmt::format("HtMcs{}", w.constant_mcs + 8 * (w.spatial_streams - 1));
     wifi.SetRemoteStationManager("ns3::ConstantRateWifiManager", "DataMode", ns3::StringValue(mode), "ControlMode",
                                  ns3::StringValue(mode));
   }
-  const bool band5 = w.band == "5GHz";
+  const bool band5 = w.band == WifiBand::k5GHz;
   ns3::YansWifiChannelHelper channel;
   channel.SetPropagationDelay("ns3::ConstantSpeedPropagationDelayModel");
-  if (w.propagation == "friis") {
+  if (w.propagation == Propagation::kFriis) {
     channel.AddPropagationLoss("ns3::FriisPropagationLossModel", "Frequency",
                                ns3::DoubleValue(band5 ? 5.18e9 : 2.412e9));
   } else {
@@ -141,6 +135,7 @@ Built build_wifi(const NetworkRunSpec& spec) {
     const ns3::Ssid ssid(fmt::format("offloadsim-{}", a));
     mac.SetType("ns3::ApWifiMac", "Ssid", ns3::SsidValue(ssid));
     bss[static_cast<std::size_t>(a)].Add(wifi.Install(phy, mac, aps.Get(static_cast<std::uint32_t>(a))));
+    b.aps.push_back(ns3::DynamicCast<ns3::WifiNetDevice>(bss[static_cast<std::size_t>(a)].Get(0)));
     mac.SetType("ns3::StaWifiMac", "Ssid", ns3::SsidValue(ssid));
     for (std::uint32_t k = 0; k < b.robots.GetN(); ++k) {
       if (static_cast<int>(k) % w.access_points != a) continue;
@@ -216,8 +211,8 @@ Built build_wifi(const NetworkRunSpec& spec) {
   // Fixed random streams (see assign_streams): backoffs, rate control, beacon jitter.
   ns3::NetDeviceContainer all;
   for (const auto& d : bss) all.Add(d);
-  channel.AssignStreams(wifi_channel, kWifiStreams);
-  wifi.AssignStreams(all, kWifiStreams + 10);
+  channel.AssignStreams(wifi_channel, base::streams::kNs3Wifi);
+  wifi.AssignStreams(all, base::streams::kNs3Wifi + 10);
   ns3::Ipv4GlobalRoutingHelper::PopulateRoutingTables();
   return b;
 }
@@ -239,7 +234,7 @@ Built build_lte(const NetworkRunSpec& spec) {
   ns3::Config::SetDefault("ns3::LteEnbRrc::SrsPeriodicity", ns3::UintegerValue(n_ues <= 32   ? 40
                                                                                : n_ues <= 75 ? 80
                                                                                              : 320));
-  lte->SetSchedulerType(l.scheduler == "rr" ? "ns3::RrFfMacScheduler" : "ns3::PfFfMacScheduler");
+  lte->SetSchedulerType(l.scheduler == LteScheduler::kRr ? "ns3::RrFfMacScheduler" : "ns3::PfFfMacScheduler");
   lte->SetEnbDeviceAttribute("UlBandwidth", ns3::UintegerValue(static_cast<std::uint32_t>(l.ul_resource_blocks)));
   lte->SetEnbDeviceAttribute("DlBandwidth", ns3::UintegerValue(static_cast<std::uint32_t>(l.dl_resource_blocks)));
 
@@ -288,7 +283,45 @@ Built build_lte(const NetworkRunSpec& spec) {
   }
   lte->Attach(ue_devs);  // each UE to the strongest cell
   b.keep = {lte, epc};
-  lte->AssignStreams(ns3::NetDeviceContainer(enb_devs, ue_devs), kLteStreams);
+  lte->AssignStreams(ns3::NetDeviceContainer(enb_devs, ue_devs), base::streams::kNs3Lte);
+  return b;
+}
+
+// Robots and stations each on a point-to-point link of their own to one router, servers on theirs:
+// a path with no radio and no contention, where a request's time is its links' delays and
+// transmission times alone.
+Built build_wired(const NetworkRunSpec& spec) {
+  Built b;
+  ns3::NodeContainer router;
+  router.Create(1);
+  b.robots.Create(static_cast<std::uint32_t>(spec.robots));
+  b.stations.Create(static_cast<std::uint32_t>(spec.stations));
+  b.servers.Create(static_cast<std::uint32_t>(spec.servers));
+  ns3::InternetStackHelper internet;
+  internet.Install(router);
+  internet.Install(b.robots);
+  internet.Install(b.stations);
+  internet.Install(b.servers);
+  ns3::PointToPointHelper edge;
+  edge.SetDeviceAttribute("DataRate", ns3::StringValue(data_rate(spec.robot_link.rate_mbps)));
+  edge.SetChannelAttribute("Delay", ns3::TimeValue(ns3::Seconds(spec.robot_link.delay_ms / 1000.0)));
+  ns3::PointToPointHelper wired;
+  wired.SetDeviceAttribute("DataRate", ns3::StringValue(data_rate(spec.server_link.rate_mbps)));
+  wired.SetChannelAttribute("Delay", ns3::TimeValue(ns3::Seconds(spec.server_link.delay_ms / 1000.0)));
+  ns3::Ipv4AddressHelper ip;
+  for (std::uint32_t k = 0; k < b.robots.GetN(); ++k) {
+    ip.SetBase(ns3::Ipv4Address(fmt::format("10.4.{}.0", k).c_str()), "255.255.255.0");
+    b.robot_ip.push_back(ip.Assign(edge.Install(b.robots.Get(k), router.Get(0))).GetAddress(0));
+  }
+  for (std::uint32_t k = 0; k < b.stations.GetN(); ++k) {
+    ip.SetBase(ns3::Ipv4Address(fmt::format("10.5.{}.0", k).c_str()), "255.255.255.0");
+    b.station_ip.push_back(ip.Assign(edge.Install(b.stations.Get(k), router.Get(0))).GetAddress(0));
+  }
+  for (std::uint32_t s = 0; s < b.servers.GetN(); ++s) {
+    ip.SetBase(ns3::Ipv4Address(fmt::format("10.3.{}.0", s).c_str()), "255.255.255.0");
+    b.server_ip.push_back(ip.Assign(wired.Install(router.Get(0), b.servers.Get(s))).GetAddress(1));
+  }
+  ns3::Ipv4GlobalRoutingHelper::PopulateRoutingTables();
   return b;
 }
 
@@ -299,7 +332,6 @@ ns3::Ptr<ns3::Node> node_of(const Built& b, char what, int k) {
 }  // namespace
 
 void validate_network(const NetworkRunSpec& s) {
-  if (!one_of(s.type, {"wifi", "lte"})) throw NetworkConfigError("type", "must be wifi or lte, not '" + s.type + "'");
   if (s.robots < 1) throw NetworkConfigError("robots", "at least one robot");
   for (double d : s.robot_distances_m) {
     if (!(d > 0)) throw NetworkConfigError("robot_distances_m", fmt::format("{} m: distances must be positive", d));
@@ -309,35 +341,26 @@ void validate_network(const NetworkRunSpec& s) {
     throw NetworkConfigError("servers", fmt::format("at most {} (each server has a /24 link of its own)", kMaxServers));
   if (s.duration_s <= kAppStartS)
     throw NetworkConfigError("duration", fmt::format("must exceed {} s of set-up", kAppStartS));
-  if (!one_of(s.mobility, {"static", "random-walk"}))
-    throw NetworkConfigError("mobility", "must be static or random-walk");
-  if (!one_of(s.tcp.variant, {"cubic", "newreno"})) throw NetworkConfigError("tcp.variant", "must be cubic or newreno");
-  if (s.type == "wifi") {
+  if (s.type == NetworkType::kWifi) {
     const WifiSpec& w = s.wifi;
-    if (!one_of(w.standard, {"802.11n", "802.11ac"}))
-      throw NetworkConfigError("wifi.standard", "must be 802.11n or 802.11ac");
-    if (!one_of(w.band, {"2.4GHz", "5GHz"})) throw NetworkConfigError("wifi.band", "must be 2.4GHz or 5GHz");
-    if (w.standard == "802.11ac" && w.band != "5GHz")
+    if (w.standard == WifiStandard::k80211ac && w.band != WifiBand::k5GHz)
       throw NetworkConfigError("wifi.band", "802.11ac runs in the 5GHz band only");
     const std::vector<int> widths =
-        w.standard == "802.11ac" ? std::vector<int>{20, 40, 80, 160} : std::vector<int>{20, 40};
+        w.standard == WifiStandard::k80211ac ? std::vector<int>{20, 40, 80, 160} : std::vector<int>{20, 40};
     if (std::find(widths.begin(), widths.end(), w.channel_width_mhz) == widths.end()) {
-      throw NetworkConfigError("wifi.channel_width",
-                               fmt::format("{} MHz is not a channel width of {} in the {} band (allowed: {})",
-                                           w.channel_width_mhz, w.standard, w.band, fmt::join(widths, ", ")));
+      throw NetworkConfigError(
+          "wifi.channel_width",
+          fmt::format("{} MHz is not a channel width of {} in the {} band (allowed: {})", w.channel_width_mhz,
+                      name_of(w.standard), name_of(w.band), fmt::join(widths, ", ")));
     }
-    if (!one_of(w.rate_manager, {"ideal", "minstrel", "constant"})) {
-      throw NetworkConfigError("wifi.rate_manager", "must be ideal, minstrel or constant");
-    }
-    const int max_mcs = w.standard == "802.11ac" ? 9 : 7;
+    const int max_mcs = w.standard == WifiStandard::k80211ac ? 9 : 7;
     if (w.constant_mcs < 0 || w.constant_mcs > max_mcs) {
-      throw NetworkConfigError("wifi.constant_mcs", fmt::format("must be in [0, {}] for {}", max_mcs, w.standard));
+      throw NetworkConfigError("wifi.constant_mcs",
+                               fmt::format("must be in [0, {}] for {}", max_mcs, name_of(w.standard)));
     }
     if (!(w.addba_timeout_ms > 0)) throw NetworkConfigError("wifi.addba_timeout_ms", "must be positive");
     if (w.spatial_streams < 1 || w.spatial_streams > 4)
       throw NetworkConfigError("wifi.spatial_streams", "must be 1 to 4");
-    if (!one_of(w.propagation, {"log-distance", "friis"}))
-      throw NetworkConfigError("wifi.propagation", "must be log-distance or friis");
     if (w.access_points < 1) throw NetworkConfigError("wifi.access_points", "at least one");
     // Each AP's stations share one /24 subnet with it: 253 stations at most.
     const auto on_first_ap = [&](int n) { return (n + w.access_points - 1) / w.access_points; };  // k mod APs
@@ -351,6 +374,11 @@ void validate_network(const NetworkRunSpec& s) {
                       s.robots, s.stations, w.servers_on_wifi ? fmt::format(" and {} servers", s.servers) : "",
                       w.access_points, per_ap, kMaxStationsPerAp));
     }
+  } else if (s.type == NetworkType::kWired) {
+    // One /24 subnet per link, numbered by the host's index.
+    if (s.robots > 256) throw NetworkConfigError("robots", "a wired network has at most 256 robots");
+    if (s.stations > 256) throw NetworkConfigError("stations", "a wired network has at most 256 stations");
+    if (!(s.robot_link.rate_mbps > 0)) throw NetworkConfigError("robot_link.rate_mbps", "must be positive");
   } else {
     const LteSpec& l = s.lte;
     for (const auto& [name, rb] : {std::pair{"lte.ul_resource_blocks", l.ul_resource_blocks},
@@ -359,7 +387,6 @@ void validate_network(const NetworkRunSpec& s) {
         throw NetworkConfigError(name, fmt::format("{} is not an LTE bandwidth; allowed: 6, 15, 25, 50, 75, 100", rb));
       }
     }
-    if (!one_of(l.scheduler, {"pf", "rr"})) throw NetworkConfigError("lte.scheduler", "must be pf or rr");
     if (l.enbs < 1) throw NetworkConfigError("lte.enbs", "at least one eNB");
     if (s.robots + s.stations > kMaxLteUes) {
       throw NetworkConfigError("robots", fmt::format("{} robots and {} stations are {} LTE UEs; at most {} (ns-3's eNB "
@@ -379,9 +406,6 @@ void validate_network(const NetworkRunSpec& s) {
       throw NetworkConfigError("streams", fmt::format("stream '{}' has no positive rate", st.name));
   }
   for (const BackgroundSpec& g : s.background) {
-    if (!one_of(g.kind, {"bulk", "cbr"})) throw NetworkConfigError("background.kind", "must be bulk or cbr");
-    if (!one_of(g.direction, {"download", "upload"}))
-      throw NetworkConfigError("background.direction", "must be download or upload");
     if (g.station < 0 || g.station >= s.stations)
       throw NetworkConfigError("background",
                                fmt::format("flow '{}' names station {}, but there are {} (network.stations)", g.name,
@@ -389,7 +413,7 @@ void validate_network(const NetworkRunSpec& s) {
     if (g.server < 0 || g.server >= s.servers)
       throw NetworkConfigError("background",
                                fmt::format("flow '{}' names server {}, but there are {}", g.name, g.server, s.servers));
-    if (g.kind == "cbr" && g.rate_mbps <= 0)
+    if (g.kind == BackgroundKind::kCbr && g.rate_mbps <= 0)
       throw NetworkConfigError("background.rate_mbps", "a constant-rate flow needs a rate > 0");
     if (g.stop_s <= g.start_s)
       throw NetworkConfigError("background.stop_s", fmt::format("flow '{}' stops ({} s) before it starts ({} s)",
@@ -409,27 +433,47 @@ Ns3RngSetting ns3_rng_setting(std::uint64_t seed, std::uint64_t run) {
   return {static_cast<std::uint32_t>(r == 0 ? kSeeds : r), q * kMaxRunsPerSeed + run};
 }
 
-NetworkRunResult run_network(const NetworkRunSpec& spec) {
+struct BuiltNetwork::Impl {
+  void on_phy_state(ns3::Time, ns3::Time duration, ::WifiPhyState state) {
+    if (state != ::WifiPhyState::IDLE && state != ::WifiPhyState::SLEEP && state != ::WifiPhyState::OFF) {
+      channel_busy_s += duration.GetSeconds();
+    }
+  }
+  double channel_busy_s = 0;
+  NetworkRunSpec spec;
+  Built b;
+  std::vector<std::shared_ptr<FlowLog>> logs;
+  std::vector<ns3::Ptr<ns3::PacketSink>> sinks;
+  ns3::FlowMonitorHelper flowmon_helper;
+  ns3::Ptr<ns3::FlowMonitor> flowmon;
+  bool ran = false;
+};
+
+BuiltNetwork::BuiltNetwork(const NetworkRunSpec& spec_in) : impl_(std::make_unique<Impl>()) {
+  impl_->spec = spec_in;
+  const NetworkRunSpec& spec = impl_->spec;
   validate_network(spec);
   const Ns3RngSetting rng = ns3_rng_setting(spec.seed, spec.run);
   ns3::RngSeedManager::SetSeed(rng.seed);
   ns3::RngSeedManager::SetRun(rng.run);
   ns3::Ipv4AddressGenerator::Reset();
-  ns3::Config::SetDefault(
-      "ns3::TcpL4Protocol::SocketType",
-      ns3::TypeIdValue(ns3::TypeId::LookupByName(spec.tcp.variant == "cubic" ? "ns3::TcpCubic" : "ns3::TcpNewReno")));
+  ns3::Config::SetDefault("ns3::TcpL4Protocol::SocketType",
+                          ns3::TypeIdValue(ns3::TypeId::LookupByName(
+                              spec.tcp.variant == TcpVariant::kCubic ? "ns3::TcpCubic" : "ns3::TcpNewReno")));
   ns3::Config::SetDefault("ns3::TcpSocket::SndBufSize", ns3::UintegerValue(spec.tcp.send_buffer_bytes));
   ns3::Config::SetDefault("ns3::TcpSocket::RcvBufSize", ns3::UintegerValue(spec.tcp.receive_buffer_bytes));
   ns3::Config::SetDefault("ns3::TcpSocket::SegmentSize", ns3::UintegerValue(spec.tcp.segment_bytes));
 
-  const Built b = spec.type == "wifi" ? build_wifi(spec) : build_lte(spec);
+  impl_->b = spec.type == NetworkType::kWifi  ? build_wifi(spec)
+             : spec.type == NetworkType::kLte ? build_lte(spec)
+                                              : build_wired(spec);
+  const Built& b = impl_->b;
 
   // TCPROS flows.
-  std::vector<std::shared_ptr<FlowLog>> logs;
   for (std::size_t k = 0; k < spec.streams.size(); ++k) {
     const StreamSpec& st = spec.streams[k];
     auto log = std::make_shared<FlowLog>();
-    logs.push_back(log);
+    impl_->logs.push_back(log);
     ns3::Address remote;
     if (st.server >= 0) {
       const auto port = static_cast<std::uint16_t>(kFirstStreamPort + k);
@@ -450,22 +494,21 @@ NetworkRunResult run_network(const NetworkRunSpec& spec) {
   }
 
   // Background traffic.
-  std::vector<ns3::Ptr<ns3::PacketSink>> sinks;
   for (std::size_t k = 0; k < spec.background.size(); ++k) {
     const BackgroundSpec& g = spec.background[k];
-    const bool down = g.direction == "download";
+    const bool down = g.direction == Direction::kDownload;
     ns3::Ptr<ns3::Node> from = node_of(b, down ? 'v' : 's', down ? g.server : g.station);
     ns3::Ptr<ns3::Node> to = node_of(b, down ? 's' : 'v', down ? g.station : g.server);
     const ns3::Ipv4Address to_ip =
         down ? b.station_ip[static_cast<std::size_t>(g.station)] : b.server_ip[static_cast<std::size_t>(g.server)];
     const auto port = static_cast<std::uint16_t>(kFirstBackgroundPort + k);
-    const std::string factory = g.kind == "bulk" ? "ns3::TcpSocketFactory" : "ns3::UdpSocketFactory";
+    const std::string factory = g.kind == BackgroundKind::kBulk ? "ns3::TcpSocketFactory" : "ns3::UdpSocketFactory";
     ns3::PacketSinkHelper sink(factory, ns3::InetSocketAddress(ns3::Ipv4Address::GetAny(), port));
     ns3::ApplicationContainer sink_app = sink.Install(to);
     sink_app.Start(ns3::Seconds(0));
-    sinks.push_back(ns3::DynamicCast<ns3::PacketSink>(sink_app.Get(0)));
+    impl_->sinks.push_back(ns3::DynamicCast<ns3::PacketSink>(sink_app.Get(0)));
     ns3::ApplicationContainer src;
-    if (g.kind == "bulk") {
+    if (g.kind == BackgroundKind::kBulk) {
       ns3::BulkSendHelper bulk(factory, ns3::InetSocketAddress(to_ip, port));
       bulk.SetAttribute("MaxBytes", ns3::UintegerValue(0));
       bulk.SetAttribute("SendSize", ns3::UintegerValue(8192));
@@ -474,19 +517,75 @@ NetworkRunResult run_network(const NetworkRunSpec& spec) {
       ns3::OnOffHelper cbr(factory, ns3::InetSocketAddress(to_ip, port));
       cbr.SetConstantRate(ns3::DataRate(data_rate(g.rate_mbps)), 1400);
       src = cbr.Install(from);
-      cbr.AssignStreams(ns3::NodeContainer(from), kAppStreams + 10 * static_cast<std::int64_t>(k));
+      cbr.AssignStreams(ns3::NodeContainer(from), base::streams::kNs3Apps + 10 * static_cast<std::int64_t>(k));
     }
     src.Start(ns3::Seconds(std::max(g.start_s, kAppStartS)));
     src.Stop(ns3::Seconds(std::min(g.stop_s, spec.duration_s)));
   }
 
-  ns3::MobilityHelper().AssignStreams(ns3::NodeContainer::GetGlobal(), kMobilityStreams);
-  ns3::InternetStackHelper().AssignStreams(ns3::NodeContainer::GetGlobal(), kInternetStreams);
+  ns3::MobilityHelper().AssignStreams(ns3::NodeContainer::GetGlobal(), base::streams::kNs3Mobility);
+  ns3::InternetStackHelper().AssignStreams(ns3::NodeContainer::GetGlobal(), base::streams::kNs3Internet);
 
-  ns3::FlowMonitorHelper flowmon_helper;
-  ns3::Ptr<ns3::FlowMonitor> flowmon;
+  if (!b.aps.empty()) {
+    b.aps.front()->GetPhy()->GetState()->TraceConnectWithoutContext(
+        "State", ns3::MakeCallback(&Impl::on_phy_state, impl_.get()));
+  }
+
   // On the end hosts only: in the EPC core FlowMonitor's probes would see GTP tunnels, not flows.
-  if (spec.flow_monitor) flowmon = flowmon_helper.Install(ns3::NodeContainer(b.robots, b.stations, b.servers));
+  if (spec.flow_monitor) {
+    impl_->flowmon = impl_->flowmon_helper.Install(ns3::NodeContainer(b.robots, b.stations, b.servers));
+  }
+}
+
+BuiltNetwork::~BuiltNetwork() {
+  ns3::Simulator::Destroy();
+}
+
+const NetworkRunSpec& BuiltNetwork::spec() const {
+  return impl_->spec;
+}
+
+ns3::Ptr<ns3::Node> BuiltNetwork::robot(int k) const {
+  return node_of(impl_->b, 'r', k);
+}
+
+ns3::Ptr<ns3::Node> BuiltNetwork::server(int k) const {
+  return node_of(impl_->b, 'v', k);
+}
+
+ns3::Ipv4Address BuiltNetwork::robot_address(int k) const {
+  return impl_->b.robot_ip.at(static_cast<std::size_t>(k));
+}
+
+ns3::Ipv4Address BuiltNetwork::server_address(int k) const {
+  return impl_->b.server_ip.at(static_cast<std::size_t>(k));
+}
+
+double BuiltNetwork::app_start_s() {
+  return kAppStartS;
+}
+
+NetworkGroundTruth BuiltNetwork::ground_truth() const {
+  NetworkGroundTruth g;
+  if (impl_->b.aps.empty()) return g;
+  g.ap_queue_packets = 0;
+  for (const auto& ap : impl_->b.aps) {
+    for (const ns3::AcIndex ac : {ns3::AC_BE, ns3::AC_BK, ns3::AC_VI, ns3::AC_VO}) {
+      g.ap_queue_packets += ap->GetMac()->GetTxopQueue(ac)->GetNPackets();
+    }
+  }
+  g.channel_busy_s = impl_->channel_busy_s;
+  return g;
+}
+
+NetworkRunResult BuiltNetwork::run() {
+  if (impl_->ran) throw std::logic_error("a built network runs once");
+  impl_->ran = true;
+  const NetworkRunSpec& spec = impl_->spec;
+  const std::vector<std::shared_ptr<FlowLog>>& logs = impl_->logs;
+  const auto& sinks = impl_->sinks;
+  const auto& flowmon = impl_->flowmon;
+  auto& flowmon_helper = impl_->flowmon_helper;
 
   // rostopic bw at both ends of every flow, once per sample interval.
   NetworkRunResult result;
@@ -583,8 +682,12 @@ NetworkRunResult run_network(const NetworkRunSpec& spec) {
       result.ip_flows.push_back(f);
     }
   }
-  ns3::Simulator::Destroy();
   return result;
+}
+
+NetworkRunResult run_network(const NetworkRunSpec& spec) {
+  BuiltNetwork network(spec);
+  return network.run();
 }
 
 }  // namespace offloadsim::netmodels

@@ -5,12 +5,19 @@
 // tears down ns-3's global simulator, so it can be called many times in one process.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include <ns3/ipv4-address.h>
+#include <ns3/node.h>
+#include <ns3/ptr.h>
+
+#include "netmodels/networks/network_settings.h"
 #include "netmodels/tcpros/message_log.h"
 #include "netmodels/tcpros/tcpros_publisher.h"
 #include "netmodels/tcpros/tcpros_subscriber.h"
@@ -30,13 +37,13 @@ class NetworkConfigError : public std::invalid_argument {
 };
 
 struct WifiSpec {
-  std::string standard = "802.11ac";   // 802.11n | 802.11ac
-  std::string band = "5GHz";           // 2.4GHz (802.11n only) | 5GHz
-  int channel_width_mhz = 80;          // 20 | 40 | 80 | 160 (802.11ac)
-  std::string rate_manager = "ideal";  // ideal | minstrel | constant
-  int constant_mcs = 7;                // for rate_manager constant
+  WifiStandard standard = WifiStandard::k80211ac;
+  WifiBand band = WifiBand::k5GHz;  // 802.11ac: 5GHz only
+  int channel_width_mhz = 80;       // 20 | 40 | 80 | 160 (802.11ac)
+  RateManager rate_manager = RateManager::kIdeal;
+  int constant_mcs = 7;  // for rate_manager constant
   int spatial_streams = 1;
-  std::string propagation = "log-distance";  // log-distance | friis
+  Propagation propagation = Propagation::kLogDistance;
   double log_distance_exponent = 3.0;
   double tx_power_dbm = 20.0;
   int access_points = 1;
@@ -54,7 +61,7 @@ struct LteSpec {
   double enb_spacing_m = 500.0;
   int ul_resource_blocks = 25;  // 6, 15, 25, 50, 75, 100
   int dl_resource_blocks = 25;
-  std::string scheduler = "pf";  // pf | rr
+  LteScheduler scheduler = LteScheduler::kPf;
   std::uint32_t rlc_buffer_bytes = 1000000;
 };
 
@@ -64,7 +71,7 @@ struct LinkSpec {
 };
 
 struct TcpSpec {
-  std::string variant = "cubic";  // cubic | newreno
+  TcpVariant variant = TcpVariant::kCubic;
   std::uint32_t send_buffer_bytes = 4194304;
   std::uint32_t receive_buffer_bytes = 6291456;
   std::uint32_t segment_bytes = 1448;
@@ -82,8 +89,8 @@ struct StreamSpec {  // one TCPROS publisher → subscriber pair
 
 struct BackgroundSpec {
   std::string name;
-  std::string kind = "bulk";           // bulk (TCP, as fast as it goes) | cbr (UDP, constant rate)
-  std::string direction = "download";  // download: server → station; upload: station → server
+  BackgroundKind kind = BackgroundKind::kBulk;
+  Direction direction = Direction::kDownload;
   int station = 0;
   int server = 0;
   double rate_mbps = 0;  // cbr only
@@ -92,10 +99,11 @@ struct BackgroundSpec {
 };
 
 struct NetworkRunSpec {
-  std::string type = "wifi";  // wifi | lte
+  NetworkType type = NetworkType::kWifi;
   WifiSpec wifi;
   LteSpec lte;
   LinkSpec server_link;
+  LinkSpec robot_link;  // wired: each robot's and station's own link to the router
   TcpSpec tcp;
   int robots = 1;
   int servers = 1;
@@ -104,7 +112,7 @@ struct NetworkRunSpec {
   std::vector<double> robot_distances_m;  // robot k's, for k < size(); the others robot_distance_m
   std::vector<double> robot_angles_deg;   // robot k's bearing from its AP/eNB, for k < size(); the others evenly spread
   double station_distance_m = 5.0;
-  std::string mobility = "static";  // static | random-walk
+  Mobility mobility = Mobility::kStatic;
   double robot_speed_mps = 1.0;
   std::vector<StreamSpec> streams;
   std::vector<BackgroundSpec> background;
@@ -167,6 +175,43 @@ Ns3RngSetting ns3_rng_setting(std::uint64_t seed, std::uint64_t run);
 // Checks the spec; throws NetworkConfigError naming the field.
 void validate_network(const NetworkRunSpec& spec);
 
+// What the simulator knows of the network and a robot does not: for analysis beside the robots'
+// own estimates, never for their decisions.
+struct NetworkGroundTruth {
+  double ap_queue_packets = std::nan("");  // WiFi: packets waiting in every AP's MAC queues; NaN otherwise
+  double channel_busy_s = std::nan("");    // WiFi: time AP 1's radio has been busy (sending, receiving or
+                                           // sensing the medium busy) since the start; NaN otherwise
+};
+
+// A network assembled from a spec, ready to run: nodes, addresses, the TCPROS flows and the
+// background traffic are installed, so that a caller (the closed loop) can add applications of its
+// own on the robots and servers before run(). One at a time per process (ns-3's simulator is
+// global); the destructor tears the simulator down.
+class BuiltNetwork {
+ public:
+  explicit BuiltNetwork(const NetworkRunSpec& spec);  // validates: throws NetworkConfigError
+  ~BuiltNetwork();
+  BuiltNetwork(const BuiltNetwork&) = delete;
+  BuiltNetwork& operator=(const BuiltNetwork&) = delete;
+
+  const NetworkRunSpec& spec() const;
+  ns3::Ptr<ns3::Node> robot(int k) const;
+  ns3::Ptr<ns3::Node> server(int k) const;
+  ns3::Ipv4Address robot_address(int k) const;
+  ns3::Ipv4Address server_address(int k) const;
+  // When applications start: after WiFi association and LTE attach.
+  static double app_start_s();
+  NetworkGroundTruth ground_truth() const;
+
+  // Runs the simulation to spec.duration_s (or a stop request), once.
+  NetworkRunResult run();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Builds and runs in one call.
 NetworkRunResult run_network(const NetworkRunSpec& spec);
 
 }  // namespace offloadsim::netmodels

@@ -8,17 +8,16 @@
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 
-#include "agents/streams/input_error.h"
+#include "sim/base/input_error.h"
 
 namespace offloadsim::netmodels {
 
 EncodedVideo encode_video_frames(const std::string& path, int width, int height, int jpeg_quality, int max_frames) {
   std::error_code ec;
-  if (std::filesystem::is_directory(path, ec))
-    throw agents::InputError(path, 0, "", "is a directory, not a video file");
-  if (!std::filesystem::is_regular_file(path, ec)) throw agents::InputError(path, 0, "", "video file not found");
+  if (std::filesystem::is_directory(path, ec)) throw base::InputError(path, 0, "", "is a directory, not a video file");
+  if (!std::filesystem::is_regular_file(path, ec)) throw base::InputError(path, 0, "", "video file not found");
   cv::VideoCapture cap(path, cv::CAP_FFMPEG);
-  if (!cap.isOpened()) throw agents::InputError(path, 0, "", "cannot be opened as a video (unknown or damaged format)");
+  if (!cap.isOpened()) throw base::InputError(path, 0, "", "cannot be opened as a video (unknown or damaged format)");
   EncodedVideo v;
   v.fps = cap.get(cv::CAP_PROP_FPS);
   const std::vector<int> params = {cv::IMWRITE_JPEG_QUALITY, jpeg_quality};
@@ -35,7 +34,7 @@ EncodedVideo encode_video_frames(const std::string& path, int width, int height,
     cv::imencode(".jpg", scaled, jpeg, params);
     v.frame_bytes.push_back(static_cast<std::uint32_t>(jpeg.size()));
   }
-  if (v.frame_bytes.empty()) throw agents::InputError(path, 0, "", "no frame could be decoded");
+  if (v.frame_bytes.empty()) throw base::InputError(path, 0, "", "no frame could be decoded");
   return v;
 }
 

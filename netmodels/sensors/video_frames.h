@@ -17,7 +17,7 @@ struct EncodedVideo {
 };
 
 // Encodes up to `max_frames` frames (0: all) of `path` at `width`×`height` (0×0: as recorded)
-// with JPEG quality `jpeg_quality`. Throws agents::InputError naming the file when it cannot be read.
+// with JPEG quality `jpeg_quality`. Throws base::InputError naming the file when it cannot be read.
 EncodedVideo encode_video_frames(const std::string& path, int width, int height, int jpeg_quality, int max_frames);
 
 struct ParametricVideo {

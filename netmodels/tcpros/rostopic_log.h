@@ -7,7 +7,7 @@
 namespace offloadsim::netmodels {
 
 // Every "average: X{B,KB,MB}/s" line of a `rostopic bw` log, as Mbps (rostopic's units are powers
-// of 1000). The paper's Fig. 2 numbers are medians of these. Throws agents::InputError naming the
+// of 1000). The paper's Fig. 2 numbers are medians of these. Throws base::InputError naming the
 // file (and line) when it cannot be read or has no estimate.
 std::vector<double> read_rostopic_bw_mbps(const std::string& path);
 
@@ -20,6 +20,6 @@ struct RostopicHz {
   double min_s = 0, max_s = 0, std_s = 0;
   long window = 0;
 };
-RostopicHz read_rostopic_hz(const std::string& path);  // throws agents::InputError as above
+RostopicHz read_rostopic_hz(const std::string& path);  // throws base::InputError as above
 
 }  // namespace offloadsim::netmodels

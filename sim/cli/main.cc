@@ -11,7 +11,7 @@
 #include <yaml-cpp/yaml.h>
 #include <CLI/CLI.hpp>
 
-#include "agents/streams/input_error.h"
+#include "sim/base/input_error.h"
 #include "sim/io/interrupt.h"
 #include "sim/io/provenance.h"
 #include "sim/runners/experiment.h"
@@ -266,7 +266,7 @@ numeric swept axis (collected/fig_sweep_<field>.png/pdf).)");
   } catch (const sim::ScenarioError& e) {
     for (const auto& issue : e.issues()) fmt::print(stderr, "error: {}\n", issue.to_string());
     return kExitBadInput;
-  } catch (const agents::InputError& e) {
+  } catch (const base::InputError& e) {
     fmt::print(stderr, "error: {}\n", e.what());
     return kExitBadInput;
   } catch (const sim::Interrupted&) {

@@ -6,11 +6,12 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
-#include "agents/streams/input_error.h"
 #include "agents/streams/trace_csv.h"
+#include "sim/base/input_error.h"
 #include "sim/io/atomic_file.h"
 #include "sim/io/progress.h"
 #include "sim/io/provenance.h"
+#include "sim/runners/closed_loop_run.h"
 #include "sim/runners/network_study.h"
 #include "sim/runners/offload_eval.h"
 #include "sim/runners/rl_train.h"
@@ -20,43 +21,83 @@ namespace fs = std::filesystem;
 
 namespace offloadsim::sim {
 
+namespace {
+
+void check_offload_eval(const Scenario& sc) {
+  const OffloadEvalConfig cfg = offload_eval_config(sc);
+  if (cfg.source == "traces") {
+    agents::read_traces_csv(cfg.test_traces_file);
+    if (!cfg.train_traces_file.empty()) agents::read_traces_csv(cfg.train_traces_file);
+  }
+}
+
+void check_rl_train(const Scenario& sc) {
+  offload_eval_config(sc);
+  trainer_options(sc);
+  if (sc.text("stream.source") == "traces" && sc.text("stream.train_traces").empty()) {
+    throw sc.error("stream.train_traces", "required for rl-train with stream.source 'traces'");
+  }
+  check_offload_eval(sc);
+}
+
+void check_video(const Scenario& sc) {
+  if (sc.kind() == "hardware-experiment") trainer_options(sc);
+  const auto& edges = sc.numbers("video.crowd_edges");
+  if (!std::is_sorted(edges.begin(), edges.end())) throw sc.error("video.crowd_edges", "must be increasing");
+  if (!sc.text("video.labels").empty()) agents::read_frame_labels(sc.text("video.labels"));
+}
+
+void run_offload_eval_kind(const Scenario& sc, const RunOptions& opt, std::ostream& out, RunRecord& rec) {
+  run_offload_eval_outputs(sc, offload_eval_config(sc), opt, out, rec);
+}
+
+}  // namespace
+
+const std::vector<ExperimentKind>& experiment_kinds() {
+  static const std::vector<ExperimentKind> kinds = {
+      {"offload-eval", "the paper's evaluation protocol: every policy on the same test traces at every budget",
+       check_offload_eval, run_offload_eval_kind},
+      {"rl-train", "trains the paper's A2C + LSTM offloading policy, saves it (TorchScript) and evaluates it",
+       check_rl_train, run_rl_train},
+      {"video-traces", "turns real video (OpenCV perception) or the paper's video traces into train/test trace CSVs",
+       check_video, run_video_traces},
+      {"hardware-experiment",
+       "the paper's hardware experiment on real video: traces, RL training, evaluation against thresholds", check_video,
+       run_hardware_experiment},
+      {"network-study",
+       "the paper's ROS LIDAR bandwidth study (Fig. 2) in ns-3: a VLP-16 over TCPROS under its four conditions",
+       check_network_scenario, run_network_study},
+      {"network-run",
+       "robots streaming LIDAR and/or video over ns-3 WiFi or LTE with background traffic: goodput, latency, drops",
+       check_network_scenario, run_network_run},
+      {"closed-loop",
+       "robots running their offload agents inside an ns-3 WiFi or LTE network: queries cross it, budget and price "
+       "come from measured congestion",
+       check_closed_loop, run_closed_loop_kind},
+  };
+  return kinds;
+}
+
+const ExperimentKind& experiment_kind(const std::string& name) {
+  for (const ExperimentKind& k : experiment_kinds()) {
+    if (k.name == name) return k;
+  }
+  throw std::logic_error("no runner for kind " + name);
+}
+
 void check_scenario(const Scenario& sc) {
-  if (sc.kind() == "offload-eval" || sc.kind() == "rl-train") {
-    const OffloadEvalConfig cfg = offload_eval_config(sc);
-    if (sc.kind() == "rl-train") {
-      trainer_options(sc);
-      if (cfg.source == "traces" && cfg.train_traces_file.empty()) {
-        throw sc.error("stream.train_traces", "required for rl-train with stream.source 'traces'");
-      }
-    }
-    if (cfg.source == "traces") {
-      agents::read_traces_csv(cfg.test_traces_file);
-      if (!cfg.train_traces_file.empty()) agents::read_traces_csv(cfg.train_traces_file);
-    }
-    return;
-  }
-  if (sc.kind() == "video-traces" || sc.kind() == "hardware-experiment") {
-    if (sc.kind() == "hardware-experiment") trainer_options(sc);
-    const auto& edges = sc.numbers("video.crowd_edges");
-    if (!std::is_sorted(edges.begin(), edges.end())) throw sc.error("video.crowd_edges", "must be increasing");
-    if (!sc.text("video.labels").empty()) agents::read_frame_labels(sc.text("video.labels"));
-    return;
-  }
-  if (sc.kind() == "network-study" || sc.kind() == "network-run") {
-    check_network_scenario(sc);
-    return;
-  }
-  throw std::logic_error("no runner for kind " + sc.kind());
+  experiment_kind(sc.kind()).check(sc);
 }
 
 void run_scenario(const Scenario& sc, const RunOptions& opt, std::ostream& out) {
-  check_scenario(sc);
+  const ExperimentKind& kind = experiment_kind(sc.kind());
+  kind.check(sc);
   std::error_code ec;
   fs::create_directories(opt.out_dir, ec);
   if (ec || !fs::is_directory(opt.out_dir, ec)) {
-    throw agents::InputError(opt.out_dir.string(), 0, "",
-                             "cannot be used as the result directory (--out): " +
-                                 (ec ? ec.message() : std::string("a file of that name exists")));
+    throw base::InputError(opt.out_dir.string(), 0, "",
+                           "cannot be used as the result directory (--out): " +
+                               (ec ? ec.message() : std::string("a file of that name exists")));
   }
 
   RunRecord rec;
@@ -72,12 +113,7 @@ void run_scenario(const Scenario& sc, const RunOptions& opt, std::ostream& out) 
              sc.kind(), sc.name(), sc.seed(), opt.out_dir.string());
   out.flush();  // before progress lines appear on stderr
 
-  if (sc.kind() == "offload-eval") run_offload_eval_outputs(sc, offload_eval_config(sc), opt, out, rec);
-  if (sc.kind() == "rl-train") run_rl_train(sc, opt, out, rec);
-  if (sc.kind() == "video-traces") run_video_traces(sc, opt, out, rec);
-  if (sc.kind() == "hardware-experiment") run_hardware_experiment(sc, opt, out, rec);
-  if (sc.kind() == "network-study") run_network_study(sc, opt, out, rec);
-  if (sc.kind() == "network-run") run_network_run(sc, opt, out, rec);
+  kind.run(sc, opt, out, rec);
 
   write_file_atomically(opt.out_dir / "scenario.resolved.yaml", sc.to_yaml());
   rec.outputs.push_back("scenario.resolved.yaml");

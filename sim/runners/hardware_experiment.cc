@@ -14,7 +14,7 @@
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 
-#include "agents/streams/csv_table.h"
+#include "sim/base/csv_table.h"
 #include "sim/io/atomic_file.h"
 #include "sim/runners/experiment.h"
 #include "sim/runners/figures.h"
@@ -89,7 +89,7 @@ struct Metric {
 };
 
 std::vector<Metric> compare(const fs::path& dir) {
-  const agents::CsvTable summary = agents::CsvTable::read((dir / "summary.csv").string());
+  const base::CsvTable summary = base::CsvTable::read((dir / "summary.csv").string());
   const size_t c_policy = summary.column("policy"), c_family = summary.column("family"),
                c_budget = summary.column("budget_fraction"), c_mult = summary.column("cost_multiple_mean");
   std::map<std::string, double> multiple;
@@ -103,7 +103,7 @@ std::vector<Metric> compare(const fs::path& dir) {
       heuristic_hi = std::max(heuristic_hi, m);
     }
   }
-  const agents::CsvTable decisions = agents::CsvTable::read((dir / "decisions.csv").string());
+  const base::CsvTable decisions = base::CsvTable::read((dir / "decisions.csv").string());
   const size_t d_family = decisions.column("family"), d_action = decisions.column("action"),
                d_conf = decisions.column("robot_confidence");
   std::vector<double> cloud, confidence;
@@ -123,7 +123,7 @@ std::vector<Metric> compare(const fs::path& dir) {
 // A strip of frames of one test segment, each framed in the colour of the prediction RL used
 // (paper Fig. 7): green cloud, orange robot, grey a cached prediction.
 void draw_frame_strip(const VideoTraceSet& set, const fs::path& dir, double budget) {
-  const agents::CsvTable d = agents::CsvTable::read((dir / "decisions.csv").string());
+  const base::CsvTable d = base::CsvTable::read((dir / "decisions.csv").string());
   const size_t c_family = d.column("family"), c_trace = d.column("trace"), c_budget = d.column("budget_fraction"),
                c_frame = d.column("frame"), c_action = d.column("action"), c_conf = d.column("robot_confidence");
   const std::string trace = set.test.front().id;

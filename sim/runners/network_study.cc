@@ -9,12 +9,12 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
-#include "agents/streams/input_error.h"
-#include "agents/util/stats.h"
 #include "netmodels/networks/network_run.h"
 #include "netmodels/sensors/video_frames.h"
 #include "netmodels/sensors/vlp16_lidar.h"
 #include "netmodels/tcpros/rostopic_log.h"
+#include "sim/base/input_error.h"
+#include "sim/base/stats.h"
 #include "sim/io/atomic_file.h"
 #include "sim/io/interrupt.h"
 #include "sim/io/progress.h"
@@ -30,14 +30,14 @@ namespace {
 // Network settings common to both kinds. Errors from netmodels name a field below `network.`.
 nm::NetworkRunSpec base_spec(const Scenario& sc) {
   nm::NetworkRunSpec n;
-  n.type = sc.text("network.type");
-  n.wifi.standard = sc.text("network.wifi.standard");
-  n.wifi.band = sc.text("network.wifi.band");
+  n.type = nm::parse_choice<nm::NetworkType>(sc.text("network.type"));
+  n.wifi.standard = nm::parse_choice<nm::WifiStandard>(sc.text("network.wifi.standard"));
+  n.wifi.band = nm::parse_choice<nm::WifiBand>(sc.text("network.wifi.band"));
   n.wifi.channel_width_mhz = static_cast<int>(sc.integer("network.wifi.channel_width"));
-  n.wifi.rate_manager = sc.text("network.wifi.rate_manager");
+  n.wifi.rate_manager = nm::parse_choice<nm::RateManager>(sc.text("network.wifi.rate_manager"));
   n.wifi.constant_mcs = static_cast<int>(sc.integer("network.wifi.constant_mcs"));
   n.wifi.spatial_streams = static_cast<int>(sc.integer("network.wifi.spatial_streams"));
-  n.wifi.propagation = sc.text("network.wifi.propagation");
+  n.wifi.propagation = nm::parse_choice<nm::Propagation>(sc.text("network.wifi.propagation"));
   n.wifi.log_distance_exponent = sc.number("network.wifi.log_distance_exponent");
   n.wifi.tx_power_dbm = sc.number("network.wifi.tx_power_dbm");
   n.wifi.access_points = static_cast<int>(sc.integer("network.wifi.access_points"));
@@ -48,11 +48,13 @@ nm::NetworkRunSpec base_spec(const Scenario& sc) {
   n.lte.enb_spacing_m = sc.number("network.lte.enb_spacing_m");
   n.lte.ul_resource_blocks = static_cast<int>(sc.integer("network.lte.ul_resource_blocks"));
   n.lte.dl_resource_blocks = static_cast<int>(sc.integer("network.lte.dl_resource_blocks"));
-  n.lte.scheduler = sc.text("network.lte.scheduler");
+  n.lte.scheduler = nm::parse_choice<nm::LteScheduler>(sc.text("network.lte.scheduler"));
   n.lte.rlc_buffer_bytes = static_cast<std::uint32_t>(sc.integer("network.lte.rlc_buffer_bytes"));
   n.server_link.rate_mbps = sc.number("network.server_link.rate_mbps");
   n.server_link.delay_ms = sc.number("network.server_link.delay_ms");
-  n.tcp.variant = sc.text("network.tcp.variant");
+  n.robot_link.rate_mbps = sc.number("network.robot_link.rate_mbps");
+  n.robot_link.delay_ms = sc.number("network.robot_link.delay_ms");
+  n.tcp.variant = nm::parse_choice<nm::TcpVariant>(sc.text("network.tcp.variant"));
   n.tcp.send_buffer_bytes = static_cast<std::uint32_t>(sc.integer("network.tcp.send_buffer_bytes"));
   n.tcp.receive_buffer_bytes = static_cast<std::uint32_t>(sc.integer("network.tcp.receive_buffer_bytes"));
   n.tcp.segment_bytes = static_cast<std::uint32_t>(sc.integer("network.tcp.segment_bytes"));
@@ -60,7 +62,7 @@ nm::NetworkRunSpec base_spec(const Scenario& sc) {
   n.robot_distances_m = sc.numbers("network.robot_distances_m");
   n.robot_angles_deg = sc.numbers("network.robot_angles_deg");
   n.station_distance_m = sc.number("network.station_distance_m");
-  n.mobility = sc.text("network.mobility");
+  n.mobility = nm::parse_choice<nm::Mobility>(sc.text("network.mobility"));
   n.robot_speed_mps = sc.number("network.robot_speed_mps");
   n.flow_monitor = sc.flag("network.flow_monitor");
   n.duration_s = sc.number("run.duration_s");
@@ -81,11 +83,7 @@ std::string scenario_key(const std::string& field) {
   return "network." + field;
 }
 
-struct Sources {
-  nm::MessageSource lidar, camera;
-  double raw_cloud_bytes = 0, sent_cloud_bytes = 0;  // means over the distinct clouds
-  std::string camera_what;
-};
+}  // namespace
 
 Sources make_sources(const Scenario& sc, bool need_camera) {
   Sources s;
@@ -137,6 +135,8 @@ Sources make_sources(const Scenario& sc, bool need_camera) {
   }
   return s;
 }
+
+namespace {
 
 nm::StreamSpec stream(const Scenario& sc, std::string name, int robot, int server, const nm::MessageSource& source) {
   nm::StreamSpec st;
@@ -196,6 +196,8 @@ nm::NetworkRunSpec condition_spec(const Scenario& sc, const std::string& conditi
   return n;
 }
 
+}  // namespace
+
 nm::NetworkRunSpec network_run_spec(const Scenario& sc, const Sources& src) {
   nm::NetworkRunSpec n = base_spec(sc);
   n.robots = static_cast<int>(sc.integer("robots.count"));
@@ -220,8 +222,8 @@ nm::NetworkRunSpec network_run_spec(const Scenario& sc, const Sources& src) {
   for (long long k = 0; k < flows; ++k) {
     nm::BackgroundSpec g;
     g.name = fmt::format("background{}", k + 1);
-    g.kind = sc.text("background.kind");
-    g.direction = sc.text("background.direction");
+    g.kind = nm::parse_choice<nm::BackgroundKind>(sc.text("background.kind"));
+    g.direction = nm::parse_choice<nm::Direction>(sc.text("background.direction"));
     g.station = static_cast<int>(k % n.stations);
     g.server = static_cast<int>(k % n.servers);
     g.rate_mbps = sc.number("background.rate_mbps");
@@ -232,13 +234,15 @@ nm::NetworkRunSpec network_run_spec(const Scenario& sc, const Sources& src) {
   return n;
 }
 
-void validate(const Scenario& sc, const nm::NetworkRunSpec& n) {
+void validate_network_spec(const Scenario& sc, const nm::NetworkRunSpec& n) {
   try {
     nm::validate_network(n);
   } catch (const nm::NetworkConfigError& e) {
     throw sc.error(scenario_key(e.field()), std::string(e.what()).substr(e.field().size() + 2));
   }
 }
+
+namespace {
 
 std::string num(double x, int digits = 3) {
   return std::isnan(x) ? "NA" : fmt::format("{:.{}f}", x, digits);
@@ -248,26 +252,7 @@ const char* drop_name(nm::DropSite d) {
   return d == nm::DropSite::kPublisherQueue ? "publisher" : d == nm::DropSite::kSubscriberQueue ? "subscriber" : "";
 }
 
-// The CSVs of a set of runs, built as text and committed together.
-struct Tables {
-  std::string rates = "condition,flow,t_s,sent_mbps,received_mbps,goodput_mbps,publisher_drops,subscriber_drops\n";
-  std::string summary;
-  std::string messages = "condition,flow,seq,bytes,t_published,t_written,t_received,t_processed,latency_ms,dropped\n";
-  std::string flows =
-      "condition,flow_id,protocol,source,source_port,destination,destination_port,tx_bytes,rx_bytes,tx_packets,"
-      "rx_packets,lost_packets,mean_delay_ms,throughput_mbps\n";
-  std::string background = "condition,flow,received_bytes,goodput_mbps\n";
-};
-
-struct Row {  // one summary line
-  std::string condition, flow;
-  double sent = 0, received = 0, share = 0, goodput = 0, latency_med = 0, latency_p95 = 0;
-  // As rostopic hz: messages per second (1 / mean interval) and the shortest and longest interval
-  // between consecutive callbacks.
-  double rate_hz = std::nan(""), gap_min_ms = std::nan(""), gap_max_ms = std::nan("");
-  std::size_t published = 0, processed = 0;
-  std::uint64_t pub_drops = 0, sub_drops = 0;
-};
+}  // namespace
 
 std::vector<Row> add_run(Tables& t, const std::string& condition, const nm::NetworkRunResult& r, double warmup_s) {
   std::vector<Row> rows;
@@ -296,8 +281,8 @@ std::vector<Row> add_run(Tables& t, const std::string& condition, const nm::Netw
     }
     // A subscriber that never connected (lost SYNs) received nothing; it is not the sender condition.
     const bool remote = st.remote;
-    row.sent = agents::median(sent);
-    row.received = remote ? agents::median(received) : row.sent;  // no remote subscriber: rostopic bw on the robot
+    row.sent = base::median(sent);
+    row.received = remote ? base::median(received) : row.sent;  // no remote subscriber: rostopic bw on the robot
     row.share = 100 * row.received / row.sent;
     row.goodput = goodput.empty()
                       ? 0
@@ -318,8 +303,8 @@ std::vector<Row> add_run(Tables& t, const std::string& condition, const nm::Netw
     if (handled.size() >= 2) {
       row.rate_hz = static_cast<double>(handled.size() - 1) / (handled.back() - handled.front());
     }
-    row.latency_med = agents::median(latency);
-    row.latency_p95 = agents::lower_quantile(latency, 0.95);
+    row.latency_med = base::median(latency);
+    row.latency_p95 = base::lower_quantile(latency, 0.95);
     row.published = st.log.messages.size();
     row.processed = remote ? st.log.processed.size() : st.log.messages.size();
     row.pub_drops = st.log.publisher_drops;
@@ -336,6 +321,8 @@ std::vector<Row> add_run(Tables& t, const std::string& condition, const nm::Netw
   return rows;
 }
 
+namespace {
+
 nm::NetworkRunResult simulate(nm::NetworkRunSpec n, const std::string& label, bool progress) {
   std::unique_ptr<Progress> bar;
   if (progress) {
@@ -349,7 +336,10 @@ nm::NetworkRunResult simulate(nm::NetworkRunSpec n, const std::string& label, bo
   return r;
 }
 
-void commit(const Scenario& sc, const RunOptions& opt, RunRecord& rec, const Tables& t, const std::string& summary) {
+}  // namespace
+
+void commit_network_tables(const Scenario& sc, const RunOptions& opt, RunRecord& rec, const Tables& t,
+                           const std::string& summary) {
   std::vector<std::pair<std::string, const std::string*>> files = {{"rates.csv", &t.rates},
                                                                    {"summary.csv", &summary},
                                                                    {"messages.csv", &t.messages},
@@ -360,6 +350,8 @@ void commit(const Scenario& sc, const RunOptions& opt, RunRecord& rec, const Tab
     rec.outputs.push_back(name);
   }
 }
+
+namespace {
 
 // The per-robot lists may not name more robots than the run has ("has N values" + `why`).
 void check_per_robot_lists(const Scenario& sc, long long robots, const std::string& why) {
@@ -375,13 +367,13 @@ void check_per_robot_lists(const Scenario& sc, long long robots, const std::stri
 void read_for_field(const Scenario& sc, const std::string& field, const std::function<void(const std::string&)>& read) {
   try {
     read(sc.text(field));
-  } catch (const agents::InputError& e) {
+  } catch (const base::InputError& e) {
     throw sc.error(field, e.what());
   }
 }
 
 void check_network_scenario(const Scenario& sc) {
-  const bool camera = sc.kind() == "network-run" && [&] {
+  const bool camera = sc.kind() != "network-study" && [&] {
     const auto& s = sc.texts("robots.streams");
     return std::find(s.begin(), s.end(), "video") != s.end();
   }();
@@ -399,13 +391,13 @@ void check_network_scenario(const Scenario& sc) {
                                sc.given_by("run.duration_s"), sc.number("run.warmup_s"), sc.given_by("run.warmup_s")));
   }
   if (sc.kind() == "network-study") {
-    if (sc.text("network.type") != "wifi")
+    if (nm::parse_choice<nm::NetworkType>(sc.text("network.type")) != nm::NetworkType::kWifi)
       throw sc.error("network.type", "the LIDAR study runs on WiFi (as the paper's did)");
     check_per_robot_lists(sc, 2, "; the study has at most 2 robots (two_pairs)");
     for (const auto& c : sc.texts("study.conditions")) {
       Sources none;
       none.lidar.rate_hz = 1;
-      validate(sc, condition_spec(sc, c, none));
+      validate_network_spec(sc, condition_spec(sc, c, none));
     }
     // The measured logs are read after the simulation: a bad one should fail now, not then.
     std::vector<std::string> logged = sc.texts("study.conditions");
@@ -419,7 +411,7 @@ void check_network_scenario(const Scenario& sc) {
     check_per_robot_lists(sc, robots, fmt::format(", more than robots.count ({})", robots));
     Sources none;
     none.lidar.rate_hz = none.camera.rate_hz = 1;
-    validate(sc, network_run_spec(sc, none));
+    validate_network_spec(sc, network_run_spec(sc, none));
   }
   if (camera && !sc.text("camera.file").empty()) {
     read_for_field(sc, "camera.file", [](const std::string& f) { nm::encode_video_frames(f, 0, 0, 50, 1); });
@@ -452,7 +444,7 @@ void run_network_study(const Scenario& sc, const RunOptions& opt, std::ostream& 
       measured_csv += fmt::format("{},{},{}\n", c, k, num(measured[c][k]));
     }
   }
-  const double measured_sender = agents::median(nm::read_rostopic_bw_mbps(sc.text("study.measured.sender")));
+  const double measured_sender = base::median(nm::read_rostopic_bw_mbps(sc.text("study.measured.sender")));
   const double measured_sender_hz = nm::read_rostopic_hz(sc.text("study.measured_hz.sender")).rate_hz;
   std::map<std::string, nm::RostopicHz> measured_hz;
   for (const auto& c : sc.texts("study.conditions")) {
@@ -466,7 +458,7 @@ void run_network_study(const Scenario& sc, const RunOptions& opt, std::ostream& 
   fmt::print(out, "\n{:<14} {:<7} {:>10} {:>10} {:>7} {:>9} {:>10} {:>11}\n", "condition", "flow", "sent Mbps",
              "recv Mbps", "share", "measured", "goodput", "latency p50");
   for (const Row& r : rows) {
-    const double measured_median = agents::median(measured.at(r.condition));
+    const double measured_median = base::median(measured.at(r.condition));
     const double measured_share = 100 * measured_median / measured_sender;
     const nm::RostopicHz& hz = measured_hz.at(r.condition);
     summary +=
@@ -483,7 +475,7 @@ void run_network_study(const Scenario& sc, const RunOptions& opt, std::ostream& 
              "the measured sender's {:.2f} Mbps; summary.csv also has the shortest and longest interval between "
              "two handled messages, simulated and from the rostopic hz logs in study.measured_hz.*\n",
              measured_sender);
-  commit(sc, opt, rec, t, summary);
+  commit_network_tables(sc, opt, rec, t, summary);
   write_file_atomically(opt.out_dir / "measured.csv", measured_csv);
   rec.outputs.push_back("measured.csv");
   if (opt.figures && sc.flag("output.figures")) {
@@ -518,7 +510,7 @@ void run_network_run(const Scenario& sc, const RunOptions& opt, std::ostream& ou
                row.pub_drops + row.sub_drops);
   }
   for (const auto& b : r.background) fmt::print(out, "{}: {:.2f} Mbps\n", b.name, b.goodput_mbps);
-  commit(sc, opt, rec, t, summary);
+  commit_network_tables(sc, opt, rec, t, summary);
   if (opt.figures && sc.flag("output.figures")) {
     draw_figures("plot_network.py", opt.out_dir);
     rec.outputs.push_back("fig_network_run.png");

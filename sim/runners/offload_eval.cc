@@ -11,39 +11,34 @@
 #include <fmt/ostream.h>
 
 #include "agents/eval/episode_runner.h"
-#include "agents/learning/rl_policy.h"
-#include "agents/policies/all_cloud_policy.h"
-#include "agents/policies/all_robot_policy.h"
-#include "agents/policies/oracle_policy.h"
-#include "agents/policies/random_policy.h"
-#include "agents/policies/robot_heuristic_policy.h"
 #include "agents/streams/facenet_table.h"
 #include "agents/streams/synthetic_stream.h"
 #include "agents/streams/trace_csv.h"
-#include "agents/util/seed.h"
-#include "agents/util/stats.h"
+#include "sim/base/random_streams.h"
+#include "sim/base/seed.h"
+#include "sim/base/stats.h"
 #include "sim/io/atomic_file.h"
 #include "sim/io/interrupt.h"
 #include "sim/io/progress.h"
 #include "sim/runners/figures.h"
+#include "sim/runners/policy_factory.h"
 
 namespace offloadsim::sim {
 
 using agents::Trace;
 
-namespace {
-// Independent random streams derived from the scenario seed.
-constexpr std::uint64_t kTestTraceStream = 1;
-constexpr std::uint64_t kCalibrationTraceStream = 2;
-constexpr std::uint64_t kPolicyStream = 3;
-}  // namespace
+agents::MdpParams mdp_params(const Scenario& sc) {
+  agents::MdpParams m;
+  m.accuracy_weight = sc.number("mdp.accuracy_weight");
+  m.cost_weight = sc.number("mdp.cost_weight");
+  m.action_cost = {sc.number("mdp.cost.past_robot"), sc.number("mdp.cost.past_cloud"), sc.number("mdp.cost.robot"),
+                   sc.number("mdp.cost.cloud")};
+  return m;
+}
 
 OffloadEvalConfig offload_eval_config(const Scenario& sc) {
   OffloadEvalConfig c;
-  c.mdp.accuracy_weight = sc.number("mdp.accuracy_weight");
-  c.mdp.cost_weight = sc.number("mdp.cost_weight");
-  c.mdp.action_cost = {sc.number("mdp.cost.past_robot"), sc.number("mdp.cost.past_cloud"), sc.number("mdp.cost.robot"),
-                       sc.number("mdp.cost.cloud")};
+  c.mdp = mdp_params(sc);
   c.source = sc.text("stream.source");
   c.table = sc.text("stream.table");
   c.horizon = static_cast<int>(sc.integer("stream.horizon"));
@@ -57,6 +52,14 @@ OffloadEvalConfig offload_eval_config(const Scenario& sc) {
   c.num_test_traces = static_cast<int>(sc.integer("eval.test_traces"));
   c.num_calibration_traces = static_cast<int>(sc.integer("eval.calibration_traces"));
   c.budgets = sc.numbers("eval.budgets");
+  for (std::size_t i = 0; i < c.budgets.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      if (c.budgets[i] == c.budgets[j]) {
+        throw sc.error("eval.budgets",
+                       fmt::format("{} is listed twice (elements {} and {})", c.budgets[i], j + 1, i + 1));
+      }
+    }
+  }
   c.policies = sc.texts("eval.policies");
   c.heuristic_percentiles = sc.numbers("eval.heuristic_percentiles");
   c.heuristic_mode = sc.text("eval.heuristic_mode");
@@ -73,6 +76,9 @@ OffloadEvalConfig offload_eval_config(const Scenario& sc) {
                    "{rl: path/to/policy.pt}");
   }
 
+  if (std::count(c.policies.begin(), c.policies.end(), "congestion-aware") > 0) {
+    throw sc.error("eval.policies", "'congestion-aware' needs a network to measure: it runs in kind closed-loop");
+  }
   if (c.source == "traces" && c.test_traces_file.empty()) {
     throw sc.error("stream.test_traces", "required when stream.source is 'traces'");
   }
@@ -104,14 +110,6 @@ OffloadEvalConfig offload_eval_config(const Scenario& sc) {
   return c;
 }
 
-std::string policy_entry_name(const std::string& entry, const std::vector<std::string>& all_entries) {
-  if (entry.rfind("rl:", 0) != 0) return entry;
-  const auto saved = std::count_if(all_entries.begin(), all_entries.end(),
-                                   [](const std::string& e) { return e.rfind("rl:", 0) == 0 || e == "rl"; });
-  if (saved <= 1) return "rl";
-  return "rl-" + std::filesystem::path(entry.substr(3)).stem().string();
-}
-
 namespace {
 
 double mean(const std::vector<double>& v) {
@@ -128,14 +126,10 @@ double std_error(const std::vector<double>& v) {
   return std::sqrt(ss / static_cast<double>(v.size() - 1)) / std::sqrt(static_cast<double>(v.size()));
 }
 
+// The shortest text that reads back as the same double: two budgets never share a label.
 std::string budget_label(double b) {
-  return fmt::format("{:g}", b);
+  return fmt::format("{}", b);
 }
-
-struct NamedPolicy {
-  std::unique_ptr<agents::Policy> policy;
-  std::string family;
-};
 
 std::vector<Trace> synthetic_traces(const agents::FacenetTable& table, const OffloadEvalConfig& cfg,
                                     const std::string& split, int n, std::uint64_t stream, const std::string& prefix) {
@@ -148,7 +142,7 @@ std::vector<Trace> synthetic_traces(const agents::FacenetTable& table, const Off
   const agents::SyntheticStream gen(table, p);
   std::vector<Trace> traces;
   for (int i = 0; i < n; ++i) {
-    traces.push_back(gen.generate(agents::derive_seed(cfg.seed, stream, static_cast<std::uint64_t>(i)),
+    traces.push_back(gen.generate(base::derive_seed(cfg.seed, stream, static_cast<std::uint64_t>(i)),
                                   fmt::format("{}{:03}", prefix, i)));
   }
   return traces;
@@ -161,40 +155,25 @@ OffloadEvalResult run_offload_eval(const OffloadEvalConfig& cfg, const ProgressH
   std::vector<Trace> calibration;
   if (cfg.source == "synthetic") {
     const agents::FacenetTable table = agents::FacenetTable::load(cfg.table);
-    result.test_traces = synthetic_traces(table, cfg, cfg.test_split, cfg.num_test_traces, kTestTraceStream, "test-");
-    calibration =
-        synthetic_traces(table, cfg, cfg.train_split, cfg.num_calibration_traces, kCalibrationTraceStream, "train-");
+    result.test_traces =
+        synthetic_traces(table, cfg, cfg.test_split, cfg.num_test_traces, base::streams::kTestTraces, "test-");
+    calibration = synthetic_traces(table, cfg, cfg.train_split, cfg.num_calibration_traces,
+                                   base::streams::kCalibrationTraces, "train-");
   } else {
     result.test_traces = agents::read_traces_csv(cfg.test_traces_file);
     if (!cfg.train_traces_file.empty()) calibration = agents::read_traces_csv(cfg.train_traces_file);
   }
 
-  std::vector<NamedPolicy> policies;
-  for (const std::string& family : cfg.policies) {
-    if (family == "random") policies.push_back({std::make_unique<agents::RandomPolicy>(), family});
-    if (family == "all-robot") {
-      policies.push_back({std::make_unique<agents::AllRobotPolicy>(cfg.all_robot_run_every), family});
-    }
-    if (family == "all-cloud") policies.push_back({std::make_unique<agents::AllCloudPolicy>(), family});
-    if (family == "robot-heuristic" && cfg.heuristic_mode == "threshold") {
-      for (double t : cfg.heuristic_thresholds) {
-        policies.push_back(
-            {std::make_unique<agents::RobotHeuristicPolicy>(std::numeric_limits<double>::quiet_NaN(), t), family});
-      }
-    } else if (family == "robot-heuristic") {
-      for (double q : cfg.heuristic_percentiles) {
-        const double threshold = agents::RobotHeuristicPolicy::threshold_for(q, calibration);
-        result.heuristic_thresholds.emplace_back(q, threshold);
-        policies.push_back({std::make_unique<agents::RobotHeuristicPolicy>(q, threshold), family});
-      }
-    }
-    if (family == "oracle") policies.push_back({std::make_unique<agents::OraclePolicy>(), family});
-    if (family.rfind("rl:", 0) == 0) {
-      policies.push_back(
-          {agents::TorchScriptPolicy::load(family.substr(3), cfg.rl_sample, policy_entry_name(family, cfg.policies)),
-           "rl"});
-    }
-  }
+  PolicySettings settings;
+  settings.entries = cfg.policies;
+  settings.all_robot_run_every = cfg.all_robot_run_every;
+  settings.heuristic_mode = cfg.heuristic_mode;
+  settings.heuristic_percentiles = cfg.heuristic_percentiles;
+  settings.heuristic_thresholds = cfg.heuristic_thresholds;
+  settings.rl_sample = cfg.rl_sample;
+  MadePolicies made = make_policies(settings, calibration);
+  std::vector<MadePolicy>& policies = made.policies;
+  result.heuristic_thresholds = made.heuristic_thresholds;
 
   if (progress.start) progress.start(result.test_traces.size() * cfg.budgets.size());
 
@@ -208,13 +187,14 @@ OffloadEvalResult run_offload_eval(const OffloadEvalConfig& cfg, const ProgressH
       const int budget = agents::budget_queries(cfg.budgets[bi], trace.horizon());
       double oracle_reward = std::numeric_limits<double>::quiet_NaN();
       for (size_t pi = 0; pi < policies.size(); ++pi) {
-        const std::uint64_t seed = agents::derive_seed(agents::derive_seed(cfg.seed, kPolicyStream, ti), bi, pi);
+        const std::uint64_t seed = base::derive_seed(base::derive_seed(cfg.seed, base::streams::kPolicies, ti), bi, pi);
         const agents::EpisodeResult r = agents::run_episode(*policies[pi].policy, trace, budget, cfg.mdp, seed);
         EpisodeRow row;
         row.policy = policies[pi].policy->name();
         row.family = policies[pi].family;
         row.trace = trace.id;
         row.budget_fraction = cfg.budgets[bi];
+        row.budget_index = static_cast<int>(bi);
         row.budget_queries = budget;
         row.reward = r.reward;
         row.loss_term = r.loss_term;
@@ -242,16 +222,20 @@ OffloadEvalResult run_offload_eval(const OffloadEvalConfig& cfg, const ProgressH
   for (auto& rows : per_policy) result.episodes.insert(result.episodes.end(), rows.begin(), rows.end());
 
   // Summaries: per (policy, budget) and per policy overall.
-  std::vector<std::string> groups;
-  for (double b : cfg.budgets) groups.push_back(budget_label(b));
-  groups.push_back("all");
+  // Episodes are grouped by the budget's place in eval.budgets, never by its printed value.
+  constexpr int kAllBudgets = -1;
+  std::vector<std::pair<int, std::string>> groups;
+  for (std::size_t bi = 0; bi < cfg.budgets.size(); ++bi) {
+    groups.emplace_back(static_cast<int>(bi), budget_label(cfg.budgets[bi]));
+  }
+  groups.emplace_back(kAllBudgets, "all");
   std::map<std::pair<std::string, std::string>, SummaryRow> by_key;
   std::vector<std::pair<std::string, std::string>> order;
   for (size_t pi = 0; pi < policies.size(); ++pi) {
-    for (const std::string& g : groups) {
+    for (const auto& [group, g] : groups) {
       std::vector<double> reward, loss, cost, acc, cq;
       for (const EpisodeRow& r : per_policy[pi]) {
-        if (g != "all" && budget_label(r.budget_fraction) != g) continue;
+        if (group != kAllBudgets && r.budget_index != group) continue;
         reward.push_back(r.reward);
         loss.push_back(r.loss_term);
         cost.push_back(r.cost_term);
@@ -263,9 +247,9 @@ OffloadEvalResult run_offload_eval(const OffloadEvalConfig& cfg, const ProgressH
       s.family = policies[pi].family;
       s.budget = g;
       s.episodes = static_cast<int>(reward.size());
-      s.reward_mean = mean(reward), s.reward_median = agents::median(reward), s.reward_se = std_error(reward);
-      s.loss_mean = mean(loss), s.loss_median = agents::median(loss), s.loss_se = std_error(loss);
-      s.cost_mean = mean(cost), s.cost_median = agents::median(cost), s.cost_se = std_error(cost);
+      s.reward_mean = mean(reward), s.reward_median = base::median(reward), s.reward_se = std_error(reward);
+      s.loss_mean = mean(loss), s.loss_median = base::median(loss), s.loss_se = std_error(loss);
+      s.cost_mean = mean(cost), s.cost_median = base::median(cost), s.cost_se = std_error(cost);
       s.accuracy_mean = mean(acc);
       s.cloud_queries_mean = mean(cq);
       by_key[{s.policy, g}] = s;
@@ -300,8 +284,9 @@ void write_episodes_csv(std::ostream& out, const std::vector<EpisodeRow>& rows) 
   out << "policy,family,trace,budget_fraction,budget_queries,reward,loss_term,cost_term,accuracy,robot_queries,"
          "cloud_queries\n";
   for (const EpisodeRow& r : rows) {
-    fmt::print(out, "{},{},{},{:g},{},{},{},{},{:.6f},{},{}\n", r.policy, r.family, r.trace, r.budget_fraction,
-               r.budget_queries, r.reward, r.loss_term, r.cost_term, r.accuracy, r.robot_queries, r.cloud_queries);
+    fmt::print(out, "{},{},{},{},{},{},{},{},{:.6f},{},{}\n", r.policy, r.family, r.trace,
+               budget_label(r.budget_fraction), r.budget_queries, r.reward, r.loss_term, r.cost_term, r.accuracy,
+               r.robot_queries, r.cloud_queries);
   }
 }
 

@@ -12,6 +12,7 @@
 #include "agents/mdp/offload_mdp.h"
 #include "agents/mdp/trace.h"
 #include "sim/io/provenance.h"
+#include "sim/runners/policy_factory.h"
 #include "sim/runners/run_options.h"
 #include "sim/scenario/scenario.h"
 
@@ -41,9 +42,8 @@ struct OffloadEvalConfig {
   std::uint64_t seed = 1;
 };
 
-// The display name of each policy entry: "rl:<path>" becomes "rl" when it is the only saved
-// policy, "rl-<file stem>" otherwise.
-std::string policy_entry_name(const std::string& entry, const std::vector<std::string>& all_entries);
+// The MDP's weights and costs (mdp.*).
+agents::MdpParams mdp_params(const Scenario& sc);
 
 // Reads the fields of an offload-eval scenario and checks how they fit together.
 OffloadEvalConfig offload_eval_config(const Scenario& sc);
@@ -53,6 +53,7 @@ struct EpisodeRow {
   std::string family;  // random, all-robot, all-cloud, robot-heuristic, oracle
   std::string trace;
   double budget_fraction = 0;
+  int budget_index = 0;  // its place in eval.budgets
   int budget_queries = 0;
   double reward = 0, loss_term = 0, cost_term = 0, accuracy = 0;
   int robot_queries = 0, cloud_queries = 0;

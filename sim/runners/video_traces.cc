@@ -14,8 +14,9 @@
 
 #include "agents/streams/paper_video_traces.h"
 #include "agents/streams/trace_csv.h"
-#include "agents/util/seed.h"
-#include "agents/util/stats.h"
+#include "sim/base/random_streams.h"
+#include "sim/base/seed.h"
+#include "sim/base/stats.h"
 #include "sim/io/atomic_file.h"
 #include "sim/io/interrupt.h"
 #include "sim/io/progress.h"
@@ -26,15 +27,13 @@ namespace offloadsim::sim {
 
 namespace {
 
-constexpr std::uint64_t kSplitStream = 21;
-
 // Which of n segments are held out: a seeded Fisher–Yates shuffle (our own, so that every
 // standard library gives the same split), the first round(fraction·n) of it. At least one
 // segment on each side whenever 0 < fraction < 1 and n ≥ 2.
 std::vector<bool> choose_test_segments(size_t n, double fraction, std::uint64_t seed) {
   std::vector<size_t> order(n);
   std::iota(order.begin(), order.end(), 0);
-  std::mt19937_64 rng(agents::derive_seed(seed, kSplitStream, 0));
+  std::mt19937_64 rng(base::derive_seed(seed, base::streams::kVideoSplit, 0));
   for (size_t i = n; i > 1; --i) std::swap(order[i - 1], order[rng() % i]);
   long k = std::lround(fraction * static_cast<double>(n));
   if (fraction > 0 && fraction < 1 && n >= 2) k = std::clamp<long>(k, 1, static_cast<long>(n) - 1);
@@ -227,13 +226,13 @@ void write_video_traces(const VideoTraceSet& set, const fs::path& dir, std::ostr
       for (const auto& fr : t.frames) right += fr.robot_prediction == fr.true_label, ++total;
     }
   }
-  rec.notes["robot_model_median_ms"] = agents::median(robot_ms);
-  rec.notes["cloud_model_median_ms"] = agents::median(cloud_ms);
+  rec.notes["robot_model_median_ms"] = base::median(robot_ms);
+  rec.notes["cloud_model_median_ms"] = base::median(cloud_ms);
   fmt::print(out,
              "opencv models: robot (HOG, coarse pyramid) median {:.1f} ms/frame, cloud (HOG, fine pyramid) median "
              "{:.1f} ms/frame; robot accuracy vs the truth {:.3f} (calibration count ≈ {:.3f}·robot + {:.3f}, "
              "fitted on training segments)\n",
-             agents::median(robot_ms), agents::median(cloud_ms),
+             base::median(robot_ms), base::median(cloud_ms),
              total ? static_cast<double>(right) / static_cast<double>(total) : 0.0, set.calibration.slope,
              set.calibration.intercept);
 }

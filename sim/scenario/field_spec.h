@@ -12,7 +12,18 @@ namespace offloadsim::sim {
 
 // kPolicyList: a list whose elements are choices or {rl: path-to-saved-policy} mappings; stored
 // as strings, the mapping as "rl:<absolute path>".
-enum class FieldType { kBool, kInt, kNumber, kString, kChoice, kPath, kNumberList, kChoiceList, kPolicyList, kPathList };
+enum class FieldType {
+  kBool,
+  kInt,
+  kNumber,
+  kString,
+  kChoice,
+  kPath,
+  kNumberList,
+  kChoiceList,
+  kPolicyList,
+  kPathList
+};
 
 using Value = std::variant<bool, long long, double, std::string, std::vector<double>, std::vector<std::string>>;
 
@@ -28,6 +39,7 @@ struct FieldSpec {
   std::vector<std::string> kinds;  // experiment kinds using the field; empty = every kind
   bool required = false;
   bool optional_path = false;  // kPath whose default "" means "not given"
+  bool allow_empty = false;    // a list that may be [] (a choice list meaning "none")
 
   bool applies_to(const std::string& kind) const;
 };

@@ -230,7 +230,7 @@ struct Loader {
       case FieldType::kChoiceList:
       case FieldType::kPolicyList: {
         if (!n.IsSequence()) return bad("expected a list such as [a, b]");
-        if (n.size() == 0) return bad("empty list");
+        if (n.size() == 0 && !f.allow_empty) return bad("empty list");
         std::vector<std::string> v;
         for (size_t i = 0; i < n.size(); ++i) {
           if (f.type == FieldType::kPolicyList && n[i].IsMap()) {

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include "netmodels/networks/network_run.h"
+#include "sim/runners/experiment.h"
+
 #ifndef OFFLOADSIM_DATA_DIR
 #error "OFFLOADSIM_DATA_DIR must be defined by the build"
 #endif
@@ -16,7 +19,17 @@ const std::vector<std::string> kRlTrain = {"rl-train", "hardware-experiment"};
 // Fields of the evaluation protocol that a hardware experiment also takes.
 const std::vector<std::string> kEvalAndHardware = {"offload-eval", "rl-train", "hardware-experiment"};
 const std::vector<std::string> kVideo = {"video-traces", "hardware-experiment"};
-const std::vector<std::string> kNet = {"network-study", "network-run"};
+const std::vector<std::string> kNet = {"network-study", "network-run", "closed-loop"};
+// The closed loop plays the MDP (mdp.*) over the evaluation kinds' streams with their policies.
+const std::vector<std::string> kMdp = {"offload-eval", "rl-train", "hardware-experiment", "closed-loop"};
+const std::vector<std::string> kStream = {"offload-eval", "rl-train", "closed-loop"};
+const std::vector<std::string> kPolicies = {"offload-eval", "rl-train", "closed-loop"};
+const std::vector<std::string> kNetRun = {"network-run", "closed-loop"};
+const std::vector<std::string> kLoop = {"closed-loop"};
+// Medians of the OpenCV people counters of agents/perception on vtest.avi (video-traces' timing.csv;
+// docs/loop.md gives the command): the defaults of the robot's inference and the cloud's service time.
+constexpr double kRobotInferenceMs = 0.0;
+constexpr double kCloudServiceMs = 0.0;
 
 FieldSpec field(std::string path, FieldType type, std::string unit, Value def, double lo, double hi, std::string help,
                 std::vector<std::string> kinds) {
@@ -50,7 +63,7 @@ std::vector<FieldSpec> build_schema() {
   }
   {
     std::vector<std::string> kinds;
-    for (const auto& k : scenario_kinds()) kinds.push_back(k.name);
+    for (const auto& k : experiment_kinds()) kinds.push_back(k.name);
     FieldSpec f = choice("kind", kinds, "", "The experiment to run.", {});
     f.required = true;
     s.push_back(f);
@@ -68,42 +81,39 @@ std::vector<FieldSpec> build_schema() {
   s.push_back(field("mdp.accuracy_weight", FieldType::kNumber, "reward per mistake", 10.0, 0, 1e6,
                     "α in R = −α·L − β·cost. Default 10: the paper's public code, which produced its figures "
                     "(its text says α = 1, β = 10, under which one cloud query would cost fifty mistakes).",
-                    kEvalAndHardware));
-  s.push_back(
-      field("mdp.cost_weight", FieldType::kNumber, "", 1.0, 0, 1e6, "β in R = −α·L − β·cost.", kEvalAndHardware));
+                    kMdp));
+  s.push_back(field("mdp.cost_weight", FieldType::kNumber, "", 1.0, 0, 1e6, "β in R = −α·L − β·cost.", kMdp));
   s.push_back(field("mdp.cost.past_robot", FieldType::kNumber, "cost units", 0.0, 0, 1e6,
-                    "cost(0): reuse the stored robot prediction.", kEvalAndHardware));
+                    "cost(0): reuse the stored robot prediction.", kMdp));
   s.push_back(field("mdp.cost.past_cloud", FieldType::kNumber, "cost units", 0.0, 0, 1e6,
-                    "cost(1): reuse the stored cloud prediction.", kEvalAndHardware));
+                    "cost(1): reuse the stored cloud prediction.", kMdp));
   s.push_back(field("mdp.cost.robot", FieldType::kNumber, "cost units", 1.0, 0, 1e6,
-                    "cost(2): run the robot model on the current frame.", kEvalAndHardware));
+                    "cost(2): run the robot model on the current frame.", kMdp));
   s.push_back(field("mdp.cost.cloud", FieldType::kNumber, "cost units", 5.0, 0, 1e6,
-                    "cost(3): query the cloud model on the current frame (uses one unit of budget).",
-                    kEvalAndHardware));
+                    "cost(3): query the cloud model on the current frame (uses one unit of budget).", kMdp));
 
   // ---- offload-eval: the input stream ----
   s.push_back(choice("stream.source", {"synthetic", "traces"}, "synthetic",
                      "synthetic: the paper's coherent face stream drawn from stream.table. traces: per-frame trace "
                      "CSV files (docs/trace-format.md).",
-                     kEvalKinds));
+                     kStream));
   s.push_back(field("stream.table", FieldType::kPath, "", std::string("${data}/SVM_results.csv"), -kInf, kInf,
-                    "FaceNet + SVM outputs per face image (the paper's SVM_results.csv).", kEvalKinds));
+                    "FaceNet + SVM outputs per face image (the paper's SVM_results.csv).", kStream));
   s.push_back(field("stream.horizon", FieldType::kInt, "frames", 80LL, 1, 1000,
-                    "T, frames per synthetic episode. Trace files set their own length.", kEvalKinds));
+                    "T, frames per synthetic episode. Trace files set their own length.", kStream));
   s.push_back(field("stream.coherence_mean", FieldType::kNumber, "frames", 8.0, 1, 1000,
-                    "Mean length of a coherence interval (one person in view): 1 + Poisson(mean − 1).", kEvalKinds));
+                    "Mean length of a coherence interval (one person in view): 1 + Poisson(mean − 1).", kStream));
   s.push_back(field("stream.p_known", FieldType::kNumber, "probability", 0.6, 0, 1,
-                    "Probability that an interval shows a person the robot model knows.", kEvalKinds));
+                    "Probability that an interval shows a person the robot model knows.", kStream));
   s.push_back(field("stream.redraw_every", FieldType::kInt, "frames", 3LL, 1, 1000,
-                    "A new image of the same person is drawn every this many frames.", kEvalKinds));
+                    "A new image of the same person is drawn every this many frames.", kStream));
   s.push_back(field("stream.train_split", FieldType::kString, "", std::string("TRAIN"), -kInf, kInf,
-                    "Value of the table's train_test_membership column for calibration (training) images.",
-                    kEvalKinds));
+                    "Value of the table's train_test_membership column for calibration (training) images.", kStream));
   s.push_back(field("stream.test_split", FieldType::kString, "", std::string("TEST"), -kInf, kInf,
-                    "Value of the table's train_test_membership column for test images.", kEvalKinds));
+                    "Value of the table's train_test_membership column for test images.", kStream));
   {
     FieldSpec f = field("stream.test_traces", FieldType::kPath, "", std::string(), -kInf, kInf,
-                        "Trace CSV with the test traces (stream.source: traces).", kEvalKinds);
+                        "Trace CSV with the test traces (stream.source: traces).", kStream);
     f.optional_path = true;
     s.push_back(f);
   }
@@ -111,7 +121,7 @@ std::vector<FieldSpec> build_schema() {
     FieldSpec f = field("stream.train_traces", FieldType::kPath, "", std::string(), -kInf, kInf,
                         "Trace CSV with training traces, used to calibrate heuristic thresholds "
                         "(stream.source: traces).",
-                        kEvalKinds);
+                        kStream);
     f.optional_path = true;
     s.push_back(f);
   }
@@ -121,7 +131,7 @@ std::vector<FieldSpec> build_schema() {
                     "Number of synthetic test traces (the paper: 100).", kEvalKinds));
   s.push_back(field("eval.calibration_traces", FieldType::kInt, "traces", 100LL, 1, 1e6,
                     "Number of synthetic training traces whose robot confidences set the heuristic thresholds.",
-                    kEvalKinds));
+                    kPolicies));
   s.push_back(field("eval.budgets", FieldType::kNumberList, "fraction of T",
                     std::vector<double>{0.05, 0.15, 0.30, 0.45, 0.80, 0.90, 0.95}, 0, 1,
                     "Test query budgets N_budget/T; every policy plays every trace at each. N_budget = ⌊fraction·T⌋.",
@@ -131,16 +141,17 @@ std::vector<FieldSpec> build_schema() {
         field("eval.policies", FieldType::kPolicyList, "",
               std::vector<std::string>{"random", "all-robot", "all-cloud", "robot-heuristic", "oracle"}, -kInf, kInf,
               "Policies to evaluate, all on the same traces. robot-heuristic runs the whole percentile sweep; "
-              "{rl: file.pt} a saved RL policy; rl (rl-train only) the policy just trained.",
-              kEvalKinds);
-    f.choices = {"random", "all-robot", "all-cloud", "robot-heuristic", "oracle", "rl"};
+              "{rl: file.pt} a saved RL policy; rl (rl-train only) the policy just trained; congestion-aware "
+              "(closed-loop only) the robot heuristic that also needs the predicted reply to fit the deadline.",
+              kPolicies);
+    f.choices = {"random", "all-robot", "all-cloud", "robot-heuristic", "congestion-aware", "oracle", "rl"};
     s.push_back(f);
   }
   s.push_back(field("eval.heuristic_percentiles", FieldType::kNumberList, "percent",
                     std::vector<double>{10, 20, 30, 40, 50, 60, 70, 80, 90}, 0, 100,
                     "Sweep of q for robot-heuristic: offload frames whose robot confidence is below the q-th "
                     "percentile of calibration confidences.",
-                    kEvalKinds));
+                    kPolicies));
   s.push_back(choice("eval.heuristic_mode", {"percentile", "threshold"}, "percentile",
                      "percentile: robot-heuristic sweeps eval.heuristic_percentiles of calibration confidences (the "
                      "paper's synthetic protocol); threshold: it sweeps eval.heuristic_thresholds, confidences "
@@ -154,11 +165,9 @@ std::vector<FieldSpec> build_schema() {
                     "the robot's confidence.",
                     kEvalKinds));
   s.push_back(field("eval.all_robot_run_every", FieldType::kInt, "steps", 1LL, 1, 1000,
-                    "all-robot runs its model every this many steps and reuses the prediction in between.",
-                    kEvalKinds));
+                    "all-robot runs its model every this many steps and reuses the prediction in between.", kPolicies));
   s.push_back(field("eval.rl_sample", FieldType::kBool, "", false, -kInf, kInf,
-                    "RL policies act greedily (most probable action) unless this is true; then they sample.",
-                    kEvalAndHardware));
+                    "RL policies act greedily (most probable action) unless this is true; then they sample.", kMdp));
   s.push_back(field("eval.reference_policy", FieldType::kString, "", std::string("oracle"), -kInf, kInf,
                     "Cost multiples in summary.csv are each policy's cost ÷ this policy's cost (cost = −reward). "
                     "A policy name, or robot-heuristic-best.",
@@ -268,58 +277,74 @@ std::vector<FieldSpec> build_schema() {
   };
   auto net_run = [&](std::string path, FieldType type, std::string unit, Value def, double lo, double hi,
                      std::string help) {
-    s.push_back(
-        field(std::move(path), type, std::move(unit), std::move(def), lo, hi, std::move(help), {"network-run"}));
+    s.push_back(field(std::move(path), type, std::move(unit), std::move(def), lo, hi, std::move(help), kNetRun));
   };
-  auto net_choice = [&](std::string path, std::vector<std::string> choices, std::string def, std::string help) {
-    s.push_back(choice(std::move(path), std::move(choices), std::move(def), std::move(help), kNet));
+  // Network choices and defaults come from netmodels (network_settings.h, network_run.h): stated once.
+  namespace nm = netmodels;
+  const nm::NetworkRunSpec d;
+  auto net_choice = [&](std::string path, auto def, std::string help) {
+    using E = decltype(def);
+    s.push_back(choice(std::move(path), nm::choice_names<E>(), nm::name_of(def), std::move(help), kNet));
   };
-  net_choice("network.type", {"wifi", "lte"}, "wifi",
-             "wifi: ns-3's wifi module (APs, robots as stations); lte: ns-3's lte module with EPC (robots as UEs).");
-  net_choice("network.wifi.standard", {"802.11n", "802.11ac"}, "802.11ac", "WiFi standard.");
-  net_choice("network.wifi.band", {"2.4GHz", "5GHz"}, "5GHz", "WiFi band (802.11ac: 5GHz only).");
-  net("network.wifi.channel_width", FieldType::kInt, "MHz", 80LL, 20, 160,
+  auto ll = [](auto v) { return static_cast<long long>(v); };
+  net_choice("network.type", d.type,
+             "wifi: ns-3's wifi module (APs, robots as stations); lte: ns-3's lte module with EPC (robots as UEs); "
+             "wired: every robot on a point-to-point link of its own (network.robot_link) to one router.");
+  net_choice("network.wifi.standard", d.wifi.standard, "WiFi standard.");
+  net_choice("network.wifi.band", d.wifi.band, "WiFi band (802.11ac: 5GHz only).");
+  net("network.wifi.channel_width", FieldType::kInt, "MHz", ll(d.wifi.channel_width_mhz), 20, 160,
       "Channel width: 20 or 40 (802.11n); 20, 40, 80 or 160 (802.11ac).");
-  net_choice("network.wifi.rate_manager", {"ideal", "minstrel", "constant"}, "ideal",
+  net_choice("network.wifi.rate_manager", d.wifi.rate_manager,
              "Rate control: ideal (SNR-based, ns-3 IdealWifiManager), minstrel (MinstrelHt), constant "
              "(network.wifi.constant_mcs).");
-  net("network.wifi.constant_mcs", FieldType::kInt, "MCS", 7LL, 0, 9,
+  net("network.wifi.constant_mcs", FieldType::kInt, "MCS", ll(d.wifi.constant_mcs), 0, 9,
       "MCS for the constant rate manager (802.11n: 0–7 per stream).");
-  net("network.wifi.spatial_streams", FieldType::kInt, "streams", 1LL, 1, 4,
+  net("network.wifi.spatial_streams", FieldType::kInt, "streams", ll(d.wifi.spatial_streams), 1, 4,
       "Antennas and spatial streams of every WiFi device.");
-  net_choice("network.wifi.propagation", {"log-distance", "friis"}, "log-distance", "Propagation loss model.");
-  net("network.wifi.log_distance_exponent", FieldType::kNumber, "", 3.0, 1, 6,
+  net_choice("network.wifi.propagation", d.wifi.propagation, "Propagation loss model.");
+  net("network.wifi.log_distance_exponent", FieldType::kNumber, "", d.wifi.log_distance_exponent, 1, 6,
       "Path-loss exponent of the log-distance model (indoors: ~3).");
-  net("network.wifi.tx_power_dbm", FieldType::kNumber, "dBm", 20.0, -10, 40, "Transmit power of every WiFi device.");
-  net("network.wifi.access_points", FieldType::kInt, "APs", 1LL, 1, 64,
+  net("network.wifi.tx_power_dbm", FieldType::kNumber, "dBm", d.wifi.tx_power_dbm, -10, 40,
+      "Transmit power of every WiFi device.");
+  net("network.wifi.access_points", FieldType::kInt, "APs", ll(d.wifi.access_points), 1, 64,
       "APs on one channel, on a line; robot/station k joins AP k mod APs.");
-  net("network.wifi.servers_on_wifi", FieldType::kBool, "", false, -kInf, kInf,
+  net("network.wifi.servers_on_wifi", FieldType::kBool, "", d.wifi.servers_on_wifi, -kInf, kInf,
       "WiFi: servers are stations of the WiFi (laptops in the lab) instead of hosts wired behind the AP; every byte "
       "then crosses the air twice.");
-  net("network.wifi.addba_timeout_ms", FieldType::kNumber, "ms", 1000.0, 0.1, 10000,
+  net("network.wifi.addba_timeout_ms", FieldType::kNumber, "ms", d.wifi.addba_timeout_ms, 0.1, 10000,
       "How long a station waits for the answer to its Block Ack (aggregation) request before giving up for a "
       "while. Default: Linux mac80211's 1 s. ns-3's own default, 1 ms, is shorter than the answering side's wait "
       "for the channel when it is saturated: the request then fails again and again and can lock a station out "
       "for a whole run (docs/network.md).");
-  net("network.wifi.ap_spacing_m", FieldType::kNumber, "m", 30.0, 1, 10000, "Distance between neighbouring APs.");
-  net("network.lte.enbs", FieldType::kInt, "eNBs", 1LL, 1, 64, "eNBs on a line; UEs attach to the strongest.");
-  net("network.lte.enb_spacing_m", FieldType::kNumber, "m", 500.0, 1, 1e5, "Distance between neighbouring eNBs.");
-  net("network.lte.ul_resource_blocks", FieldType::kInt, "RBs", 25LL, 6, 100,
+  net("network.wifi.ap_spacing_m", FieldType::kNumber, "m", d.wifi.ap_spacing_m, 1, 10000,
+      "Distance between neighbouring APs.");
+  net("network.lte.enbs", FieldType::kInt, "eNBs", ll(d.lte.enbs), 1, 64,
+      "eNBs on a line; UEs attach to the strongest.");
+  net("network.lte.enb_spacing_m", FieldType::kNumber, "m", d.lte.enb_spacing_m, 1, 1e5,
+      "Distance between neighbouring eNBs.");
+  net("network.lte.ul_resource_blocks", FieldType::kInt, "RBs", ll(d.lte.ul_resource_blocks), 6, 100,
       "Uplink bandwidth: 6, 15, 25, 50, 75 or 100 resource blocks (25 = 5 MHz).");
-  net("network.lte.dl_resource_blocks", FieldType::kInt, "RBs", 25LL, 6, 100, "Downlink bandwidth in resource blocks.");
-  net_choice("network.lte.scheduler", {"pf", "rr"}, "pf", "MAC scheduler: proportional fair or round robin.");
-  net("network.lte.rlc_buffer_bytes", FieldType::kInt, "bytes", 1000000LL, 10000, 1e9,
+  net("network.lte.dl_resource_blocks", FieldType::kInt, "RBs", ll(d.lte.dl_resource_blocks), 6, 100,
+      "Downlink bandwidth in resource blocks.");
+  net_choice("network.lte.scheduler", d.lte.scheduler, "MAC scheduler: proportional fair or round robin.");
+  net("network.lte.rlc_buffer_bytes", FieldType::kInt, "bytes", ll(d.lte.rlc_buffer_bytes), 10000, 1e9,
       "RLC (acknowledged mode) transmit buffer per bearer.");
-  net("network.server_link.rate_mbps", FieldType::kNumber, "Mbps", 1000.0, 0.001, 1e6,
+  net("network.server_link.rate_mbps", FieldType::kNumber, "Mbps", d.server_link.rate_mbps, 0.001, 1e6,
       "Wired link from the AP's router (WiFi) or the PGW (LTE) to each server.");
-  net("network.server_link.delay_ms", FieldType::kNumber, "ms", 1.0, 0, 10000, "One-way delay of that link.");
-  net_choice("network.tcp.variant", {"cubic", "newreno"}, "cubic", "TCP congestion control (Linux's default: cubic).");
-  net("network.tcp.send_buffer_bytes", FieldType::kInt, "bytes", 4194304LL, 1024, 1e9,
+  net("network.server_link.delay_ms", FieldType::kNumber, "ms", d.server_link.delay_ms, 0, 10000,
+      "One-way delay of that link.");
+  net("network.robot_link.rate_mbps", FieldType::kNumber, "Mbps", d.robot_link.rate_mbps, 0.001, 1e6,
+      "wired: each robot's (and station's) own link to the router.");
+  net("network.robot_link.delay_ms", FieldType::kNumber, "ms", d.robot_link.delay_ms, 0, 10000,
+      "wired: one-way delay of that link.");
+  net_choice("network.tcp.variant", d.tcp.variant, "TCP congestion control (Linux's default: cubic).");
+  net("network.tcp.send_buffer_bytes", FieldType::kInt, "bytes", ll(d.tcp.send_buffer_bytes), 1024, 1e9,
       "TCP send buffer (Linux tcp_wmem max: 4 MiB).");
-  net("network.tcp.receive_buffer_bytes", FieldType::kInt, "bytes", 6291456LL, 1024, 1e9,
+  net("network.tcp.receive_buffer_bytes", FieldType::kInt, "bytes", ll(d.tcp.receive_buffer_bytes), 1024, 1e9,
       "TCP receive buffer (Linux tcp_rmem max: 6 MiB).");
-  net("network.tcp.segment_bytes", FieldType::kInt, "bytes", 1448LL, 100, 65000, "TCP maximum segment size.");
-  net("network.robot_distance_m", FieldType::kNumber, "m", 5.0, 0.1, 1e5,
+  net("network.tcp.segment_bytes", FieldType::kInt, "bytes", ll(d.tcp.segment_bytes), 100, 65000,
+      "TCP maximum segment size.");
+  net("network.robot_distance_m", FieldType::kNumber, "m", d.robot_distance_m, 0.1, 1e5,
       "Robots sit on a circle of this radius around their AP or eNB.");
   net("network.robot_distances_m", FieldType::kNumberList, "m", std::vector<double>{}, 0.1, 1e5,
       "Per-robot distances from the AP or eNB, robot 1 first (e.g. [5, 40]: robot 2 farther out); robots "
@@ -327,12 +352,12 @@ std::vector<FieldSpec> build_schema() {
   net("network.robot_angles_deg", FieldType::kNumberList, "degrees", std::vector<double>{}, -360, 360,
       "Per-robot bearings from the AP or eNB, robot 1 first (0: east, 90: north; e.g. [0, 10] puts two robots side "
       "by side). Robots past the list's end are spread evenly around the circle, as without the list.");
-  net("network.station_distance_m", FieldType::kNumber, "m", 5.0, 0.1, 1e5,
+  net("network.station_distance_m", FieldType::kNumber, "m", d.station_distance_m, 0.1, 1e5,
       "Other stations (background traffic ends) likewise.");
-  net_choice("network.mobility", {"static", "random-walk"}, "static",
-             "Robots stand still or walk at network.robot_speed_mps.");
-  net("network.robot_speed_mps", FieldType::kNumber, "m/s", 1.0, 0, 100, "Walking speed for random-walk mobility.");
-  net("network.flow_monitor", FieldType::kBool, "", false, -kInf, kInf,
+  net_choice("network.mobility", d.mobility, "Robots stand still or walk at network.robot_speed_mps.");
+  net("network.robot_speed_mps", FieldType::kNumber, "m/s", d.robot_speed_mps, 0, 100,
+      "Walking speed for random-walk mobility.");
+  net("network.flow_monitor", FieldType::kBool, "", d.flow_monitor, -kInf, kInf,
       "Per-IP-flow statistics from ns-3's FlowMonitor (flows.csv). Off by default: its per-packet probes add ~15-20% "
       "wall time to a 300 Mbps WiFi run.");
   net("network.pcap", FieldType::kBool, "", false, -kInf, kInf,
@@ -359,8 +384,9 @@ std::vector<FieldSpec> build_schema() {
                           "HIGH_RES_OFFLINE"}) {
       profiles.push_back(std::string(p) + "_COMPRESSION_WITHOUT_COLOR");
     }
-    net_choice("lidar.compression", profiles, "none",
-               "Send each cloud compressed with PCL's octree point-cloud compression (this profile) instead of raw.");
+    s.push_back(choice(
+        "lidar.compression", profiles, "none",
+        "Send each cloud compressed with PCL's octree point-cloud compression (this profile) instead of raw.", kNet));
   }
   net("lidar.scene.length_m", FieldType::kNumber, "m", 20.0, 1, 1000, "The scanned hall's length.");
   net("lidar.scene.width_m", FieldType::kNumber, "m", 13.0, 1, 1000, "Its width.");
@@ -433,9 +459,11 @@ std::vector<FieldSpec> build_schema() {
   net_run("robots.count", FieldType::kInt, "robots", 4LL, 1, 1000,
           "network-run: robots, each streaming robots.streams to server (k mod servers.count).");
   {
-    FieldSpec f = field("robots.streams", FieldType::kChoiceList, "", std::vector<std::string>{"lidar"}, -kInf, kInf,
-                        "network-run: what every robot publishes (one TCPROS flow each).", {"network-run"});
+    FieldSpec f =
+        field("robots.streams", FieldType::kChoiceList, "", std::vector<std::string>{"lidar"}, -kInf, kInf,
+              "network-run, closed-loop: what every robot publishes (one TCPROS flow each); [] for none.", kNetRun);
     f.choices = {"lidar", "video"};
+    f.allow_empty = true;  // closed-loop: robots that only offload
     s.push_back(f);
   }
   net_run("servers.count", FieldType::kInt, "servers", 1LL, 1, 1000, "network-run: servers behind the AP / PGW.");
@@ -444,16 +472,73 @@ std::vector<FieldSpec> build_schema() {
   net_run("background.flows", FieldType::kInt, "flows", 0LL, 0, 1000,
           "network-run: background flows; flow k runs between station k mod stations.count and server k mod "
           "servers.count.");
-  s.push_back(choice("background.kind", {"bulk", "cbr"}, "bulk",
-                     "network-run: bulk (TCP, as fast as it goes) or cbr (UDP at background.rate_mbps).",
-                     {"network-run"}));
-  s.push_back(choice("background.direction", {"download", "upload"}, "download",
-                     "network-run: download (server → station) or upload.", {"network-run"}));
+  s.push_back(choice("background.kind", nm::choice_names<nm::BackgroundKind>(), nm::name_of(nm::BackgroundSpec{}.kind),
+                     "network-run: bulk (TCP, as fast as it goes) or cbr (UDP at background.rate_mbps).", kNetRun));
+  s.push_back(choice("background.direction", nm::choice_names<nm::Direction>(),
+                     nm::name_of(nm::BackgroundSpec{}.direction), "network-run: download (server → station) or upload.",
+                     kNetRun));
   net_run("background.rate_mbps", FieldType::kNumber, "Mbps", 10.0, 0.001, 1e6, "network-run: rate of each cbr flow.");
   net_run("background.start_s", FieldType::kNumberList, "s", std::vector<double>{0.0}, 0, 1e6,
           "network-run: start time of each flow (one value: all flows).");
   net_run("background.stop_s", FieldType::kNumberList, "s", std::vector<double>{1e6}, 0, 1e7,
           "network-run: stop time of each flow (one value: all flows).");
+
+  // ---- closed-loop: offload agents inside the ns-3 network (docs/loop.md) ----
+  auto loop = [&](std::string path, FieldType type, std::string unit, Value def, double lo, double hi,
+                  std::string help) {
+    s.push_back(field(std::move(path), type, std::move(unit), std::move(def), lo, hi, std::move(help), kLoop));
+  };
+  loop("loop.fps", FieldType::kNumber, "frames/s", 10.0, 0.1, 1000, "Frames each robot decides about per second.");
+  loop("loop.deadline_ms", FieldType::kNumber, "ms", 0.0, 0, 1e6,
+       "A frame's answer must be in hand this long after the frame arrives; 0: one frame period.");
+  loop("loop.start_s", FieldType::kNumber, "s", 1.0, 0.5, 1e6,
+       "The first frame (after association or attach and the TCP handshake to the cloud).");
+  loop("loop.timeout_ms", FieldType::kNumber, "ms", 1000.0, 1, 1e6,
+       "A query not answered this long after it was sent is given up (a time-out for the estimator).");
+  loop("loop.max_in_flight", FieldType::kInt, "queries", 4LL, 1, 1000,
+       "At most this many queries outstanding per robot; a query beyond it runs the robot model instead.");
+  loop("loop.query_bytes", FieldType::kInt, "bytes", 512LL, 1, 1e8,
+       "A query's payload when loop.query_video is not set: 512 = a 128-float embedding.");
+  {
+    FieldSpec f = field("loop.query_video", FieldType::kPath, "", std::string(), -kInf, kInf,
+                        "A video whose frames, JPEG-encoded at camera.width × camera.height and camera.jpeg_quality, "
+                        "give each query's payload (frame f of the stream: the video's frame f mod its length).",
+                        kLoop);
+    f.optional_path = true;
+    s.push_back(f);
+  }
+  loop("loop.budget", FieldType::kNumber, "fraction of T", 0.3, 0, 1,
+       "The paper's per-episode budget N/T: the most an episode can grant when bandwidth is plentiful.");
+  loop("loop.budget_share", FieldType::kNumber, "", 0.1, 1e-6, 1,
+       "Tokens per episode are at most this share of the measured delivery rate × episode length ÷ mean query size.");
+  loop("loop.price_gain", FieldType::kNumber, "", 2.0, 0, 1e6,
+       "A query's price is mdp.cost.cloud · (1 + gain · κ · bytes ÷ mean bytes), κ = queueing ÷ (base RTT + "
+       "queueing) as the robot measures it: the paper's constant cost on an idle path.");
+  loop("loop.probe_interval_s", FieldType::kNumber, "s", 0.5, 0.01, 1e6,
+       "Every robot sends a probe (loop.probe_bytes, answered without a worker) this often: its small round trip "
+       "gives the path's base delay, and a robot that never queries still has an estimate.");
+  loop("loop.probe_bytes", FieldType::kInt, "bytes", 64LL, 1, 1e6, "Payload of a probe.");
+  loop("loop.reply_bytes", FieldType::kInt, "bytes", 64LL, 17, 1e6, "A reply's size (the label message).");
+  loop("loop.estimator_window_s", FieldType::kNumber, "s", 10.0, 0.1, 1e6,
+       "Window of the estimator's min-RTT and max-delivery-rate filters (BBR's 10 s).");
+  loop("loop.network_features", FieldType::kBool, "", false, -kInf, kInf,
+       "Append the network features (RTT, queueing, delivery rate, time-out rate, price, predicted reply) to a "
+       "policy's observation. Off: the paper's state, so the paper's policies run unchanged.");
+  loop("robot.inference_ms", FieldType::kNumber, "ms", kRobotInferenceMs, 0, 1e6,
+       "The on-board model's time per frame; its result counts only if ready by the deadline. Default: the "
+       "measured median of the OpenCV robot model (docs/loop.md).");
+  loop("cloud.workers", FieldType::kInt, "workers", 1LL, 1, 1000, "Queries the cloud serves at once.");
+  loop("cloud.service_ms", FieldType::kNumber, "ms", kCloudServiceMs, 0, 1e6,
+       "The cloud model's time per query. Default: the measured median of the OpenCV cloud model (docs/loop.md).");
+  {
+    FieldSpec f = field("cloud.service_times", FieldType::kPath, "", std::string(), -kInf, kInf,
+                        "A timing CSV with a cloud_ms column (video-traces' timing.csv): service times are drawn from "
+                        "it (seeded) instead of cloud.service_ms.",
+                        kLoop);
+    f.optional_path = true;
+    s.push_back(f);
+  }
+  loop("cloud.server", FieldType::kInt, "server", 1LL, 1, 1000, "The server that hosts the cloud (1: the first).");
 
   // ---- output ----
   s.push_back(field("output.figures", FieldType::kBool, "", true, -kInf, kInf,
@@ -462,21 +547,6 @@ std::vector<FieldSpec> build_schema() {
 }
 
 }  // namespace
-
-const std::vector<KindInfo>& scenario_kinds() {
-  static const std::vector<KindInfo> kinds = {
-      {"offload-eval", "the paper's evaluation protocol: every policy on the same test traces at every budget"},
-      {"rl-train", "trains the paper's A2C + LSTM offloading policy, saves it (TorchScript) and evaluates it"},
-      {"video-traces", "turns real video (OpenCV perception) or the paper's video traces into train/test trace CSVs"},
-      {"hardware-experiment",
-       "the paper's hardware experiment on real video: traces, RL training, evaluation against thresholds"},
-      {"network-study",
-       "the paper's ROS LIDAR bandwidth study (Fig. 2) in ns-3: a VLP-16 over TCPROS under its four conditions"},
-      {"network-run",
-       "robots streaming LIDAR and/or video over ns-3 WiFi or LTE with background traffic: goodput, latency, drops"},
-  };
-  return kinds;
-}
 
 const std::vector<FieldSpec>& scenario_schema() {
   static const std::vector<FieldSpec> schema = build_schema();
@@ -506,7 +576,7 @@ std::string schema_markdown() {
       "Paths are relative to the scenario file (to the working directory for `--set`); `${data}` is\n"
       "offloadsim's bundled data directory (`scenarios/data/`).\n\n"
       "## Kinds\n\n";
-  for (const auto& k : scenario_kinds()) md += fmt::format("- `{}`: {}\n", k.name, k.summary);
+  for (const auto& k : experiment_kinds()) md += fmt::format("- `{}`: {}\n", k.name, k.summary);
   md += "\n## Fields\n\n| key | kinds | type and allowed values | default | meaning |\n|---|---|---|---|---|\n";
   for (const FieldSpec& f : scenario_schema()) {
     std::string kinds = "all";

@@ -10,12 +10,8 @@ namespace offloadsim::sim {
 
 inline constexpr int kSchemaVersion = 1;
 
-// The experiment kinds `offloadsim run` knows, with a one-line description each.
-struct KindInfo {
-  std::string name;
-  std::string summary;
-};
-const std::vector<KindInfo>& scenario_kinds();
+// The experiment kinds (the `kind` field's choices) come from experiment_kinds() in
+// sim/runners/experiment.h, where each is registered with its checks and its runner.
 
 const std::vector<FieldSpec>& scenario_schema();
 const FieldSpec* find_field(const std::string& path);

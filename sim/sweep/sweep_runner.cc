@@ -21,8 +21,8 @@
 #include <fmt/ostream.h>
 #include <nlohmann/json.hpp>
 
-#include "agents/streams/csv_table.h"
-#include "agents/streams/input_error.h"
+#include "sim/base/csv_table.h"
+#include "sim/base/input_error.h"
 #include "sim/io/atomic_file.h"
 #include "sim/io/interrupt.h"
 #include "sim/io/progress.h"
@@ -208,8 +208,8 @@ SweepManifest read_sweep_manifest(const fs::path& root) {
   const fs::path file = root / kManifest;
   std::error_code ec;
   if (!fs::is_regular_file(file, ec)) {
-    throw agents::InputError(file.string(), 0, "",
-                             "not a sweep result directory (no sweep.json; run `offloadsim sweep SWEEP.yaml` first)");
+    throw base::InputError(file.string(), 0, "",
+                           "not a sweep result directory (no sweep.json; run `offloadsim sweep SWEEP.yaml` first)");
   }
   SweepManifest m;
   m.root = root;
@@ -231,7 +231,7 @@ SweepManifest read_sweep_manifest(const fs::path& root) {
       m.points.push_back(std::move(p));
     }
   } catch (const json::exception& e) {
-    throw agents::InputError(file.string(), 0, "", std::string("malformed sweep manifest: ") + e.what());
+    throw base::InputError(file.string(), 0, "", std::string("malformed sweep manifest: ") + e.what());
   }
   return m;
 }
@@ -416,7 +416,7 @@ std::vector<std::string> submitted_jobs(const fs::path& root) {
   std::string line;
   std::getline(in, line);  // header
   while (std::getline(in, line)) {
-    const auto cells = agents::split_csv_line(line);
+    const auto cells = base::split_csv_line(line);
     if (cells.size() >= 2) ids.push_back(cells[1]);
   }
   return ids;
@@ -603,7 +603,7 @@ void collect_sweep(const fs::path& root, bool partial, bool figures, std::ostrea
     for (const SweepPoint* p : done) {
       const fs::path file = root / p->id / table;
       std::ifstream in(file);
-      if (!in) throw agents::InputError(file.string(), 0, "", "missing: every point should have written " + table);
+      if (!in) throw base::InputError(file.string(), 0, "", "missing: every point should have written " + table);
       std::string prefix = fmt::format("{},{},{},{}", p->index, p->id, p->replication, p->seed);
       for (const auto& [k, v] : p->params) {
         if (k != "seed") prefix += "," + csv_cell(v);
@@ -614,7 +614,7 @@ void collect_sweep(const fs::path& root, bool partial, bool figures, std::ostrea
         header = line;
         f.stream() << prefix_header << "," << header << "\n";
       } else if (line != header) {
-        throw agents::InputError(file.string(), 1, "", "its columns differ from the other points' " + table);
+        throw base::InputError(file.string(), 1, "", "its columns differ from the other points' " + table);
       }
       while (std::getline(in, line)) {
         if (line.empty()) continue;

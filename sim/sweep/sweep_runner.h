@@ -37,7 +37,7 @@ struct SweepManifest {
 // Writes the manifest, points.csv and each point's resolved scenario into root (atomically).
 SweepManifest write_sweep_manifest(const std::filesystem::path& root, const SweepSpec& spec,
                                    const std::vector<SweepPoint>& points);
-// Reads ROOT/sweep.json; throws InputError if it is missing or malformed.
+// Reads ROOT/sweep.json; throws base::InputError if it is missing or malformed.
 SweepManifest read_sweep_manifest(const std::filesystem::path& root);
 
 enum class PointState { kPending, kRunning, kDone, kFailed };

@@ -9,9 +9,9 @@
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 
-#include "agents/streams/input_error.h"
 #include "agents/streams/paper_video_traces.h"
 #include "agents/streams/trace_csv.h"
+#include "sim/base/input_error.h"
 
 namespace offloadsim::agents {
 namespace {
@@ -96,7 +96,7 @@ TEST(VideoPerception, MissingOrUnreadableVideoNamesTheFile) {
   try {
     process_video("/nonexistent/video.avi", VideoOptions{});
     ADD_FAILURE() << "accepted";
-  } catch (const InputError& e) {
+  } catch (const base::InputError& e) {
     EXPECT_NE(std::string(e.what()).find("/nonexistent/video.avi: video file not found"), std::string::npos)
         << e.what();
   }
@@ -105,7 +105,7 @@ TEST(VideoPerception, MissingOrUnreadableVideoNamesTheFile) {
   try {
     process_video(bad, VideoOptions{});
     ADD_FAILURE() << "accepted";
-  } catch (const InputError& e) {
+  } catch (const base::InputError& e) {
     EXPECT_EQ(e.file(), bad);
   }
 }
@@ -154,17 +154,17 @@ TEST(PaperVideoTraces, LoadsTheBundledTraces) {
 TEST(PaperVideoTraces, BadFilesAreNamed) {
   const std::string dir = ::testing::TempDir();
   std::ofstream(dir + "p_nocol.txt") << "frame_number\tSVM_confidence\n0\t5\n";
-  EXPECT_THROW(read_paper_video_trace(dir + "p_nocol.txt"), InputError);
+  EXPECT_THROW(read_paper_video_trace(dir + "p_nocol.txt"), base::InputError);
   std::ofstream(dir + "p_bad.txt") << "frame_number\tSVM_confidence\tnumeric_prediction\tcorrect\tframe_diff_val\t"
                                       "embedding_distance\tface_confidence\n0\tx\t1\t1\t0\t0\t0\n";
   try {
     read_paper_video_trace(dir + "p_bad.txt");
     ADD_FAILURE() << "accepted";
-  } catch (const InputError& e) {
+  } catch (const base::InputError& e) {
     EXPECT_EQ(e.line(), 2);
     EXPECT_EQ(e.field(), "SVM_confidence");
   }
-  EXPECT_THROW(read_paper_video_trace(dir + "nothere.txt"), InputError);
+  EXPECT_THROW(read_paper_video_trace(dir + "nothere.txt"), base::InputError);
 }
 
 }  // namespace

@@ -6,7 +6,7 @@
 #include <fstream>
 #include <set>
 
-#include "agents/streams/input_error.h"
+#include "sim/base/input_error.h"
 
 namespace offloadsim::agents {
 namespace {
@@ -46,8 +46,8 @@ TEST(FacenetTable, BadValueNamesFileLineAndColumn) {
   }
   try {
     FacenetTable::load(path);
-    FAIL() << "expected an InputError";
-  } catch (const InputError& e) {
+    FAIL() << "expected an base::InputError";
+  } catch (const base::InputError& e) {
     EXPECT_EQ(e.line(), 3);
     EXPECT_EQ(e.field(), "SVM_confidence");
     EXPECT_NE(std::string(e.what()).find("bad_table.csv:3"), std::string::npos) << e.what();

@@ -5,7 +5,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "agents/streams/input_error.h"
+#include "sim/base/input_error.h"
 #include "test_traces.h"
 
 namespace offloadsim::agents {
@@ -77,7 +77,7 @@ TEST(TraceCsv, ErrorsNameFileLineAndColumn) {
     try {
       read_traces_csv(path);
       ADD_FAILURE() << "case " << i << " was accepted";
-    } catch (const InputError& e) {
+    } catch (const base::InputError& e) {
       EXPECT_EQ(e.file(), path) << i;
       EXPECT_EQ(e.line(), cases[i].line) << i << ": " << e.what();
       EXPECT_EQ(e.field(), cases[i].field) << i << ": " << e.what();
@@ -86,7 +86,7 @@ TEST(TraceCsv, ErrorsNameFileLineAndColumn) {
 }
 
 TEST(TraceCsv, MissingFileIsAnInputError) {
-  EXPECT_THROW(read_traces_csv("/nonexistent/traces.csv"), InputError);
+  EXPECT_THROW(read_traces_csv("/nonexistent/traces.csv"), base::InputError);
 }
 
 }  // namespace

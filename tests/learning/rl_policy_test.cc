@@ -6,8 +6,8 @@
 
 #include "../agents/test_traces.h"
 #include "agents/eval/episode_runner.h"
-#include "agents/streams/input_error.h"
 #include "learning_fixtures.h"
+#include "sim/base/input_error.h"
 
 namespace offloadsim::agents {
 namespace {
@@ -82,13 +82,13 @@ TEST(RlPolicy, NeverSpendsBudgetItDoesNotHave) {
 }
 
 TEST(RlPolicy, MissingOrBrokenFilesAreInputErrors) {
-  EXPECT_THROW(TorchScriptPolicy::load("/nonexistent/policy.pt"), InputError);
+  EXPECT_THROW(TorchScriptPolicy::load("/nonexistent/policy.pt"), base::InputError);
   const std::string path = ::testing::TempDir() + "broken.pt";
   std::ofstream(path) << "not a zip";
   std::ofstream(sidecar_path(path))
       << "{\"format\": \"offloadsim-rl-policy\", \"observation\": {\"feature_scales\": [1]},"
          " \"network\": {\"lstm_hidden\": 4}}";
-  EXPECT_THROW(TorchScriptPolicy::load(path), InputError);
+  EXPECT_THROW(TorchScriptPolicy::load(path), base::InputError);
 }
 
 }  // namespace

@@ -4,15 +4,15 @@
 
 #include <gtest/gtest.h>
 
-#include "agents/util/stats.h"
 #include "netmodels/tcpros/bw_estimator.h"
 #include "netmodels/tcpros/rostopic_log.h"
+#include "sim/base/stats.h"
 
 #include <algorithm>
 #include <cmath>
 #include <fstream>
 
-#include "agents/streams/input_error.h"
+#include "sim/base/input_error.h"
 
 namespace offloadsim::netmodels {
 namespace {
@@ -75,22 +75,22 @@ TEST(BandwidthEstimator, AveragesTheLastWindowLikeRostopicBw) {
   EXPECT_DOUBLE_EQ(bw.rate(0.5), 600 / 0.4);
 }
 
-// The message of the agents::InputError that `read` throws ("" and a test failure if none).
+// The message of the base::InputError that `read` throws ("" and a test failure if none).
 template <typename F>
 std::string input_error_of(F read) {
   try {
     read();
-  } catch (const agents::InputError& e) {
+  } catch (const base::InputError& e) {
     return e.what();
   }
-  ADD_FAILURE() << "no InputError";
+  ADD_FAILURE() << "no base::InputError";
   return "";
 }
 
 // The paper's raw logs give SPEC §2c's medians (bundled copies).
 TEST(RostopicLog, PaperMediansFromTheRawLogs) {
   const std::string dir = std::string(OFFLOADSIM_DATA_DIR) + "/paper-lidar-measurements/";
-  auto median = [&](const char* f) { return agents::median(read_rostopic_bw_mbps(dir + f)); };
+  auto median = [&](const char* f) { return base::median(read_rostopic_bw_mbps(dir + f)); };
   EXPECT_NEAR(median("bw_lidar_source_with_receiver.txt"), 70.48, 0.005);
   EXPECT_NEAR(median("bw_lidar_receiver_with_receiver.txt"), 59.28, 0.005);
   EXPECT_NEAR(median("bw_lidar_receiver_with_download.txt"), 30.16, 0.005);
@@ -118,7 +118,7 @@ TEST(RostopicLog, HzLastReport) {
   std::ofstream(bad) << "subscribed to [/x]\naverage rate: 9.9\n\tmin: 0.1ms max: 0.2s std dev: 0.01s window: 3\n";
   const std::string error = input_error_of([&] { read_rostopic_hz(bad); });
   EXPECT_NE(error.find("bad_hz.txt:3: min: not a rostopic hz report"), std::string::npos) << error;
-  EXPECT_THROW(read_rostopic_hz(dir + "bw_lidar_receiver_with_receiver.txt"), agents::InputError);
+  EXPECT_THROW(read_rostopic_hz(dir + "bw_lidar_receiver_with_receiver.txt"), base::InputError);
 }
 
 TEST(RostopicLog, BadFilesAreNamed) {
@@ -126,7 +126,7 @@ TEST(RostopicLog, BadFilesAreNamed) {
   std::ofstream(path) << "subscribed to [/x]\naverage: 9.1ZB/s\n";
   const std::string error = input_error_of([&] { read_rostopic_bw_mbps(path); });
   EXPECT_NE(error.find("bad_bw.txt:2: average: unknown unit 'ZB/s'"), std::string::npos) << error;
-  EXPECT_THROW(read_rostopic_bw_mbps("/nonexistent/bw.txt"), agents::InputError);
+  EXPECT_THROW(read_rostopic_bw_mbps("/nonexistent/bw.txt"), base::InputError);
 }
 
 }  // namespace

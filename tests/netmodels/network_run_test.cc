@@ -90,9 +90,9 @@ TEST(NetworkRun, SlowSubscriberDropsItsOldestMessages) {
 
 TEST(NetworkRun, SlowLinkMakesThePublisherDropItsOldestMessages) {
   NetworkRunSpec spec = wifi_spec(4.0);
-  spec.wifi.standard = "802.11n";
+  spec.wifi.standard = WifiStandard::k80211n;
   spec.wifi.channel_width_mhz = 20;
-  spec.wifi.rate_manager = "constant";
+  spec.wifi.rate_manager = RateManager::kConstant;
   spec.wifi.constant_mcs = 0;  // 6.5 Mbps PHY, far below the LIDAR's 70 Mbps
   StreamSpec s = lidar_stream(0, 0);
   s.publisher_queue = 1;
@@ -110,7 +110,7 @@ TEST(NetworkRun, SlowLinkMakesThePublisherDropItsOldestMessages) {
 
 TEST(NetworkRun, LteSmokeRun) {
   NetworkRunSpec spec;
-  spec.type = "lte";
+  spec.type = NetworkType::kLte;
   spec.duration_s = 2.0;
   spec.robots = 2;
   spec.robot_distance_m = 100;
@@ -141,13 +141,13 @@ TEST(NetworkRun, BadConfigurationsNameTheField) {
   };
   NetworkRunSpec s = wifi_spec(2);
   s.wifi.channel_width_mhz = 160;
-  s.wifi.standard = "802.11n";
+  s.wifi.standard = WifiStandard::k80211n;
   expect_field(s, "wifi.channel_width", "160 MHz is not a channel width of 802.11n");
   s = wifi_spec(2);
-  s.wifi.band = "2.4GHz";
+  s.wifi.band = WifiBand::k2_4GHz;
   expect_field(s, "wifi.band", "5GHz band only");
   s = wifi_spec(2);
-  s.type = "lte";
+  s.type = NetworkType::kLte;
   s.lte.ul_resource_blocks = 30;
   expect_field(s, "lte.ul_resource_blocks", "30 is not an LTE bandwidth");
   s = wifi_spec(2);
@@ -168,7 +168,7 @@ TEST(NetworkRun, BadConfigurationsNameTheField) {
   s.servers = 255;
   expect_field(s, "servers", "at most 254");
   s = wifi_spec(2);
-  s.type = "lte";
+  s.type = NetworkType::kLte;
   s.robots = 240;
   s.stations = 11;
   expect_field(s, "robots", "are 251 LTE UEs; at most 250");

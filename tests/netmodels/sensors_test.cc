@@ -7,7 +7,7 @@
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 
-#include "agents/streams/input_error.h"
+#include "sim/base/input_error.h"
 
 namespace offloadsim::netmodels {
 namespace {
@@ -86,7 +86,7 @@ TEST(VideoFrames, MissingFileIsNamed) {
   try {
     encode_video_frames("/nonexistent/clip.avi", 0, 0, 90, 1);
     FAIL();
-  } catch (const agents::InputError& e) {
+  } catch (const base::InputError& e) {
     EXPECT_NE(std::string(e.what()).find("/nonexistent/clip.avi"), std::string::npos);
   }
 }

@@ -8,10 +8,10 @@
 #include <set>
 #include <sstream>
 
-#include "agents/streams/csv_table.h"
-#include "agents/streams/input_error.h"
 #include "agents/streams/trace_csv.h"
 #include "run_fixtures.h"
+#include "sim/base/csv_table.h"
+#include "sim/base/input_error.h"
 #include "sim/io/interrupt.h"
 #include "sim/runners/experiment.h"
 
@@ -65,7 +65,7 @@ TEST(VideoTraces, OpencvSourceOnRealVideo) {
   EXPECT_EQ(test.size(), 1u);
   EXPECT_EQ(train[0].feature_names, std::vector<std::string>{"frame_diff"});
   // frames.csv: every processed frame, each in exactly one trace; deterministic (no times in it).
-  const agents::CsvTable frames = agents::CsvTable::read((a / "frames.csv").string());
+  const base::CsvTable frames = base::CsvTable::read((a / "frames.csv").string());
   EXPECT_EQ(frames.rows(), 16u);
   EXPECT_EQ(frames.cell(1, frames.column("frame")), "25");
   EXPECT_EQ(slurp(a / "frames.csv"), slurp(b / "frames.csv"));
@@ -87,7 +87,7 @@ TEST(VideoTraces, BadInputsAreNamed) {
   const std::string not_video = write_temp("vt_not_video.avi", "plain text\n");
   const std::string bad =
       write_temp("vt_bad.yaml", "schema: 1\nkind: video-traces\nvideo:\n  files: [" + not_video + "]\n");
-  EXPECT_THROW(run_into(bad, "vt_bad"), agents::InputError);
+  EXPECT_THROW(run_into(bad, "vt_bad"), base::InputError);
   const std::string few =
       write_temp("vt_few.yaml", "schema: 1\nkind: video-traces\nvideo: {source: paper, segment_frames: 100000}\n");
   try {
@@ -104,14 +104,14 @@ TEST(HardwareExperiment, EndToEndOnThePaperTraces) {
                                       "video: {segment_frames: 40}\ntrain: {env_steps: 3000, num_envs: 4}\n"
                                       "eval: {budgets: [0.1, 0.5], heuristic_thresholds: [0.3, 0.6]}\n");
   const fs::path out = run_into(file, "hw_small");
-  const agents::CsvTable cmp = agents::CsvTable::read((out / "comparison.csv").string());
+  const base::CsvTable cmp = base::CsvTable::read((out / "comparison.csv").string());
   EXPECT_EQ(cmp.rows(), 6u);
   EXPECT_EQ(cmp.cell(0, cmp.column("source")), "paper");
   EXPECT_EQ(cmp.cell(2, cmp.column("metric")), "oracle cost ÷ RL cost");
   EXPECT_LE(cmp.number(2, cmp.column("ours")), 1.0);  // the oracle never costs more than RL
   // The generated rl-train scenario is kept and runs alone.
   EXPECT_NO_THROW(load_scenario((out / "paper" / "scenario.rl-train.yaml").string()));
-  const agents::CsvTable decisions = agents::CsvTable::read((out / "paper" / "decisions.csv").string());
+  const base::CsvTable decisions = base::CsvTable::read((out / "paper" / "decisions.csv").string());
   std::set<std::string> policies;
   for (size_t r = 0; r < decisions.rows(); ++r) policies.insert(decisions.cell(r, decisions.column("policy")));
   EXPECT_EQ(policies, (std::set<std::string>{"all-robot", "all-cloud", "robot-heuristic-t0.3", "robot-heuristic-t0.6",

@@ -1,4 +1,4 @@
-#include "agents/streams/csv_table.h"
+#include "sim/base/csv_table.h"
 
 #include <cerrno>
 #include <cmath>
@@ -6,9 +6,9 @@
 #include <cstring>
 #include <fstream>
 
-#include "agents/streams/input_error.h"
+#include "sim/base/input_error.h"
 
-namespace offloadsim::agents {
+namespace offloadsim::base {
 
 std::vector<std::string> split_csv_line(const std::string& line, char sep) {
   std::vector<std::string> out;
@@ -91,4 +91,4 @@ bool CsvTable::boolean(size_t row, size_t col) const {
   throw InputError(path_, lines_[row], header_[col], "'" + s + "' is not a boolean (True/False)");
 }
 
-}  // namespace offloadsim::agents
+}  // namespace offloadsim::base

@@ -6,7 +6,7 @@
 #include <cstddef>
 #include <vector>
 
-namespace offloadsim::agents {
+namespace offloadsim::base {
 
 // The middle value (the mean of the two middle values for an even count); NaN when empty.
 inline double median(std::vector<double> v) {
@@ -23,4 +23,4 @@ inline double lower_quantile(std::vector<double> v, double q) {
   return v[static_cast<std::size_t>(std::floor(q * static_cast<double>(v.size() - 1)))];
 }
 
-}  // namespace offloadsim::agents
+}  // namespace offloadsim::base

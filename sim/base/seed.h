@@ -5,7 +5,7 @@
 
 #include <cstdint>
 
-namespace offloadsim::agents {
+namespace offloadsim::base {
 
 inline std::uint64_t splitmix64(std::uint64_t x) {
   x += 0x9e3779b97f4a7c15ULL;
@@ -18,4 +18,4 @@ inline std::uint64_t derive_seed(std::uint64_t base, std::uint64_t stream, std::
   return splitmix64(splitmix64(splitmix64(base) ^ stream) ^ index);
 }
 
-}  // namespace offloadsim::agents
+}  // namespace offloadsim::base

@@ -4,7 +4,7 @@
 #include <stdexcept>
 #include <string>
 
-namespace offloadsim::agents {
+namespace offloadsim::base {
 
 class InputError : public std::runtime_error {
  public:
@@ -27,4 +27,4 @@ class InputError : public std::runtime_error {
   std::string field_;
 };
 
-}  // namespace offloadsim::agents
+}  // namespace offloadsim::base

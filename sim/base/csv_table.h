@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace offloadsim::agents {
+namespace offloadsim::base {
 
 class CsvTable {
  public:
@@ -37,4 +37,4 @@ class CsvTable {
 
 std::vector<std::string> split_csv_line(const std::string& line, char sep = ',');
 
-}  // namespace offloadsim::agents
+}  // namespace offloadsim::base

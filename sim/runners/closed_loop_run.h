@@ -1,0 +1,48 @@
+// kind: closed-loop — every robot of an ns-3 WiFi or LTE network runs its offload agent; each policy
+// of eval.policies runs in its own simulation of the same network, seed and streams (paired). Writes
+// decisions.csv (every frame), queries.csv (every request on the wire), summary.csv (per policy and
+// robot, and overall), the network tables of network-run with the policy as the condition, and the
+// figures. docs/loop.md.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "sim/io/provenance.h"
+#include "sim/loop/closed_loop.h"
+#include "sim/runners/run_options.h"
+#include "sim/scenario/scenario.h"
+
+namespace offloadsim::sim {
+
+void check_closed_loop(const Scenario& sc);
+
+// A closed-loop scenario loaded once (streams, query sizes, policies, the network spec), from which
+// each policy's simulation is run — by the kind, and by the loop's overhead benchmark.
+class ClosedLoopExperiment {
+ public:
+  explicit ClosedLoopExperiment(const Scenario& sc);
+  ~ClosedLoopExperiment();
+  std::size_t policies() const;
+  std::string policy_name(std::size_t p) const;
+  double fps() const;
+  const std::string& description() const { return description_; }
+  ClosedLoopSpec& spec() { return spec_; }
+  // Policy p on every robot, in its own simulation of the network.
+  ClosedLoopResult run(std::size_t p);
+  // The same network with `queries` (a run's requests) sent open loop at their recorded times: the
+  // same traffic with no agent code in the run.
+  ClosedLoopResult replay(const std::vector<QueryRecord>& queries);
+
+ private:
+  struct Inputs;
+  std::unique_ptr<Inputs> inputs_;
+  ClosedLoopSpec spec_;
+  std::string description_;
+};
+void run_closed_loop_kind(const Scenario& sc, const RunOptions& opt, std::ostream& out, RunRecord& rec);
+
+}  // namespace offloadsim::sim

@@ -1,0 +1,41 @@
+// Makes the policies a scenario's `eval.policies` list names, the same way for every runner:
+// random, all-robot, all-cloud, the robot-heuristic sweep (calibrated on training traces, never on
+// test traces), the exact oracle and saved TorchScript policies ({rl: file.pt}).
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "agents/mdp/trace.h"
+#include "agents/policies/policy.h"
+
+namespace offloadsim::sim {
+
+struct PolicySettings {
+  std::vector<std::string> entries;  // eval.policies: family names and "rl:<path>"
+  int all_robot_run_every = 1;
+  std::string heuristic_mode = "percentile";  // percentile | threshold
+  std::vector<double> heuristic_percentiles;
+  std::vector<double> heuristic_thresholds;
+  bool rl_sample = false;
+};
+
+struct MadePolicy {
+  agents::PolicyPtr policy;
+  std::string family;  // random, all-robot, all-cloud, robot-heuristic, oracle, rl
+};
+
+struct MadePolicies {
+  std::vector<MadePolicy> policies;  // in the order of the entries; a heuristic sweep in its own order
+  std::vector<std::pair<double, double>> heuristic_thresholds;  // percentile mode: (percentile, threshold)
+};
+
+// `calibration`: the traces the percentile heuristic takes its thresholds from.
+MadePolicies make_policies(const PolicySettings& settings, const std::vector<agents::Trace>& calibration);
+
+// The display name of each policy entry: "rl:<path>" becomes "rl" when it is the only saved
+// policy, "rl-<file stem>" otherwise.
+std::string policy_entry_name(const std::string& entry, const std::vector<std::string>& all_entries);
+
+}  // namespace offloadsim::sim

@@ -1,0 +1,289 @@
+// The closed loop in ns-3: queries really cross the simulated network; what the robots measure
+// moves their price and budget. Short runs (a few simulated seconds) on small networks.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <functional>
+#include <map>
+
+#include "agents/learning/rl_policy.h"
+#include "agents/loop/robot_agent.h"
+#include "agents/policies/all_cloud_policy.h"
+#include "agents/policies/all_robot_policy.h"
+#include "run_fixtures.h"
+#include "sim/base/csv_table.h"
+#include "sim/loop/closed_loop.h"
+#include "sim/scenario/scenario_error.h"
+
+namespace offloadsim::sim {
+namespace {
+
+namespace nm = netmodels;
+
+agents::Trace frames(int horizon) {
+  agents::Trace t;
+  t.id = "t";
+  for (int i = 0; i < horizon; ++i) {
+    agents::Frame f;
+    f.true_label = i / 5;
+    f.robot_prediction = f.true_label;
+    f.robot_confidence = 0.5;
+    f.cloud_prediction = f.true_label;
+    t.frames.push_back(f);
+  }
+  return t;
+}
+
+// Robots with one policy each over `episodes` episodes of `horizon` frames.
+struct Robots {
+  std::vector<std::unique_ptr<agents::Policy>> policies;
+  std::vector<std::unique_ptr<agents::RobotAgent>> agents;
+  std::vector<LoopRobot> loop;
+  std::vector<agents::Trace> eps;
+};
+
+using PolicyMaker = std::function<std::unique_ptr<agents::Policy>()>;
+
+Robots make_robots(const PolicyMaker& make, int n, int episodes, int horizon, const agents::RobotAgentSettings& s,
+                   std::uint32_t bytes) {
+  Robots r;
+  for (int e = 0; e < episodes; ++e) r.eps.push_back(frames(horizon));
+  for (int k = 0; k < n; ++k) {
+    r.policies.push_back(make());
+    r.agents.push_back(std::make_unique<agents::RobotAgent>(
+        k, *r.policies.back(), r.eps, [bytes](int) { return bytes; }, s, 11));
+    LoopRobot lr;
+    lr.agent = r.agents.back().get();
+    lr.frames = r.agents.back()->frames();
+    lr.cloud_answer = [](int f) { return std::pair<int, double>{f / 5, 1.0}; };
+    r.loop.push_back(lr);
+  }
+  return r;
+}
+
+agents::RobotAgentSettings agent_settings(double fps, double deadline_s) {
+  agents::RobotAgentSettings s;
+  s.fps = fps;
+  s.deadline_s = deadline_s;
+  s.budget_fraction = 1.0;
+  s.mean_query_bytes = 1000;
+  s.timeout_s = 2.0;
+  return s;
+}
+
+std::unique_ptr<agents::Policy> all_cloud() {
+  return std::make_unique<agents::AllCloudPolicy>();
+}
+
+std::unique_ptr<agents::Policy> all_robot() {
+  return std::make_unique<agents::AllRobotPolicy>(1);
+}
+
+TEST(ClosedLoop, AQueryOnAnIdleWiredPathTakesTwoOneWayDelaysTransmissionAndService) {
+  ClosedLoopSpec spec;
+  spec.network.type = nm::NetworkType::kWired;
+  spec.network.robots = 1;
+  spec.network.robot_link = {100.0, 10.0};   // 100 Mbps, 10 ms
+  spec.network.server_link = {1000.0, 5.0};  // 1 Gbps, 5 ms
+  spec.network.duration_s = 4.0;
+  spec.service_times_s = {0.020};
+  spec.fps = 2;
+  spec.deadline_s = 0.5;
+  spec.probe_bytes = 64;
+  const std::uint32_t bytes = 1000;  // one segment: no congestion window in the way
+  Robots r = make_robots(all_cloud, 1, 1, 20, agent_settings(2, 0.5), bytes);
+  const ClosedLoopResult out = run_closed_loop(spec, r.loop);
+  ASSERT_TRUE(out.errors.empty());
+  // Each link carries the request (17-byte head + 4-byte length + body, TCP/IP headers with
+  // timestamps: 52 bytes, PPP: 2) one way and the 64-byte reply the other.
+  const auto on_wire = [](double payload) { return (payload + 52 + 2) * 8; };
+  const double request = on_wire(bytes + 17 + 4), answer = on_wire(64 + 4);
+  const double expected = 2 * (0.010 + 0.005) + request / 100e6 + request / 1e9 + answer / 1e9 + answer / 100e6 + 0.020;
+  int checked = 0;
+  for (const QueryRecord& q : out.queries) {
+    if (q.probe || q.replied_s < 0) continue;
+    EXPECT_NEAR(q.replied_s - q.sent_s, expected, 0.01 * expected) << "query " << q.id;
+    EXPECT_NEAR(q.service_s, 0.020, 1e-9);
+    ++checked;
+  }
+  EXPECT_GE(checked, 3);
+}
+
+// One robot near an 802.11ac AP, a station beside it downloading in bulk or not.
+ClosedLoopSpec wifi_spec(bool download) {
+  ClosedLoopSpec spec;
+  spec.network.robots = 1;
+  spec.network.stations = 1;
+  spec.network.duration_s = 6.0;
+  if (download) {
+    // From 2 s on: the robot first learns its path's empty round trip from its probes (a robot
+    // that never saw the path empty would take the download's standing queue for the path itself,
+    // as Vegas and BBR do; docs/loop.md).
+    nm::BackgroundSpec g;
+    g.name = "download";
+    g.start_s = 2.0;
+    spec.network.background.push_back(g);
+  }
+  spec.service_times_s = {0.005};
+  spec.fps = 10;
+  spec.deadline_s = 0.1;
+  return spec;
+}
+
+struct Averages {
+  double price = 0, granted = 0, on_time = 0;
+  int queries = 0;
+};
+
+Averages averages(const ClosedLoopResult& out, double from_s) {
+  Averages a;
+  int frames = 0, episodes = 0, sent = 0;
+  for (const agents::ScoredFrame& f : out.frames) {
+    if (f.t_s < from_s) continue;
+    ++frames;
+    if (f.step == 0) {
+      a.granted += f.tokens_granted;
+      ++episodes;
+    }
+    if (f.executed_action == agents::kCloud) {
+      a.price += f.price;
+      a.on_time += f.on_time ? 1 : 0;
+      ++sent;
+    }
+  }
+  a.queries = sent;
+  a.price /= std::max(1, sent);
+  a.on_time /= std::max(1, sent);
+  a.granted /= std::max(1, episodes);
+  return a;
+}
+
+TEST(ClosedLoop, PriceRisesAndBudgetFallsUnderASaturatingDownload) {
+  // A 20 ms deadline: an idle path answers in about 8 ms (5 of them the cloud's), one with the
+  // download's queue in it does not.
+  agents::RobotAgentSettings s = agent_settings(10, 0.02);
+  s.mean_query_bytes = 50000;
+  std::map<bool, Averages> seen;
+  for (bool download : {false, true}) {
+    Robots r = make_robots(all_cloud, 1, 60, 5, s, 50000);  // 0.5 s episodes: many grants
+    ClosedLoopSpec spec = wifi_spec(download);
+    spec.deadline_s = 0.02;
+    const ClosedLoopResult out = run_closed_loop(spec, r.loop);
+    ASSERT_TRUE(out.errors.empty());
+    seen[download] = averages(out, 3.0);
+    // No robot exceeds its budget: every episode's queries fit its grant.
+    std::map<int, std::pair<int, int>> per_episode;  // episode → (queries, grant)
+    for (const agents::ScoredFrame& f : out.frames) {
+      auto& [q, g] = per_episode[f.episode];
+      q += f.executed_action == agents::kCloud ? 1 : 0;
+      g = f.tokens_granted;
+    }
+    for (const auto& [e, qg] : per_episode) EXPECT_LE(qg.first, qg.second) << "episode " << e;
+  }
+  EXPECT_GT(seen[true].price, 1.2 * seen[false].price);
+  EXPECT_LT(seen[true].granted, seen[false].granted);
+  EXPECT_LT(seen[true].on_time, seen[false].on_time);
+}
+
+TEST(ClosedLoop, EveryReplyIsMatchedToItsQueryAndARobotThatNeverQueriesStillHasAnEstimate) {
+  agents::RobotAgentSettings s = agent_settings(10, 0.1);
+  Robots cloud = make_robots(all_cloud, 2, 20, 5, s, 5000);
+  ClosedLoopSpec spec = wifi_spec(false);
+  spec.network.robots = 2;
+  spec.network.duration_s = 4.0;
+  const ClosedLoopResult out = run_closed_loop(spec, cloud.loop);
+  EXPECT_TRUE(out.errors.empty());
+  std::map<std::pair<int, std::uint64_t>, int> ids;
+  int answered = 0;
+  for (const QueryRecord& q : out.queries) {
+    EXPECT_EQ(++ids[std::make_pair(q.robot, q.id)], 1) << "request id used twice";
+    answered += q.replied_s >= 0 ? 1 : 0;
+  }
+  EXPECT_GT(answered, 10);
+  for (const auto& a : cloud.agents) EXPECT_EQ(a->unmatched_replies(), 0);
+  EXPECT_EQ(static_cast<int>(out.cloud.served), std::count_if(out.queries.begin(), out.queries.end(),
+                                                              [](auto& q) { return !q.probe && q.replied_s >= 0; }));
+
+  Robots onboard = make_robots(all_robot, 1, 20, 5, s, 5000);
+  spec = wifi_spec(false);
+  spec.network.duration_s = 4.0;
+  const ClosedLoopResult quiet = run_closed_loop(spec, onboard.loop);
+  EXPECT_TRUE(std::none_of(quiet.queries.begin(), quiet.queries.end(), [](auto& q) { return !q.probe; }));
+  const agents::ScoredFrame& last = quiet.frames.back();
+  EXPECT_GT(last.est_rtt_ms, 0.0);   // from probes alone
+  EXPECT_LT(last.est_rtt_ms, 50.0);  // an idle WiFi hop and a 1 ms wire
+  EXPECT_GT(last.est_base_rtt_ms, 0.0);
+}
+
+// A small closed-loop scenario: one robot, no sensor stream, WiFi, three seconds.
+std::string tiny_scenario(const std::string& name, const std::string& extra = "") {
+  return fixtures::write_temp(name, R"(schema: 1
+kind: closed-loop
+seed: 3
+robots: {count: 1, streams: []}
+stream: {horizon: 10}
+eval: {policies: [all-cloud, congestion-aware], heuristic_percentiles: [50], calibration_traces: 5}
+run: {duration_s: 3, warmup_s: 1}
+output: {figures: false}
+)" + extra);
+}
+
+TEST(ClosedLoopKind, SameSeedGivesTheSameBytes) {
+  const std::string file = tiny_scenario("loop_same_seed.yaml");
+  const auto a = fixtures::run_into(file, "loop_a");
+  const auto b = fixtures::run_into(file, "loop_b");
+  for (const char* f : {"decisions.csv", "queries.csv", "summary.csv", "rates.csv"}) {
+    EXPECT_EQ(fixtures::slurp(a / f), fixtures::slurp(b / f)) << f;
+  }
+  const base::CsvTable summary = base::CsvTable::read((a / "summary.csv").string());
+  EXPECT_EQ(summary.rows(), 4u);  // two policies × (robot1, all)
+  const base::CsvTable decisions = base::CsvTable::read((a / "decisions.csv").string());
+  EXPECT_GT(decisions.rows(), 20u);
+  const std::size_t why = decisions.column("why");
+  for (std::size_t r = 0; r < decisions.rows(); ++r) EXPECT_FALSE(decisions.cell(r, why).empty());
+}
+
+TEST(ClosedLoopKind, BadLoopAndCloudSettingsNameTheField) {
+  const std::string file = tiny_scenario("loop_bad.yaml");
+  const auto refused = [&](const std::vector<std::string>& sets, const std::string& field) {
+    try {
+      const Scenario sc = load_scenario(file, sets);
+      check_scenario(sc);
+      ADD_FAILURE() << "accepted: " << sets.front();
+    } catch (const ScenarioError& e) {
+      EXPECT_NE(std::string(e.what()).find(field), std::string::npos) << e.what();
+    }
+  };
+  refused({"cloud.server=2"}, "cloud.server");
+  refused({"loop.start_s=5"}, "loop.start_s");
+  refused({"loop.fps=0"}, "loop.fps");
+  refused({"eval.policies=[oracle]"}, "eval.policies");
+  refused({"cloud.workers=0"}, "cloud.workers");
+}
+
+TEST(ClosedLoopKind, APolicyTrainedOnOtherFeaturesIsRefused) {
+  // A saved policy that sees the synthetic stream's one feature, embedding_distance.
+  const agents::StateNormalizer norm(std::vector<double>{1.0});
+  agents::ActorCritic net(agents::ActorCriticOptions{norm.size(), 8, 8, 4});
+  const std::string path = ::testing::TempDir() + "loop_policy.pt";
+  agents::save_torchscript_policy(net, path);
+  std::ofstream(agents::sidecar_path(path))
+      << agents::policy_sidecar(net->options(), norm, {"embedding_distance"}, agents::MdpParams{}).dump(2);
+  const std::string file = tiny_scenario("loop_rl.yaml");
+  const std::string policies = "eval.policies=[{rl: " + path + "}]";
+  check_scenario(load_scenario(file, {policies}));  // the paper's state: accepted
+  try {
+    check_scenario(load_scenario(file, {policies, "loop.network_features=true"}));
+    ADD_FAILURE() << "a policy without the network features was accepted with them on";
+  } catch (const ScenarioError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("eval.policies"), std::string::npos) << what;
+    EXPECT_NE(what.find("trained on 1 features"), std::string::npos) << what;
+    EXPECT_NE(what.find("gives its policies 7"), std::string::npos) << what;
+  }
+}
+
+}  // namespace
+}  // namespace offloadsim::sim
