@@ -6,9 +6,9 @@
 fig_closed_loop_policies: per policy (all robots), the mean reward per frame with the measured price
 and with the paper's constant costs (bars, ±1.96 standard errors over episodes), the share of queries
 answered by the deadline, and the query latency's median and 95th percentile.
-fig_closed_loop_timeline: per robot, for the policy that queried most, the latency of every query
-over time (late ones marked), the price the robot measured and the tokens it had, and its
-decisions as ticks (cloud, on-board, reuse).
+fig_closed_loop_timeline: per robot, for the policy that queried most, the latency of every answered
+query over time (queries.csv; red: too late for its frame), the price of each query and the tokens
+left, and the decisions as ticks (cloud, on-board, reuse).
 """
 import csv
 import os
@@ -51,7 +51,7 @@ def policies_figure(root, summary):
     ax = axes[1]
     ax.bar(list(x), [100 * value(r["on_time_share"]) for r in overall], color="#2ca02c")
     ax.set_xticks(list(x), names, rotation=30, ha="right")
-    ax.set_ylabel("queries answered by the deadline (%)")
+    ax.set_ylabel("queries on time (%)")
     ax.set_ylim(0, 105)
     ax = axes[2]
     ax.bar([i - 0.2 for i in x], [value(r["latency_p50_ms"]) for r in overall], 0.4, label="median", color="#ff7f0e")
@@ -63,30 +63,34 @@ def policies_figure(root, summary):
     save(fig, root, "fig_closed_loop_policies")
 
 
-def timeline_figure(root, summary, decisions):
+def timeline_figure(root, summary, decisions, queries):
     overall = [r for r in summary if r["robot"] == "all"]
     busiest = max(overall, key=lambda r: int(r["cloud_queries"]))["policy"]
     rows = [r for r in decisions if r["policy"] == busiest]
+    on_time = {(r["robot"], r["query_id"]): r["on_time"] == "1" for r in rows if r["query_id"] != ""}
+    asked = [q for q in queries if q["policy"] == busiest and q["kind"] == "query" and q["latency_ms"] != ""]
     robots = list(dict.fromkeys(r["robot"] for r in rows))
     fig, axes = plt.subplots(len(robots), 1, figsize=(10, 2.2 * len(robots)), sharex=True, squeeze=False)
     for ax, robot in zip(axes[:, 0], robots):
         mine = [r for r in rows if r["robot"] == robot]
-        sent = [r for r in mine if r["sent_s"] != "" and r["latency_ms"] != ""]
-        ax.scatter([value(r["sent_s"]) for r in sent], [value(r["latency_ms"]) for r in sent], s=6,
-                   c=["#2ca02c" if r["on_time"] == "1" else "#d62728" for r in sent], label="query latency (ms)")
-        ax.set_ylabel(f"{robot}\nlatency (ms)")
+        sent = [q for q in asked if q["robot"] == robot]
+        ax.scatter([value(q["sent_s"]) for q in sent], [value(q["latency_ms"]) for q in sent], s=6,
+                   c=["#2ca02c" if on_time.get((robot, q["id"]), False) else "#d62728" for q in sent])
+        ax.set_ylabel(f"{robot}\nquery latency (ms)")
+        ax.set_ylim(bottom=0)
         twin = ax.twinx()
         t = [value(r["t_s"]) for r in mine]
         twin.plot(t, [value(r["price"]) if r["executed"] == "cloud" else float("nan") for r in mine], ".", ms=2,
-                  color="#9467bd", label="price of a query")
-        twin.step(t, [value(r["tokens"]) for r in mine], where="post", color="#7f7f7f", lw=0.8, label="tokens")
+                  color="#9467bd")
+        twin.step(t, [value(r["tokens"]) for r in mine], where="post", color="#7f7f7f", lw=0.8)
         twin.set_ylabel("price / tokens")
+        twin.set_ylim(bottom=0)
         for action, y, color in [("cloud", -0.06, "#1f77b4"), ("robot", -0.10, "#ff7f0e"),
                                  ("past_cloud", -0.14, "#c7c7c7"), ("past_robot", -0.14, "#c7c7c7")]:
             ts = [value(r["t_s"]) for r in mine if r["executed"] == action]
             ax.plot(ts, [y] * len(ts), "|", color=color, transform=ax.get_xaxis_transform(), clip_on=False)
-    axes[0, 0].set_title(f"{busiest}: query latency (green on time, red late), price (purple), tokens (grey); "
-                         "ticks: cloud / on-board / reuse", fontsize=8)
+    axes[0, 0].set_title(f"{busiest}: query latency (green: answered by the deadline, red: late), price of each "
+                         "query (purple), tokens left (grey); ticks: cloud / on-board / reuse", fontsize=8)
     axes[-1, 0].set_xlabel("simulated time (s)")
     fig.tight_layout()
     save(fig, root, "fig_closed_loop_timeline")
@@ -95,8 +99,9 @@ def timeline_figure(root, summary, decisions):
 def main(root):
     summary = read_csv(os.path.join(root, "summary.csv"))
     decisions = read_csv(os.path.join(root, "decisions.csv"))
+    queries = read_csv(os.path.join(root, "queries.csv"))
     policies_figure(root, summary)
-    timeline_figure(root, summary, decisions)
+    timeline_figure(root, summary, decisions, queries)
 
 
 if __name__ == "__main__":

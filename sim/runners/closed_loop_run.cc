@@ -274,7 +274,7 @@ std::string summary_csv_line(const SummaryLine& s) {
 
 const char* const kDecisionsHeader =
     "policy,robot,frame,episode,step,t_s,action,executed,reason,query_id,bytes,sent_s,replied_s,latency_ms,on_time,"
-    "timed_out,used,why,prediction,true_label,correct,price,reward,reward_fixed_cost,tokens,tokens_granted,"
+    "timed_out,used,why,prediction,true_label,correct,loss,price,reward,reward_fixed_cost,tokens,tokens_granted,"
     "est_rtt_ms,est_base_rtt_ms,est_queue_ms,est_delivery_mbps,est_timeout_rate,est_predicted_reply_ms,"
     "true_cloud_queue,true_ap_queue,true_channel_busy_s\n";
 
@@ -285,14 +285,14 @@ void append_decisions(std::string& csv, const std::string& policy, const ClosedL
     const GroundTruth& gt = r.ground_truth.at({f.robot, f.frame});
     fmt::format_to(std::back_inserter(csv),
                    "{},robot{},{},{},{},{:.6f},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},"
-                   "{},{},{},{},{}\n",
+                   "{},{},{},{},{},{}\n",
                    policy, f.robot + 1, f.frame, f.episode, f.step, f.t_s, kActionNames[f.requested_action],
                    kActionNames[f.executed_action], f.reason, sent ? std::to_string(f.query_id) : "", f.bytes,
                    sent ? fmt::format("{:.6f}", f.sent_s) : "", replied ? fmt::format("{:.6f}", f.replied_s) : "",
                    sent && replied ? num((f.replied_s - f.sent_s) * 1e3) : "", f.on_time ? 1 : 0, f.timed_out ? 1 : 0,
-                   f.used, f.why, f.prediction, f.true_label, f.correct ? 1 : 0, num(f.price, 4), num(f.reward, 4),
-                   num(f.reward_fixed, 4), f.tokens, f.tokens_granted, num(f.est_rtt_ms), num(f.est_base_rtt_ms),
-                   num(f.est_queue_ms), num(f.est_delivery_mbps), num(f.est_timeout_rate, 4),
+                   f.used, f.why, f.prediction, f.true_label, f.correct ? 1 : 0, f.correct ? 0 : 1, num(f.price, 4),
+                   num(f.reward, 4), num(f.reward_fixed, 4), f.tokens, f.tokens_granted, num(f.est_rtt_ms),
+                   num(f.est_base_rtt_ms), num(f.est_queue_ms), num(f.est_delivery_mbps), num(f.est_timeout_rate, 4),
                    num(f.est_predicted_reply_ms), gt.cloud_queue, num(gt.network.ap_queue_packets, 0),
                    num(gt.network.channel_busy_s, 6));
   }
@@ -505,16 +505,18 @@ void run_closed_loop_kind(const Scenario& sc, const RunOptions& opt, std::ostrea
     rec.outputs.push_back("flows.csv");
   }
 
-  fmt::print(out, "\n{:<22} {:>9} {:>9} {:>8} {:>8} {:>8} {:>9} {:>9} {:>7} {:>7} {:>9}\n", "policy (all robots)",
+  fmt::print(out, "\n{:<22} {:>9} {:>9} {:>8} {:>8} {:>8} {:>9} {:>9} {:>7} {:>7} {:>10}\n", "policy (all robots)",
              "reward/f", "fixed/f", "accuracy", "query/s", "on time", "lat p50", "lat p95", "price", "tokens",
              "sensor");
+  const auto shown = [](double x, const char* format) {
+    return std::isnan(x) ? std::string("-") : fmt::format(fmt::runtime(format), x);
+  };
   for (const SummaryLine& s : overall) {
-    fmt::print(out,
-               "{:<22} {:>9.3f} {:>9.3f} {:>8.3f} {:>8.2f} {:>7.1f}% {:>6.1f} ms {:>6.1f} ms {:>7.2f} {:>7.1f} "
-               "{:>5.1f} Mbps\n",
-               s.policy, s.reward_per_frame, s.reward_fixed_per_frame, s.accuracy, s.queries_per_s,
-               100 * s.on_time_share, s.latency_p50, s.latency_p95, s.price_mean, s.tokens_granted_mean,
-               s.sensor_goodput_mbps);
+    fmt::print(out, "{:<22} {:>9.3f} {:>9.3f} {:>8.3f} {:>8.2f} {:>8} {:>9} {:>9} {:>7} {:>7.1f} {:>10}\n", s.policy,
+               s.reward_per_frame, s.reward_fixed_per_frame, s.accuracy, s.queries_per_s,
+               shown(100 * s.on_time_share, "{:.1f}%"), shown(s.latency_p50, "{:.1f} ms"),
+               shown(s.latency_p95, "{:.1f} ms"), shown(s.price_mean, "{:.2f}"), s.tokens_granted_mean,
+               fmt::format("{:.1f} Mbps", s.sensor_goodput_mbps));
   }
   fmt::print(out,
              "reward/f: mean reward per frame with the measured price; fixed/f: with the paper's constant costs; "

@@ -14,8 +14,10 @@
 #include "agents/policies/all_robot_policy.h"
 #include "run_fixtures.h"
 #include "sim/base/csv_table.h"
+#include "sim/base/stats.h"
 #include "sim/loop/closed_loop.h"
 #include "sim/scenario/scenario_error.h"
+#include "sim/scenario/schema.h"
 
 namespace offloadsim::sim {
 namespace {
@@ -261,6 +263,17 @@ TEST(ClosedLoopKind, BadLoopAndCloudSettingsNameTheField) {
   refused({"loop.fps=0"}, "loop.fps");
   refused({"eval.policies=[oracle]"}, "eval.policies");
   refused({"cloud.workers=0"}, "cloud.workers");
+}
+
+TEST(ClosedLoopKind, TimingDefaultsAreTheMedianTimesMeasuredHere) {
+  const base::CsvTable t = base::CsvTable::read(data_dir() + "/opencv-timing/vtest_timing.csv");
+  const auto median_of = [&](const char* column) {
+    std::vector<double> v;
+    for (std::size_t r = 0; r < t.rows(); ++r) v.push_back(t.number(r, t.column(column)));
+    return base::median(v);
+  };
+  EXPECT_NEAR(std::get<double>(find_field("robot.inference_ms")->default_value), median_of("robot_ms"), 1e-9);
+  EXPECT_NEAR(std::get<double>(find_field("cloud.service_ms")->default_value), median_of("cloud_ms"), 1e-9);
 }
 
 TEST(ClosedLoopKind, APolicyTrainedOnOtherFeaturesIsRefused) {
