@@ -45,6 +45,7 @@ Examples:
   offloadsim run scenarios/paper_synthetic.yaml --set eval.test_traces=20 --set 'eval.budgets=[0.1, 0.5]'
   offloadsim run scenarios/ros_lidar_study.yaml      # the paper's ROS LIDAR study in ns-3 WiFi
   offloadsim run scenarios/lte_4robots.yaml --set network.lte.ul_resource_blocks=100
+  offloadsim run scenarios/closed_loop_wifi.yaml     # offload agents inside ns-3: queries cross the WiFi
   offloadsim validate scenarios/my_experiment.yaml
   offloadsim schema            # every scenario field: type, unit, default, allowed values
   offloadsim sweep scenarios/sweep_example.yaml      # a parameter sweep on all cores
@@ -52,7 +53,7 @@ Examples:
 
 Exit codes: 0 success, 1 run failed, 2 bad input (scenario, data file or arguments), 130 interrupted.
 Documentation: README.md, docs/scenarios.md, docs/mdp.md, docs/rl.md, docs/perception.md,
-  docs/network.md, docs/cluster.md.)";
+  docs/network.md, docs/loop.md, docs/cluster.md.)";
 
 const CLI::Validator kNonEmpty(
     [](std::string& v) { return v.empty() ? std::string("must not be empty") : std::string(); }, "", "non-empty");

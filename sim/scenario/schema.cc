@@ -54,6 +54,14 @@ FieldSpec choice(std::string path, std::vector<std::string> choices, std::string
   return f;
 }
 
+// A file path that may be left out (its default "" means "not given").
+FieldSpec optional_file(std::string path, std::string help, std::vector<std::string> kinds) {
+  FieldSpec f =
+      field(std::move(path), FieldType::kPath, "", std::string(), -kInf, kInf, std::move(help), std::move(kinds));
+  f.optional_path = true;
+  return f;
+}
+
 std::vector<FieldSpec> build_schema() {
   std::vector<FieldSpec> s;
   // ---- every kind ----
@@ -112,20 +120,11 @@ std::vector<FieldSpec> build_schema() {
                     "Value of the table's train_test_membership column for calibration (training) images.", kStream));
   s.push_back(field("stream.test_split", FieldType::kString, "", std::string("TEST"), -kInf, kInf,
                     "Value of the table's train_test_membership column for test images.", kStream));
-  {
-    FieldSpec f = field("stream.test_traces", FieldType::kPath, "", std::string(), -kInf, kInf,
-                        "Trace CSV with the test traces (stream.source: traces).", kStream);
-    f.optional_path = true;
-    s.push_back(f);
-  }
-  {
-    FieldSpec f = field("stream.train_traces", FieldType::kPath, "", std::string(), -kInf, kInf,
-                        "Trace CSV with training traces, used to calibrate heuristic thresholds "
-                        "(stream.source: traces).",
-                        kStream);
-    f.optional_path = true;
-    s.push_back(f);
-  }
+  s.push_back(optional_file("stream.test_traces", "Trace CSV with the test traces (stream.source: traces).", kStream));
+  s.push_back(optional_file("stream.train_traces",
+                            "Trace CSV with training traces, used to calibrate heuristic thresholds "
+                            "(stream.source: traces).",
+                            kStream));
 
   // ---- offload-eval: the protocol ----
   s.push_back(field("eval.test_traces", FieldType::kInt, "traces", 100LL, 1, 1e6,
@@ -250,14 +249,10 @@ std::vector<FieldSpec> build_schema() {
   s.push_back(field("video.crowd_edges", FieldType::kNumberList, "people", std::vector<double>{4, 6, 8}, 0, 1000,
                     "opencv task classes: label k holds counts in (edge[k−1], edge[k]]; default ≤4, 5–6, 7–8, ≥9.",
                     kVideo));
-  {
-    FieldSpec f = field("video.labels", FieldType::kPath, "", std::string(), -kInf, kInf,
-                        "opencv: CSV of real annotations (columns frame,label) replacing the cloud model as the "
-                        "ground truth. Default: none (the cloud model is the truth, as in the paper).",
-                        kVideo);
-    f.optional_path = true;
-    s.push_back(f);
-  }
+  s.push_back(optional_file("video.labels",
+                            "opencv: CSV of real annotations (columns frame,label) replacing the cloud model as the "
+                            "ground truth. Default: none (the cloud model is the truth, as in the paper).",
+                            kVideo));
   s.push_back(field("video.robot.upscale", FieldType::kNumber, "×", 1.5, 0.1, 10,
                     "Robot model: the frame is scaled by this before the HOG people detector.", kVideo));
   s.push_back(
@@ -396,14 +391,11 @@ std::vector<FieldSpec> build_schema() {
   net("lidar.scene.walkers", FieldType::kInt, "people", 4LL, 0, 1000, "People walking through it.");
   net("lidar.distinct_clouds", FieldType::kInt, "clouds", 10LL, 1, 100000,
       "Rotations actually ray-cast; their sizes repeat in a loop (keeps the simulator's cost in ns-3).");
-  {
-    FieldSpec f = field("camera.file", FieldType::kPath, "", std::string(), -kInf, kInf,
-                        "Video whose frames, JPEG-encoded with OpenCV, give the camera's message sizes (looping). Not "
-                        "set: the parametric model (camera.bitrate_mbps…).",
-                        kNet);
-    f.optional_path = true;
-    s.push_back(f);
-  }
+  s.push_back(
+      optional_file("camera.file",
+                    "Video whose frames, JPEG-encoded with OpenCV, give the camera's message sizes (looping). Not "
+                    "set: the parametric model (camera.bitrate_mbps…).",
+                    kNet));
   net("camera.width", FieldType::kInt, "pixels", 1280LL, 0, 10000,
       "Frames are resized to width × height before encoding (0: as recorded).");
   net("camera.height", FieldType::kInt, "pixels", 720LL, 0, 10000, "See camera.width.");
@@ -500,14 +492,11 @@ std::vector<FieldSpec> build_schema() {
        "At most this many queries outstanding per robot; a query beyond it runs the robot model instead.");
   loop("loop.query_bytes", FieldType::kInt, "bytes", 512LL, 1, 1e8,
        "A query's payload when loop.query_video is not set: 512 = a 128-float embedding.");
-  {
-    FieldSpec f = field("loop.query_video", FieldType::kPath, "", std::string(), -kInf, kInf,
-                        "A video whose frames, JPEG-encoded at camera.width × camera.height and camera.jpeg_quality, "
-                        "give each query's payload (frame f of the stream: the video's frame f mod its length).",
-                        kLoop);
-    f.optional_path = true;
-    s.push_back(f);
-  }
+  s.push_back(
+      optional_file("loop.query_video",
+                    "A video whose frames, JPEG-encoded at camera.width × camera.height and camera.jpeg_quality, "
+                    "give each query's payload (frame f of the stream: the video's frame f mod its length).",
+                    kLoop));
   loop("loop.budget", FieldType::kNumber, "fraction of T", 0.3, 0, 1,
        "The paper's per-episode budget N/T: the most an episode can grant when bandwidth is plentiful.");
   loop("loop.budget_share", FieldType::kNumber, "", 0.1, 1e-6, 1,
@@ -531,14 +520,11 @@ std::vector<FieldSpec> build_schema() {
   loop("cloud.workers", FieldType::kInt, "workers", 1LL, 1, 1000, "Queries the cloud serves at once.");
   loop("cloud.service_ms", FieldType::kNumber, "ms", kCloudServiceMs, 0, 1e6,
        "The cloud model's time per query. Default: the measured median of the OpenCV cloud model (docs/loop.md).");
-  {
-    FieldSpec f = field("cloud.service_times", FieldType::kPath, "", std::string(), -kInf, kInf,
-                        "A timing CSV with a cloud_ms column (video-traces' timing.csv): service times are drawn from "
-                        "it (seeded) instead of cloud.service_ms.",
-                        kLoop);
-    f.optional_path = true;
-    s.push_back(f);
-  }
+  s.push_back(
+      optional_file("cloud.service_times",
+                    "A timing CSV with a cloud_ms column (video-traces' timing.csv): service times are drawn from "
+                    "it (seeded) instead of cloud.service_ms.",
+                    kLoop));
   loop("cloud.server", FieldType::kInt, "server", 1LL, 1, 1000, "The server that hosts the cloud (1: the first).");
 
   // ---- output ----

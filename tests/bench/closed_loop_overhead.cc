@@ -1,7 +1,11 @@
 // The closed loop's overhead over the traffic it makes, and its cost per simulated second.
 //
 //   closed_loop_overhead SCENARIO [--policy NAME] [--repeat N] [--set key=value ...]
+//   closed_loop_overhead SCENARIO --record FILE  [...]   one closed-loop run; its requests into FILE
+//   closed_loop_overhead SCENARIO --replay FILE  [...]   one open-loop run of FILE's requests
 //
+// The last two make one simulation per process, so that an instruction counter (valgrind's
+// cachegrind) can measure each alone: same start-up, one run with agents, one without.
 // Runs one policy of a closed-loop scenario (default: the one listed first) with its agents, then
 // replays the requests that run sent — the same bytes at the same times, probes included — open
 // loop on the same network, with no agent code in the run. Prints the wall time per simulated second
@@ -12,6 +16,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -44,7 +49,7 @@ int main(int argc, char** argv) {
     std::cerr << "usage: closed_loop_overhead SCENARIO [--policy NAME] [--repeat N] [--set key=value ...]\n";
     return 2;
   }
-  std::string policy;
+  std::string policy, record, replay;
   int repeat = 3;
   std::vector<std::string> sets;
   for (int i = 2; i < argc; ++i) {
@@ -53,6 +58,10 @@ int main(int argc, char** argv) {
       policy = argv[++i];
     } else if (a == "--repeat" && i + 1 < argc) {
       repeat = std::max(1, std::atoi(argv[++i]));
+    } else if (a == "--record" && i + 1 < argc) {
+      record = argv[++i];
+    } else if (a == "--replay" && i + 1 < argc) {
+      replay = argv[++i];
     } else if (a == "--set" && i + 1 < argc) {
       sets.push_back(argv[++i]);
     } else {
@@ -71,6 +80,25 @@ int main(int argc, char** argv) {
         std::cerr << "closed_loop_overhead: no policy " << policy << " in eval.policies\n";
         return 2;
       }
+    }
+    if (!record.empty()) {
+      const ClosedLoopResult r = experiment.run(p);
+      std::ofstream f(record);
+      for (const QueryRecord& q : r.queries) {
+        f << q.robot << ' ' << q.id << ' ' << q.probe << ' ' << q.frame << ' ' << q.bytes << ' '
+          << fmt::format("{:.9f}", q.sent_s) << '\n';
+      }
+      fmt::print("recorded {} requests of {} into {}\n", r.queries.size(), experiment.policy_name(p), record);
+      return 0;
+    }
+    if (!replay.empty()) {
+      std::ifstream f(replay);
+      std::vector<QueryRecord> queries;
+      QueryRecord q;
+      while (f >> q.robot >> q.id >> q.probe >> q.frame >> q.bytes >> q.sent_s) queries.push_back(q);
+      const ClosedLoopResult r = experiment.replay(queries);
+      fmt::print("replayed {} requests\n", r.queries.size());
+      return 0;
     }
     const double simulated = experiment.spec().network.duration_s;
     std::vector<double> loop_s, replay_s;
