@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The closed loop's cost as robots are added, on WiFi and LTE: for N in ROBOTS, the shipped
-# closed-loop scenarios with robots.count=N, one policy (all-cloud), SECONDS simulated, timed in
+# closed-loop scenarios with robots.count=N, one policy (all-cloud), SECONDS_SIMULATED simulated, timed in
 # process by bin/closed_loop_overhead (wall time per simulated second of the simulation alone,
 # without start-up such as ray-casting the LIDAR's clouds), with the same requests replayed open
 # loop beside it. Wall time on a shared VM varies: run it on an otherwise idle machine.
-#   tests/bench/closed_loop_scaling.sh [BUILD_DIR]     ROBOTS="1 2 4 8 16" SECONDS=5 REPEAT=1 by default
+#   tests/bench/closed_loop_scaling.sh [BUILD_DIR]     ROBOTS="1 2 4 8 16" SECONDS_SIMULATED=5 REPEAT=1 by default
+#   (the WiFi scenario's download starts at 3 s: runs must be longer than that)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$here/build/release}
