@@ -179,9 +179,11 @@ Built build_wifi(const NetworkRunSpec& spec) {
   b.robot_ip.resize(b.robots.GetN());
   b.station_ip.resize(b.stations.GetN());
   b.server_ip.resize(b.servers.GetN());
+  std::vector<ns3::Ipv4InterfaceContainer> bss_ifs;
   for (std::size_t a = 0; a < bss.size(); ++a) {
     ip.SetBase(ns3::Ipv4Address(fmt::format("10.1.{}.0", a).c_str()), "255.255.255.0");
     const ns3::Ipv4InterfaceContainer ifs = ip.Assign(bss[a]);
+    bss_ifs.push_back(ifs);
     for (std::size_t m = 0; m < members[a].size(); ++m) {
       const auto [what, k] = members[a][m];
       (what == 'r'   ? b.robot_ip
@@ -192,17 +194,22 @@ Built build_wifi(const NetworkRunSpec& spec) {
   ns3::PointToPointHelper backbone;
   backbone.SetDeviceAttribute("DataRate", ns3::StringValue("10Gbps"));
   backbone.SetChannelAttribute("Delay", ns3::StringValue("10us"));
+  std::vector<ns3::NetDeviceContainer> uplinks;  // AP a ↔ router
+  std::vector<ns3::Ipv4InterfaceContainer> uplink_ifs;
   for (std::uint32_t a = 0; a < aps.GetN(); ++a) {
     ip.SetBase(ns3::Ipv4Address(fmt::format("10.2.{}.0", a).c_str()), "255.255.255.0");
-    ip.Assign(backbone.Install(aps.Get(a), router.Get(0)));
+    uplinks.push_back(backbone.Install(aps.Get(a), router.Get(0)));
+    uplink_ifs.push_back(ip.Assign(uplinks.back()));
   }
+  std::vector<std::pair<ns3::NetDeviceContainer, ns3::Ipv4InterfaceContainer>> server_links;
   ns3::PointToPointHelper wired;
   wired.SetDeviceAttribute("DataRate", ns3::StringValue(data_rate(spec.server_link.rate_mbps)));
   wired.SetChannelAttribute("Delay", ns3::TimeValue(ns3::Seconds(spec.server_link.delay_ms / 1000.0)));
   for (std::uint32_t s = 0; !w.servers_on_wifi && s < b.servers.GetN(); ++s) {
     ip.SetBase(ns3::Ipv4Address(fmt::format("10.3.{}.0", s).c_str()), "255.255.255.0");
     const ns3::NetDeviceContainer link = wired.Install(router.Get(0), b.servers.Get(s));
-    b.server_ip[s] = ip.Assign(link).GetAddress(1);
+    server_links.emplace_back(link, ip.Assign(link));
+    b.server_ip[s] = server_links.back().second.GetAddress(1);
     if (!w.pcap_prefix.empty()) wired.EnablePcap(w.pcap_prefix + "-server", link.Get(1), true);
   }
   if (!w.pcap_prefix.empty()) {
@@ -213,7 +220,30 @@ Built build_wifi(const NetworkRunSpec& spec) {
   for (const auto& d : bss) all.Add(d);
   channel.AssignStreams(wifi_channel, base::streams::kNs3Wifi);
   wifi.AssignStreams(all, base::streams::kNs3Wifi + 10);
-  ns3::Ipv4GlobalRoutingHelper::PopulateRoutingTables();
+  if (w.access_points == 1) {
+    ns3::Ipv4GlobalRoutingHelper::PopulateRoutingTables();
+    return b;
+  }
+  // Co-channel APs share one channel, which ns-3's global routing reads as one broadcast link
+  // spanning several subnets and aborts on ("Network number confusion"). With more than one AP the
+  // routes are static: each station through its AP, each AP through the router, the router to each
+  // AP's subnet, each wired server through the router.
+  ns3::Ipv4StaticRoutingHelper routing;
+  const auto default_route = [&](ns3::Ptr<ns3::NetDevice> device, ns3::Ipv4Address gateway) {
+    const auto ipv4 = device->GetNode()->GetObject<ns3::Ipv4>();
+    routing.GetStaticRouting(ipv4)->SetDefaultRoute(gateway,
+                                                    static_cast<std::uint32_t>(ipv4->GetInterfaceForDevice(device)));
+  };
+  const auto router_ipv4 = router.Get(0)->GetObject<ns3::Ipv4>();
+  for (std::size_t a = 0; a < bss.size(); ++a) {
+    for (std::uint32_t d = 1; d < bss[a].GetN(); ++d) default_route(bss[a].Get(d), bss_ifs[a].GetAddress(0));
+    default_route(uplinks[a].Get(0), uplink_ifs[a].GetAddress(1));
+    routing.GetStaticRouting(router_ipv4)
+        ->AddNetworkRouteTo(ns3::Ipv4Address(fmt::format("10.1.{}.0", a).c_str()), ns3::Ipv4Mask("255.255.255.0"),
+                            uplink_ifs[a].GetAddress(0),
+                            static_cast<std::uint32_t>(router_ipv4->GetInterfaceForDevice(uplinks[a].Get(1))));
+  }
+  for (const auto& [link, ifs] : server_links) default_route(link.Get(1), ifs.GetAddress(0));
   return b;
 }
 

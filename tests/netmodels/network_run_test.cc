@@ -53,6 +53,36 @@ TEST(NetworkRun, UncongestedWifiDeliversEveryMessageInOrder) {
   EXPECT_GE(log.socket_bytes_read, framed);
 }
 
+// Co-channel APs aborted ns-3's global routing ("Network number confusion") for every count above
+// one (issue 18): robots on every AP must reach the servers, and a station on one AP a robot on another.
+TEST(NetworkRun, EveryAccessPointCountCarriesEveryRobotsStream) {
+  for (int aps : {1, 2, 4}) {
+    NetworkRunSpec spec = wifi_spec(3.0);
+    spec.wifi.access_points = aps;
+    spec.robots = 2 * aps;  // robot k joins AP k mod APs: two on each
+    spec.servers = 2;
+    spec.stations = 1;
+    for (int k = 0; k < spec.robots; ++k) {
+      StreamSpec st = lidar_stream(k, k % 2);
+      st.source.rate_hz = 10;
+      st.source.next_bytes = [](std::uint64_t) { return 20000U; };
+      spec.streams.push_back(st);
+    }
+    BackgroundSpec g;  // station (AP 1) → server, and so through the router
+    g.name = "upload";
+    g.kind = BackgroundKind::kCbr;
+    g.direction = Direction::kUpload;
+    g.rate_mbps = 1;
+    spec.background.push_back(g);
+    const NetworkRunResult r = run_network(spec);
+    for (const StreamResult& st : r.streams) {
+      EXPECT_GE(st.log.processed.size() + 3, st.log.messages.size()) << aps << " APs, " << st.name;
+      EXPECT_GT(st.log.processed.size(), 15U) << aps << " APs, " << st.name;
+    }
+    EXPECT_GT(r.background.at(0).received_bytes, 100000U) << aps << " APs";
+  }
+}
+
 TEST(NetworkRun, WifiSenderRateIsTheConfiguredRate) {
   NetworkRunSpec spec = wifi_spec(5.0);
   spec.streams.push_back(lidar_stream(0, 0));
