@@ -371,6 +371,9 @@ void check_closed_loop(const Scenario& sc) {
   if (!sc.text("cloud.service_times").empty()) {
     read_for_field(sc, "cloud.service_times", [&](const std::string&) { service_times(sc); });
   }
+  if (!sc.text("loop.query_video").empty()) {
+    read_for_field(sc, "loop.query_video", [](const std::string& f) { nm::encode_video_frames(f, 0, 0, 50, 1); });
+  }
   const LoopInputs in = load_inputs(sc);
   check_policy_features(sc, in);
 }

@@ -41,10 +41,14 @@ void check_rl_train(const Scenario& sc) {
 }
 
 void check_video(const Scenario& sc) {
-  if (sc.kind() == "hardware-experiment") trainer_options(sc);
   const auto& edges = sc.numbers("video.crowd_edges");
   if (!std::is_sorted(edges.begin(), edges.end())) throw sc.error("video.crowd_edges", "must be increasing");
   if (!sc.text("video.labels").empty()) agents::read_frame_labels(sc.text("video.labels"));
+}
+
+void check_hardware(const Scenario& sc) {
+  trainer_options(sc);
+  check_video(sc);
 }
 
 void run_offload_eval_kind(const Scenario& sc, const RunOptions& opt, std::ostream& out, RunRecord& rec) {
@@ -62,8 +66,8 @@ const std::vector<ExperimentKind>& experiment_kinds() {
       {"video-traces", "turns real video (OpenCV perception) or the paper's video traces into train/test trace CSVs",
        check_video, run_video_traces},
       {"hardware-experiment",
-       "the paper's hardware experiment on real video: traces, RL training, evaluation against thresholds", check_video,
-       run_hardware_experiment},
+       "the paper's hardware experiment on real video: traces, RL training, evaluation against thresholds",
+       check_hardware, run_hardware_experiment},
       {"network-study",
        "the paper's ROS LIDAR bandwidth study (Fig. 2) in ns-3: a VLP-16 over TCPROS under its four conditions",
        check_network_scenario, run_network_study},

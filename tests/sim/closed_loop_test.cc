@@ -263,6 +263,7 @@ TEST(ClosedLoopKind, BadLoopAndCloudSettingsNameTheField) {
   refused({"loop.fps=0"}, "loop.fps");
   refused({"eval.policies=[oracle]"}, "eval.policies");
   refused({"cloud.workers=0"}, "cloud.workers");
+  refused({"loop.query_video=" + file}, "loop.query_video");  // a file, but not a video
 }
 
 TEST(ClosedLoopKind, TimingDefaultsAreTheMedianTimesMeasuredHere) {
