@@ -42,8 +42,8 @@ std::vector<std::string> RobotAgent::feature_names() const {
   return names;
 }
 
-const Frame& RobotAgent::frame_at(int frame) const {
-  const auto [e, t] = frame_index_.at(static_cast<std::size_t>(frame));
+const Frame& RobotAgent::frame(int f) const {
+  const auto [e, t] = frame_index_.at(static_cast<std::size_t>(f));
   return episodes_[static_cast<std::size_t>(e)].frames[static_cast<std::size_t>(t)];
 }
 
@@ -109,7 +109,7 @@ Decision RobotAgent::on_frame(int frame, double now_s) {
   const auto [episode, step] = frame_index_[static_cast<std::size_t>(frame)];
   if (episode != episode_) begin_episode(episode, now_s);
   const Trace& trace = episodes_[static_cast<std::size_t>(episode)];
-  const Frame& f = frame_at(frame);
+  const Frame& f = this->frame(frame);
   update_view(frame, now_s);
 
   Observation obs;
@@ -236,7 +236,7 @@ ScoredFrame RobotAgent::on_deadline(int frame, double now_s) {
   pending_.erase(it);
   promote_robot_results(now_s);
   ScoredFrame r = p.rec;
-  const Frame& f = frame_at(frame);
+  const Frame& f = this->frame(frame);
 
   // The newest prediction the robot holds now: what it falls back on.
   auto fallback = [&](const std::string& why) {

@@ -55,6 +55,8 @@ class RobotAgent final : public OffloadAgent {
              RobotAgentSettings settings, std::uint64_t seed);
 
   int frames() const { return static_cast<int>(frame_index_.size()); }
+  // Frame f of the robot's stream (what its models and the cloud answer on it).
+  const Frame& frame(int f) const;
   const CongestionEstimator& estimator() const { return estimator_; }
   const NetworkView& view() const { return view_; }
   int unmatched_replies() const { return unmatched_replies_; }
@@ -86,7 +88,6 @@ class RobotAgent final : public OffloadAgent {
     std::uint32_t bytes = 0;
   };
 
-  const Frame& frame_at(int frame) const;
   void begin_episode(int episode, double now_s);
   void promote_robot_results(double now_s);
   void update_view(int frame, double now_s);

@@ -1,4 +1,4 @@
-// Order statistics shared by every runner that summarises samples.
+// Sample statistics shared by every runner that summarises samples.
 #pragma once
 
 #include <algorithm>
@@ -7,6 +7,22 @@
 #include <vector>
 
 namespace offloadsim::base {
+
+// The arithmetic mean; NaN when empty.
+inline double mean(const std::vector<double>& v) {
+  double s = 0;
+  for (double x : v) s += x;
+  return v.empty() ? std::nan("") : s / static_cast<double>(v.size());
+}
+
+// The standard error of the mean (sample standard deviation / √n); NaN for fewer than two samples.
+inline double standard_error(const std::vector<double>& v) {
+  if (v.size() < 2) return std::nan("");
+  const double m = mean(v);
+  double ss = 0;
+  for (double x : v) ss += (x - m) * (x - m);
+  return std::sqrt(ss / static_cast<double>(v.size() - 1)) / std::sqrt(static_cast<double>(v.size()));
+}
 
 // The middle value (the mean of the two middle values for an even count); NaN when empty.
 inline double median(std::vector<double> v) {

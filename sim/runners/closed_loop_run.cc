@@ -181,18 +181,6 @@ std::string num(double x, int digits = 3) {
   return std::isnan(x) ? "NA" : fmt::format("{:.{}f}", x, digits);
 }
 
-double mean_of(const std::vector<double>& v) {
-  return v.empty() ? std::nan("") : std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
-}
-
-double se_of(const std::vector<double>& v) {
-  if (v.size() < 2) return std::nan("");
-  const double m = mean_of(v);
-  double ss = 0;
-  for (double x : v) ss += (x - m) * (x - m);
-  return std::sqrt(ss / static_cast<double>(v.size() - 1) / static_cast<double>(v.size()));
-}
-
 struct SummaryLine {
   std::string policy, robot;
   int frames = 0, episodes = 0, cloud_queries = 0, robot_runs = 0, timeouts = 0, on_time_queries = 0;
@@ -236,19 +224,19 @@ SummaryLine summarise(const std::string& policy, int robot, const ClosedLoopResu
   std::vector<double> episodes;
   for (const auto& [key, total] : episode_reward) episodes.push_back(total);
   s.episodes = static_cast<int>(episodes.size());
-  s.reward_per_frame = mean_of(reward);
-  s.reward_fixed_per_frame = mean_of(reward_fixed);
+  s.reward_per_frame = base::mean(reward);
+  s.reward_fixed_per_frame = base::mean(reward_fixed);
   s.accuracy = s.frames > 0 ? static_cast<double>(correct) / s.frames : std::nan("");
-  s.episode_reward_mean = mean_of(episodes);
-  s.episode_reward_se = se_of(episodes);
+  s.episode_reward_mean = base::mean(episodes);
+  s.episode_reward_se = base::standard_error(episodes);
   const double robot_seconds = static_cast<double>(s.frames) / fps;
   s.queries_per_s = robot_seconds > 0 ? s.cloud_queries / robot_seconds : std::nan("");
   s.on_time_share = s.cloud_queries > 0 ? static_cast<double>(s.on_time_queries) / s.cloud_queries : std::nan("");
   s.latency_p50 = base::lower_quantile(latency_ms, 0.5);
   s.latency_p95 = base::lower_quantile(latency_ms, 0.95);
   s.latency_p99 = base::lower_quantile(latency_ms, 0.99);
-  s.price_mean = mean_of(price);
-  s.tokens_granted_mean = mean_of(granted);
+  s.price_mean = base::mean(price);
+  s.tokens_granted_mean = base::mean(granted);
   const std::string prefix = fmt::format("robot{}-", robot + 1);
   for (const Row& row : streams) {
     if (robot >= 0 && row.flow.rfind(prefix, 0) != 0) continue;
@@ -434,15 +422,9 @@ ClosedLoopResult ClosedLoopExperiment::run(std::size_t p) {
     LoopRobot lr;
     lr.agent = agents_.back().get();
     lr.frames = agents_.back()->frames();
-    lr.cloud_answer = [&eps](int frame) {
-      for (const agents::Trace& t : eps) {
-        if (frame < t.horizon()) {
-          const agents::Frame& f = t.frames[static_cast<std::size_t>(frame)];
-          return std::pair<int, double>{f.cloud_prediction, f.cloud_confidence};
-        }
-        frame -= t.horizon();
-      }
-      throw std::out_of_range("cloud_answer: no such frame");
+    lr.cloud_answer = [agent = agents_.back().get()](int frame) {
+      const agents::Frame& f = agent->frame(frame);
+      return std::pair<int, double>{f.cloud_prediction, f.cloud_confidence};
     };
     loop_robots.push_back(std::move(lr));
   }

@@ -112,18 +112,11 @@ OffloadEvalConfig offload_eval_config(const Scenario& sc) {
 
 namespace {
 
-double mean(const std::vector<double>& v) {
-  double s = 0;
-  for (double x : v) s += x;
-  return v.empty() ? NAN : s / static_cast<double>(v.size());
-}
+using base::mean;
 
+// summary.csv has always written 0 for the standard error of a single episode.
 double std_error(const std::vector<double>& v) {
-  if (v.size() < 2) return 0.0;
-  const double m = mean(v);
-  double ss = 0;
-  for (double x : v) ss += (x - m) * (x - m);
-  return std::sqrt(ss / static_cast<double>(v.size() - 1)) / std::sqrt(static_cast<double>(v.size()));
+  return v.size() < 2 ? 0.0 : base::standard_error(v);
 }
 
 // The shortest text that reads back as the same double: two budgets never share a label.
