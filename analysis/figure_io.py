@@ -1,8 +1,20 @@
 """Shared by the figure scripts: saving a figure as PNG and PDF, each under a temporary name and
-renamed when complete, with no timestamps in the files (so they are reproducible)."""
+renamed when complete, with no timestamps in the files (so they are reproducible).
+
+A script stopped by SIGTERM or Ctrl-C removes the temporary it was writing and exits 130, so an
+interrupted script never leaves a partial file behind (offloadsim also removes them)."""
 import os
+import signal
 
 import matplotlib.pyplot as plt
+
+
+def _stop(signum, frame):
+    raise SystemExit(130)
+
+
+signal.signal(signal.SIGTERM, _stop)
+signal.signal(signal.SIGINT, _stop)
 
 
 def save(fig, out_dir, stem):
@@ -10,6 +22,11 @@ def save(fig, out_dir, stem):
         final = os.path.join(out_dir, f"{stem}.{ext}")
         tmp = f"{final}.partial-{os.getpid()}.{ext}"
         metadata = {"CreationDate": None} if ext == "pdf" else {"Software": None}
-        fig.savefig(tmp, dpi=200, bbox_inches="tight", metadata=metadata)
-        os.replace(tmp, final)
+        try:
+            fig.savefig(tmp, dpi=200, bbox_inches="tight", metadata=metadata)
+            os.replace(tmp, final)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.remove(tmp)
+            raise
     plt.close(fig)

@@ -4,6 +4,7 @@
 // line); 130 interrupted (Ctrl-C).
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,7 @@
 
 #include "sim/base/input_error.h"
 #include "sim/io/interrupt.h"
+#include "sim/io/output_lock.h"
 #include "sim/io/provenance.h"
 #include "sim/runners/experiment.h"
 #include "sim/scenario/scenario.h"
@@ -198,6 +200,9 @@ numeric swept axis (collected/fig_sweep_<field>.png/pdf).)");
     return rc == 0 ? 0 : kExitBadInput;
   }
 
+  // Ctrl-C and SIGTERM (what Slurm sends at a time limit) alike: every phase stops at its next
+  // clean point and the program exits 130.
+  sim::install_interrupt_handlers();
   try {
     if (*schema) {
       std::cout << sim::schema_markdown();
@@ -205,11 +210,13 @@ numeric swept axis (collected/fig_sweep_<field>.png/pdf).)");
     }
     if (*sweep_status) return sim::print_sweep_status(sweep_root, std::cout);
     if (*collect) {
+      std::optional<sim::DirectoryLock> lock;  // a missing directory: collect_sweep says what is wrong
+      if (std::filesystem::is_directory(sweep_root)) lock.emplace(sweep_root, "the collect directory");
       sim::collect_sweep(sweep_root, partial, !no_figures, std::cout);
       return 0;
     }
     if (*task) {
-      sim::install_interrupt_handlers();
+      sim::stop_with_sweep_parent();
       sim::run_sweep_point(sweep_root, point_index, !quiet, std::vector<std::string>(argv, argv + argc), std::cout);
       return 0;
     }
@@ -226,8 +233,8 @@ numeric swept axis (collected/fig_sweep_<field>.png/pdf).)");
       }
       const std::filesystem::path root =
           out_dir.empty() ? std::filesystem::path("results") / spec.name : std::filesystem::path(out_dir);
+      const sim::DirectoryLock lock(root, "--out");
       const sim::SweepManifest m = sim::write_sweep_manifest(root, spec, points);
-      sim::install_interrupt_handlers();
       if (backend == "slurm") {
         slurm.submit = !no_submit;
         return sim::submit_sweep_slurm(m, slurm, std::cout);
@@ -261,7 +268,6 @@ numeric swept axis (collected/fig_sweep_<field>.png/pdf).)");
     opt.figures = !no_figures;
     opt.progress = !quiet;
     opt.resume = resume;
-    sim::install_interrupt_handlers();
     sim::run_scenario(sc, opt, std::cout);
     return 0;
   } catch (const sim::ScenarioError& e) {

@@ -9,6 +9,8 @@
 #include "agents/streams/trace_csv.h"
 #include "sim/base/input_error.h"
 #include "sim/io/atomic_file.h"
+#include "sim/io/interrupt.h"
+#include "sim/io/output_lock.h"
 #include "sim/io/progress.h"
 #include "sim/io/provenance.h"
 #include "sim/runners/closed_loop_run.h"
@@ -96,13 +98,10 @@ void check_scenario(const Scenario& sc) {
 void run_scenario(const Scenario& sc, const RunOptions& opt, std::ostream& out) {
   const ExperimentKind& kind = experiment_kind(sc.kind());
   kind.check(sc);
-  std::error_code ec;
-  fs::create_directories(opt.out_dir, ec);
-  if (ec || !fs::is_directory(opt.out_dir, ec)) {
-    throw base::InputError(opt.out_dir.string(), 0, "",
-                           "cannot be used as the result directory (--out): " +
-                               (ec ? ec.message() : std::string("a file of that name exists")));
-  }
+  // One run per directory: a second one is refused before it writes anything. Under the lock no
+  // other writer is at work here, so every temporary is an interrupted run's: remove them.
+  const DirectoryLock lock(opt.out_dir, "--out");
+  remove_partial_files(opt.out_dir);
 
   RunRecord rec;
   rec.scenario_file = fs::absolute(sc.file()).lexically_normal().string();
@@ -118,6 +117,7 @@ void run_scenario(const Scenario& sc, const RunOptions& opt, std::ostream& out) 
   out.flush();  // before progress lines appear on stderr
 
   kind.run(sc, opt, out, rec);
+  check_interrupt();  // a stop requested while the last files or figures were written: no provenance
 
   write_file_atomically(opt.out_dir / "scenario.resolved.yaml", sc.to_yaml());
   rec.outputs.push_back("scenario.resolved.yaml");

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -10,6 +11,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <map>
@@ -25,6 +27,7 @@
 #include "sim/base/input_error.h"
 #include "sim/io/atomic_file.h"
 #include "sim/io/interrupt.h"
+#include "sim/io/output_lock.h"
 #include "sim/io/progress.h"
 #include "sim/io/provenance.h"
 #include "sim/runners/experiment.h"
@@ -111,6 +114,8 @@ std::string shell_quote(const std::string& s) {
   for (char c : s) q += (c == '\'') ? std::string("'\\''") : std::string(1, c);
   return q + "'";
 }
+
+constexpr const char* kSweepParentVariable = "OFFLOADSIM_SWEEP_PARENT";
 
 // Removes ROOT/.running entries left by processes of this host that no longer exist (a killed
 // run). Entries of other hosts are left alone: their tasks may still be running.
@@ -236,6 +241,14 @@ SweepManifest read_sweep_manifest(const fs::path& root) {
   return m;
 }
 
+void stop_with_sweep_parent() {
+  const char* parent = std::getenv(kSweepParentVariable);
+  if (parent == nullptr) return;
+  ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+  // The parent may have died before the line above: then we are orphaned already.
+  if (std::to_string(::getppid()) != parent) ::raise(SIGTERM);
+}
+
 void run_sweep_point(const fs::path& root, size_t index, bool progress, const std::vector<std::string>& command_line,
                      std::ostream& out) {
   const SweepManifest m = read_sweep_manifest(root);
@@ -328,6 +341,16 @@ int run_sweep_local(const SweepManifest& m, const LocalOptions& opt, std::ostrea
                                    : Progress(fmt::format("sweep {}", m.name), todo.size(), no_output, false);
   const auto start = std::chrono::steady_clock::now();
 
+  // The tasks' environment: ours, and our pid, so that a task stops when we end (stop_with_sweep_parent).
+  std::vector<std::string> env_strings;
+  for (char** e = environ; *e; ++e) {
+    if (std::strncmp(*e, kSweepParentVariable, std::strlen(kSweepParentVariable)) != 0) env_strings.emplace_back(*e);
+  }
+  env_strings.push_back(fmt::format("{}={}", kSweepParentVariable, ::getpid()));
+  std::vector<char*> child_env;
+  for (auto& e : env_strings) child_env.push_back(e.data());
+  child_env.push_back(nullptr);
+
   auto spawn = [&](const SweepPoint* p) {
     const std::string log = (m.root / "logs" / (p->id + ".log")).string();
     const std::string index = std::to_string(p->index);
@@ -345,7 +368,7 @@ int run_sweep_local(const SweepManifest& m, const LocalOptions& opt, std::ostrea
     posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
     posix_spawnattr_setpgroup(&attr, 0);
     pid_t pid = 0;
-    const int rc = ::posix_spawn(&pid, exe.c_str(), &fa, &attr, argv.data(), environ);
+    const int rc = ::posix_spawn(&pid, exe.c_str(), &fa, &attr, argv.data(), child_env.data());
     posix_spawn_file_actions_destroy(&fa);
     posix_spawnattr_destroy(&attr);
     if (rc != 0) throw std::runtime_error(fmt::format("cannot start {}: {}", exe, std::strerror(rc)));
@@ -591,12 +614,14 @@ void collect_sweep(const fs::path& root, bool partial, bool figures, std::ostrea
   std::sort(tables.begin(), tables.end());
   std::error_code ec;
   fs::create_directories(root / "collected", ec);
+  remove_partial_files(root / "collected");  // an interrupted collect's; the caller holds the sweep's lock
   std::string prefix_header = "point,id,replication,seed";
   for (const auto& k : m.keys) {
     if (k != "seed") prefix_header += "," + csv_cell(k);
   }
   size_t rows_total = 0;
   for (const std::string& table : tables) {
+    check_interrupt();
     AtomicFile f(root / "collected" / table);
     std::string header;
     size_t rows = 0;
