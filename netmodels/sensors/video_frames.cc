@@ -1,5 +1,6 @@
 #include "netmodels/sensors/video_frames.h"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <stdexcept>
@@ -12,7 +13,8 @@
 
 namespace offloadsim::netmodels {
 
-EncodedVideo encode_video_frames(const std::string& path, int width, int height, int jpeg_quality, int max_frames) {
+EncodedVideo encode_video_frames(const std::string& path, int width, int height, int jpeg_quality, int max_frames,
+                                 const std::function<void(std::size_t, std::size_t)>& after_frame) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) throw base::InputError(path, 0, "", "is a directory, not a video file");
   if (!std::filesystem::is_regular_file(path, ec)) throw base::InputError(path, 0, "", "video file not found");
@@ -20,6 +22,10 @@ EncodedVideo encode_video_frames(const std::string& path, int width, int height,
   if (!cap.isOpened()) throw base::InputError(path, 0, "", "cannot be opened as a video (unknown or damaged format)");
   EncodedVideo v;
   v.fps = cap.get(cv::CAP_PROP_FPS);
+  const double in_file = cap.get(cv::CAP_PROP_FRAME_COUNT);
+  std::size_t total = in_file > 0 ? static_cast<std::size_t>(in_file) : 0;
+  if (max_frames > 0 && (total == 0 || total > static_cast<std::size_t>(max_frames)))
+    total = static_cast<std::size_t>(max_frames);
   const std::vector<int> params = {cv::IMWRITE_JPEG_QUALITY, jpeg_quality};
   cv::Mat frame, scaled;
   std::vector<std::uint8_t> jpeg;
@@ -33,6 +39,7 @@ EncodedVideo encode_video_frames(const std::string& path, int width, int height,
     v.height = scaled.rows;
     cv::imencode(".jpg", scaled, jpeg, params);
     v.frame_bytes.push_back(static_cast<std::uint32_t>(jpeg.size()));
+    if (after_frame) after_frame(v.frame_bytes.size(), std::max(total, v.frame_bytes.size()));
   }
   if (v.frame_bytes.empty()) throw base::InputError(path, 0, "", "no frame could be decoded");
   return v;

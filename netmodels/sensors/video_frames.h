@@ -4,7 +4,9 @@
 // when no file is given.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -18,7 +20,10 @@ struct EncodedVideo {
 
 // Encodes up to `max_frames` frames (0: all) of `path` at `width`×`height` (0×0: as recorded)
 // with JPEG quality `jpeg_quality`. Throws base::InputError naming the file when it cannot be read.
-EncodedVideo encode_video_frames(const std::string& path, int width, int height, int jpeg_quality, int max_frames);
+// `after_frame(done, total)`, if given, is called after each frame (total: the frames that will be
+// encoded, as far as the file says): for progress, and to stop a long encoding by throwing.
+EncodedVideo encode_video_frames(const std::string& path, int width, int height, int jpeg_quality, int max_frames,
+                                 const std::function<void(std::size_t, std::size_t)>& after_frame = {});
 
 struct ParametricVideo {
   double bitrate_mbps = 8.0;

@@ -65,7 +65,7 @@ PolicySettings policy_settings(const Scenario& sc) {
   return p;
 }
 
-LoopInputs load_inputs(const Scenario& sc) {
+LoopInputs load_inputs(const Scenario& sc, bool progress) {
   LoopInputs in;
   const int robots = static_cast<int>(sc.integer("robots.count"));
   const int need = frames_needed(sc);
@@ -113,10 +113,7 @@ LoopInputs load_inputs(const Scenario& sc) {
       in.calibration = agents::read_traces_csv(sc.text("stream.train_traces"));
   }
   if (!sc.text("loop.query_video").empty()) {
-    const nm::EncodedVideo v = nm::encode_video_frames(
-        sc.text("loop.query_video"), static_cast<int>(sc.integer("camera.width")),
-        static_cast<int>(sc.integer("camera.height")), static_cast<int>(sc.integer("camera.jpeg_quality")),
-        static_cast<int>(sc.integer("camera.max_frames")));
+    const nm::EncodedVideo v = encode_camera_video(sc, sc.text("loop.query_video"), progress);
     in.query_sizes = v.frame_bytes;
     in.query_what = fmt::format("JPEG frames of {} ({}×{}, q{})", sc.text("loop.query_video"), v.width, v.height,
                                 sc.integer("camera.jpeg_quality"));
@@ -362,7 +359,7 @@ void check_closed_loop(const Scenario& sc) {
   if (!sc.text("loop.query_video").empty()) {
     read_for_field(sc, "loop.query_video", [](const std::string& f) { nm::encode_video_frames(f, 0, 0, 50, 1); });
   }
-  const LoopInputs in = load_inputs(sc);
+  const LoopInputs in = load_inputs(sc, false);
   check_policy_features(sc, in);
 }
 
@@ -375,11 +372,11 @@ struct ClosedLoopExperiment::Inputs {
   std::uint64_t seed = 0;
 };
 
-ClosedLoopExperiment::ClosedLoopExperiment(const Scenario& sc) : inputs_(std::make_unique<Inputs>()) {
+ClosedLoopExperiment::ClosedLoopExperiment(const Scenario& sc, bool progress) : inputs_(std::make_unique<Inputs>()) {
   Inputs& x = *inputs_;
-  x.in = load_inputs(sc);
+  x.in = load_inputs(sc, progress);
   const auto& what = sc.texts("robots.streams");
-  x.src = make_sources(sc, std::find(what.begin(), what.end(), "video") != what.end());
+  x.src = make_sources(sc, std::find(what.begin(), what.end(), "video") != what.end(), progress);
   spec_ = loop_spec(sc, x.src);
   spec_.service_times_s = service_times(sc);
   x.settings = policy_settings(sc);
@@ -438,7 +435,7 @@ ClosedLoopResult ClosedLoopExperiment::replay(const std::vector<QueryRecord>& qu
 }
 
 void run_closed_loop_kind(const Scenario& sc, const RunOptions& opt, std::ostream& out, RunRecord& rec) {
-  ClosedLoopExperiment experiment(sc);
+  ClosedLoopExperiment experiment(sc, opt.progress);
   fmt::print(out, "{}\n", experiment.description());
   ClosedLoopSpec& spec = experiment.spec();
   if (sc.flag("network.pcap")) spec.network.wifi.pcap_prefix = (opt.out_dir / "pcap").string();

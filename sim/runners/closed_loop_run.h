@@ -24,7 +24,8 @@ void check_closed_loop(const Scenario& sc);
 // each policy's simulation is run — by the kind, and by the loop's overhead benchmark.
 class ClosedLoopExperiment {
  public:
-  explicit ClosedLoopExperiment(const Scenario& sc);
+  // `progress`: progress bars while inputs are prepared (clouds ray-cast, video encoded).
+  explicit ClosedLoopExperiment(const Scenario& sc, bool progress = false);
   ~ClosedLoopExperiment();
   std::size_t policies() const;
   std::string policy_name(std::size_t p) const;

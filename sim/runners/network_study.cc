@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <numeric>
+#include <optional>
 
 #include <fmt/format.h>
 #include <fmt/ostream.h>
@@ -26,6 +27,9 @@ namespace offloadsim::sim {
 namespace nm = netmodels;
 
 namespace {
+
+// Inputs prepared in fewer steps than this finish in seconds: no progress bar.
+constexpr std::size_t kProgressFrom = 200;
 
 // Network settings common to both kinds. Errors from netmodels name a field below `network.`.
 nm::NetworkRunSpec base_spec(const Scenario& sc) {
@@ -85,7 +89,20 @@ std::string scenario_key(const std::string& field) {
 
 }  // namespace
 
-Sources make_sources(const Scenario& sc, bool need_camera) {
+nm::EncodedVideo encode_camera_video(const Scenario& sc, const std::string& file, bool progress) {
+  std::optional<Progress> bar;
+  return nm::encode_video_frames(
+      file, static_cast<int>(sc.integer("camera.width")), static_cast<int>(sc.integer("camera.height")),
+      static_cast<int>(sc.integer("camera.jpeg_quality")), static_cast<int>(sc.integer("camera.max_frames")),
+      [&](std::size_t done, std::size_t total) {
+        check_interrupt();
+        if (progress && !bar && total >= kProgressFrom) bar.emplace("encoding " + file, total);
+        if (bar) bar->advance();
+        if (bar && done == total) bar->finish();
+      });
+}
+
+Sources make_sources(const Scenario& sc, bool need_camera, bool progress) {
   Sources s;
   nm::Vlp16Config cfg;
   cfg.rotation_hz = sc.number("lidar.rotation_hz");
@@ -97,7 +114,11 @@ Sources make_sources(const Scenario& sc, bool need_camera) {
                                    static_cast<int>(sc.integer("lidar.scene.walkers"))));
   const std::string compression = sc.text("lidar.compression");
   std::vector<std::uint32_t> sizes;
-  for (long long k = 0; k < sc.integer("lidar.distinct_clouds"); ++k) {
+  const auto clouds = static_cast<std::size_t>(sc.integer("lidar.distinct_clouds"));
+  std::optional<Progress> bar;
+  if (progress && clouds >= kProgressFrom) bar.emplace("ray-casting LIDAR clouds", clouds);
+  for (std::size_t k = 0; k < clouds; ++k) {
+    check_interrupt();
     const double t = static_cast<double>(k) / cfg.rotation_hz;
     const auto cloud = lidar.scan(t);
     const auto msg = nm::serialize_pointcloud2(cloud, static_cast<std::uint32_t>(k), t);
@@ -105,7 +126,9 @@ Sources make_sources(const Scenario& sc, bool need_camera) {
     const std::size_t sent = compression == "none" ? msg.size() : nm::compress_cloud(cloud, compression).size();
     s.sent_cloud_bytes += static_cast<double>(sent);
     sizes.push_back(static_cast<std::uint32_t>(sent));
+    if (bar) bar->advance();
   }
+  if (bar) bar->finish();
   s.raw_cloud_bytes /= static_cast<double>(sizes.size());
   s.sent_cloud_bytes /= static_cast<double>(sizes.size());
   s.lidar.rate_hz = cfg.rotation_hz;
@@ -113,10 +136,7 @@ Sources make_sources(const Scenario& sc, bool need_camera) {
   if (need_camera) {
     s.camera.rate_hz = sc.number("camera.fps");
     if (!sc.text("camera.file").empty()) {
-      const nm::EncodedVideo v = nm::encode_video_frames(
-          sc.text("camera.file"), static_cast<int>(sc.integer("camera.width")),
-          static_cast<int>(sc.integer("camera.height")), static_cast<int>(sc.integer("camera.jpeg_quality")),
-          static_cast<int>(sc.integer("camera.max_frames")));
+      const nm::EncodedVideo v = encode_camera_video(sc, sc.text("camera.file"), progress);
       double mean = 0;
       for (auto b : v.frame_bytes) mean += b;
       mean /= static_cast<double>(v.frame_bytes.size());
@@ -419,7 +439,7 @@ void check_network_scenario(const Scenario& sc) {
 }
 
 void run_network_study(const Scenario& sc, const RunOptions& opt, std::ostream& out, RunRecord& rec) {
-  const Sources src = make_sources(sc, false);
+  const Sources src = make_sources(sc, false, opt.progress);
   fmt::print(out, "VLP-16: {:.0f}-byte PointCloud2 messages at {} Hz ({:.2f} Mbps){}\n", src.raw_cloud_bytes,
              sc.number("lidar.rotation_hz"), src.sent_cloud_bytes * 8 * sc.number("lidar.rotation_hz") / 1e6,
              sc.text("lidar.compression") == "none"
@@ -487,7 +507,7 @@ void run_network_study(const Scenario& sc, const RunOptions& opt, std::ostream& 
 
 void run_network_run(const Scenario& sc, const RunOptions& opt, std::ostream& out, RunRecord& rec) {
   const auto& what = sc.texts("robots.streams");
-  const Sources src = make_sources(sc, std::find(what.begin(), what.end(), "video") != what.end());
+  const Sources src = make_sources(sc, std::find(what.begin(), what.end(), "video") != what.end(), opt.progress);
   if (!src.camera_what.empty()) fmt::print(out, "camera: {}\n", src.camera_what);
   nm::NetworkRunSpec n = network_run_spec(sc, src);
   if (sc.flag("network.pcap")) n.wifi.pcap_prefix = (opt.out_dir / "pcap").string();

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "netmodels/networks/network_run.h"
+#include "netmodels/sensors/video_frames.h"
 #include "sim/io/provenance.h"
 #include "sim/runners/run_options.h"
 #include "sim/scenario/scenario.h"
@@ -30,7 +31,11 @@ struct Sources {
   double raw_cloud_bytes = 0, sent_cloud_bytes = 0;  // means over the distinct clouds
   std::string camera_what;
 };
-Sources make_sources(const Scenario& sc, bool need_camera);
+// Ray-casting many clouds and encoding a long video take minutes: with `progress` both show a
+// progress bar, and both stop within one cloud or frame of a Ctrl-C (Interrupted).
+Sources make_sources(const Scenario& sc, bool need_camera, bool progress);
+// `file` encoded as camera.* says (size, JPEG quality, frames).
+netmodels::EncodedVideo encode_camera_video(const Scenario& sc, const std::string& file, bool progress);
 
 // network-run's (and closed-loop's) network: robots.*, servers, stations, background.*, network.*.
 netmodels::NetworkRunSpec network_run_spec(const Scenario& sc, const Sources& src);

@@ -401,7 +401,8 @@ std::vector<FieldSpec> build_schema() {
   net("camera.height", FieldType::kInt, "pixels", 720LL, 0, 10000, "See camera.width.");
   net("camera.jpeg_quality", FieldType::kInt, "", 90LL, 1, 100, "JPEG quality of the encoded frames.");
   net("camera.fps", FieldType::kNumber, "Hz", 30.0, 0.1, 1000, "Frames published per second.");
-  net("camera.max_frames", FieldType::kInt, "frames", 300LL, 1, 1e7, "Frames of the file encoded (then looped).");
+  net("camera.max_frames", FieldType::kInt, "frames", 300LL, 1, 100000,
+      "Frames of the file encoded (then looped); JPEG-encoding an HD frame takes ~10 ms.");
   net("camera.bitrate_mbps", FieldType::kNumber, "Mbps", 8.0, 0.01, 10000,
       "Parametric model: mean bitrate (the paper: HD video > 8 Mbps).");
   net("camera.gop", FieldType::kInt, "frames", 30LL, 1, 10000,
