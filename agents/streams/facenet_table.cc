@@ -1,9 +1,15 @@
 #include "agents/streams/facenet_table.h"
 
+#include <cmath>
+
 #include "sim/base/csv_table.h"
 #include "sim/base/input_error.h"
 
 namespace offloadsim::agents {
+
+namespace {
+constexpr double kMaxEmbeddingValue = 1e150;
+}  // namespace
 
 FacenetTable FacenetTable::load(const std::string& path) {
   const base::CsvTable csv = base::CsvTable::read(path);
@@ -42,6 +48,11 @@ FacenetTable FacenetTable::load(const std::string& path) {
       const double v = std::strtod(x.c_str(), &end);
       if (x.empty() || end != x.c_str() + x.size()) {
         throw base::InputError(path, csv.line_of(r), "embedding_vector", "'" + x + "' is not a number");
+      }
+      // Distances between embeddings are features: beyond 1e150 their squares overflow to inf.
+      if (!(std::abs(v) <= kMaxEmbeddingValue)) {
+        throw base::InputError(path, csv.line_of(r), "embedding_vector",
+                               "'" + x + "' is not a finite number of magnitude at most 1e150");
       }
       img.embedding.push_back(v);
     }

@@ -1,5 +1,7 @@
 #include "agents/streams/synthetic_stream.h"
 
+#include "sim/base/input_error.h"
+
 #include <cmath>
 #include <map>
 #include <random>
@@ -23,10 +25,13 @@ SyntheticStream::SyntheticStream(const FacenetTable& table, SyntheticStreamParam
   for (auto& [name, p] : known) known_.push_back(std::move(p));
   for (auto& [name, p] : unknown) unknown_.push_back(std::move(p));
   if (known_.empty() && params_.p_known > 0.0) {
-    throw std::invalid_argument(table.path() + ": no known (SEEN) person in split " + params_.split);
+    throw base::InputError(table.path(), 0, "train_test_membership",
+                           "no known (SEEN) person in split " + params_.split + ", and stream.p_known > 0 needs one");
   }
   if (unknown_.empty() && params_.p_known < 1.0) {
-    throw std::invalid_argument(table.path() + ": no unknown (UNSEEN) person in split " + params_.split);
+    throw base::InputError(
+        table.path(), 0, "train_test_membership",
+        "no unknown (UNSEEN) person in split " + params_.split + ", and stream.p_known < 1 needs one");
   }
 }
 

@@ -1,5 +1,9 @@
 #include "agents/streams/trace_csv.h"
 
+#include <cmath>
+
+#include <algorithm>
+
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -30,6 +34,13 @@ void write_traces_csv(std::ostream& out, const std::vector<Trace>& traces) {
     }
     for (size_t t = 0; t < trace.frames.size(); ++t) {
       const Frame& f = trace.frames[t];
+      // Never write what read_traces_csv would refuse.
+      const bool finite = std::isfinite(f.robot_confidence) && std::isfinite(f.cloud_confidence) &&
+                          std::all_of(f.features.begin(), f.features.end(), [](double x) { return std::isfinite(x); });
+      if (!finite) {
+        throw std::invalid_argument(
+            fmt::format("write_traces_csv: trace {} frame {} has a value that is not finite", trace.id, t));
+      }
       fmt::print(out, "{},{},{},{},{},{},{}", trace.id, t, f.true_label, f.robot_prediction, f.robot_confidence,
                  f.cloud_prediction, f.cloud_confidence);
       for (double x : f.features) fmt::print(out, ",{}", x);

@@ -32,7 +32,7 @@ constexpr int kExitInterrupted = 130;
 // True when `file` parses as YAML with `kind: sweep` (run/validate then point at `offloadsim sweep`).
 bool is_sweep_file(const std::string& file) {
   try {
-    const YAML::Node root = YAML::LoadFile(file);
+    const YAML::Node root = sim::load_yaml_document(file, "scenario file");
     return root.IsMap() && root["kind"] && root["kind"].IsScalar() && root["kind"].as<std::string>() == "sweep";
   } catch (const std::exception&) {
     return false;  // the scenario loader reports what is wrong with it

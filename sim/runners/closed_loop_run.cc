@@ -50,6 +50,8 @@ double deadline_s(const Scenario& sc) {
 }
 
 // Frames a robot needs: every frame whose deadline falls within the run.
+constexpr int kMaxFramesPerRobot = 1000000;
+
 int frames_needed(const Scenario& sc) {
   return static_cast<int>(
              std::ceil((sc.number("run.duration_s") - sc.number("loop.start_s")) * sc.number("loop.fps"))) +
@@ -334,6 +336,12 @@ void check_closed_loop(const Scenario& sc) {
       throw sc.error("eval.policies", "'rl' exists only in kind rl-train; give a saved policy as {rl: file.pt}");
   }
   if (policies.empty()) throw sc.error("eval.policies", "no policy to run");
+  // decisions.csv has a row per policy, robot and frame (docs/limits.md).
+  if (const int frames = frames_needed(sc); frames > kMaxFramesPerRobot) {
+    throw sc.error("loop.fps",
+                   fmt::format("{} frames/s over run.duration_s ({} s) is {} frames per robot; at most {}",
+                               sc.number("loop.fps"), sc.number("run.duration_s"), frames, kMaxFramesPerRobot));
+  }
   if (sc.integer("cloud.server") > sc.integer("servers.count")) {
     throw sc.error("cloud.server", fmt::format("server {} does not exist (servers.count is {})",
                                                sc.integer("cloud.server"), sc.integer("servers.count")));

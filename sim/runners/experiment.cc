@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include "agents/streams/facenet_table.h"
+#include "agents/streams/synthetic_stream.h"
 #include "agents/streams/trace_csv.h"
 #include "sim/base/input_error.h"
 #include "sim/io/atomic_file.h"
@@ -27,6 +29,13 @@ namespace {
 
 void check_offload_eval(const Scenario& sc) {
   const OffloadEvalConfig cfg = offload_eval_config(sc);
+  if (cfg.source == "synthetic") {
+    // The table must have the people both splits draw from (for rl-train, before hours of training).
+    const agents::FacenetTable table = agents::FacenetTable::load(cfg.table);
+    for (const std::string& split : {cfg.test_split, cfg.train_split}) {
+      const agents::SyntheticStream check(table, synthetic_stream_params(cfg, split));
+    }
+  }
   if (cfg.source == "traces") {
     agents::read_traces_csv(cfg.test_traces_file);
     if (!cfg.train_traces_file.empty()) agents::read_traces_csv(cfg.train_traces_file);

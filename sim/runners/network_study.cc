@@ -28,6 +28,9 @@ namespace nm = netmodels;
 
 namespace {
 
+// rates.csv rows per stream and condition (docs/limits.md).
+constexpr double kMaxSamplesPerStream = 1e6;
+
 // Inputs prepared in fewer steps than this finish in seconds: no progress bar.
 constexpr std::size_t kProgressFrom = 200;
 
@@ -409,6 +412,12 @@ void check_network_scenario(const Scenario& sc) {
                                "run.warmup_s {} s{})",
                                sc.number("run.sample_interval_s"), measured_s, sc.number("run.duration_s"),
                                sc.given_by("run.duration_s"), sc.number("run.warmup_s"), sc.given_by("run.warmup_s")));
+  }
+  if (const double samples = measured_s / sc.number("run.sample_interval_s"); samples > kMaxSamplesPerStream) {
+    throw sc.error("run.sample_interval_s",
+                   fmt::format("{} s gives {:.3g} samples per stream in the {} s after the warm-up; at most {:g} "
+                               "(docs/limits.md): sample less often or simulate less",
+                               sc.number("run.sample_interval_s"), samples, measured_s, kMaxSamplesPerStream));
   }
   if (sc.kind() == "network-study") {
     if (nm::parse_choice<nm::NetworkType>(sc.text("network.type")) != nm::NetworkType::kWifi)

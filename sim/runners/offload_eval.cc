@@ -110,6 +110,16 @@ OffloadEvalConfig offload_eval_config(const Scenario& sc) {
   return c;
 }
 
+agents::SyntheticStreamParams synthetic_stream_params(const OffloadEvalConfig& cfg, const std::string& split) {
+  agents::SyntheticStreamParams p;
+  p.horizon = cfg.horizon;
+  p.coherence_mean = cfg.coherence_mean;
+  p.p_known = cfg.p_known;
+  p.redraw_every = cfg.redraw_every;
+  p.split = split;
+  return p;
+}
+
 namespace {
 
 using base::mean;
@@ -126,13 +136,7 @@ std::string budget_label(double b) {
 
 std::vector<Trace> synthetic_traces(const agents::FacenetTable& table, const OffloadEvalConfig& cfg,
                                     const std::string& split, int n, std::uint64_t stream, const std::string& prefix) {
-  agents::SyntheticStreamParams p;
-  p.horizon = cfg.horizon;
-  p.coherence_mean = cfg.coherence_mean;
-  p.p_known = cfg.p_known;
-  p.redraw_every = cfg.redraw_every;
-  p.split = split;
-  const agents::SyntheticStream gen(table, p);
+  const agents::SyntheticStream gen(table, synthetic_stream_params(cfg, split));
   std::vector<Trace> traces;
   for (int i = 0; i < n; ++i) {
     traces.push_back(gen.generate(base::derive_seed(cfg.seed, stream, static_cast<std::uint64_t>(i)),

@@ -11,6 +11,7 @@
 
 #include "agents/mdp/offload_mdp.h"
 #include "agents/mdp/trace.h"
+#include "agents/streams/synthetic_stream.h"
 #include "sim/io/provenance.h"
 #include "sim/runners/policy_factory.h"
 #include "sim/runners/run_options.h"
@@ -47,6 +48,8 @@ agents::MdpParams mdp_params(const Scenario& sc);
 
 // Reads the fields of an offload-eval scenario and checks how they fit together.
 OffloadEvalConfig offload_eval_config(const Scenario& sc);
+// The synthetic stream's parameters for one split of the FaceNet table.
+agents::SyntheticStreamParams synthetic_stream_params(const OffloadEvalConfig& cfg, const std::string& split);
 
 struct EpisodeRow {
   std::string policy;

@@ -40,6 +40,7 @@ const char* type_name(FieldType t) {
 namespace {
 std::string number_text(double x) {
   if (std::isinf(x)) return x > 0 ? "∞" : "−∞";
+  if (x >= 9.2e18) return "9223372036854775807";  // the largest 64-bit integer (the seed's bound)
   return fmt::format("{:g}", x);
 }
 

@@ -150,15 +150,27 @@ struct Loader {
         return true;
       }
       case FieldType::kInt: {
+        // Plain integer text is read exactly (every 64-bit value); integral values written like
+        // 1e3 go through a double.
+        const std::string t = n.IsScalar() ? n.Scalar() : std::string();
+        const bool plain = !t.empty() &&
+                           t.find_first_not_of("0123456789", t[0] == '-' || t[0] == '+' ? 1 : 0) == std::string::npos &&
+                           t.size() > (t[0] == '-' || t[0] == '+' ? 1u : 0u);
+        long long exact = 0;
+        if (plain) {
+          errno = 0;
+          exact = std::strtoll(t.c_str(), nullptr, 10);
+          if (errno == ERANGE) return bad(fmt::format("{} is out of range", t));
+          if (!in_range(static_cast<double>(exact))) return bad(fmt::format("{} is out of range", t));
+          *out = exact;
+          return true;
+        }
         double v = 0;
-        if (!parse_number(n, &v) || v != std::floor(v) || std::abs(v) > 9.2e18) {
+        if (!parse_number(n, &v) || v != std::floor(v)) {
           return bad(fmt::format("'{}' is not an integer", YAML::Dump(n)));
         }
-        if (!in_range(v)) return bad(fmt::format("{} is out of range", n.Scalar()));
-        // Exact for plain integer text; integral values written like 1e3 go through the double.
-        char* end = nullptr;
-        const long long exact = std::strtoll(n.Scalar().c_str(), &end, 10);
-        *out = (*end == '\0') ? exact : static_cast<long long>(v);
+        if (!in_range(v) || std::abs(v) >= 9.2e18) return bad(fmt::format("{} is out of range", t));
+        *out = static_cast<long long>(v);
         return true;
       }
       case FieldType::kNumber: {
@@ -198,6 +210,8 @@ struct Loader {
       }
       case FieldType::kNumberList: {
         if (!n.IsSequence()) return bad("expected a list such as [0.1, 0.5]");
+        if (n.size() > kMaxListElements)
+          return bad(fmt::format("has {} elements; a list may have at most {}", n.size(), kMaxListElements));
         if (n.size() == 0) return bad("empty list");
         std::vector<double> v;
         for (size_t i = 0; i < n.size(); ++i) {
@@ -211,6 +225,8 @@ struct Loader {
       }
       case FieldType::kPathList: {
         if (!n.IsSequence()) return bad("expected a list of file paths such as [a.avi, b.avi]");
+        if (n.size() > kMaxListElements)
+          return bad(fmt::format("has {} elements; a list may have at most {}", n.size(), kMaxListElements));
         if (n.size() == 0) return bad("empty list");
         std::vector<std::string> v;
         for (size_t i = 0; i < n.size(); ++i) {
@@ -230,6 +246,8 @@ struct Loader {
       case FieldType::kChoiceList:
       case FieldType::kPolicyList: {
         if (!n.IsSequence()) return bad("expected a list such as [a, b]");
+        if (n.size() > kMaxListElements)
+          return bad(fmt::format("has {} elements; a list may have at most {}", n.size(), kMaxListElements));
         if (n.size() == 0 && !f.allow_empty) return bad("empty list");
         std::vector<std::string> v;
         for (size_t i = 0; i < n.size(); ++i) {
@@ -284,23 +302,37 @@ Value expand_default(const FieldSpec& f) {
 
 }  // namespace
 
+YAML::Node load_yaml_document(const std::string& file, const std::string& what) {
+  std::error_code ec;
+  if (fs::is_directory(file, ec)) throw ScenarioError(file, 0, "", "is a directory, not a " + what);
+  if (!fs::is_regular_file(file, ec)) throw ScenarioError(file, 0, "", what + " not found");
+  if (const std::uintmax_t size = fs::file_size(file, ec); !ec && size > kMaxYamlFileBytes) {
+    throw ScenarioError(
+        file, 0, "", fmt::format("is {} bytes; a {} may be at most {} bytes (1 MiB)", size, what, kMaxYamlFileBytes));
+  }
+  std::vector<YAML::Node> docs;
+  try {
+    docs = YAML::LoadAllFromFile(file);
+  } catch (const YAML::ParserException& e) {
+    throw ScenarioError(file, e.mark.is_null() ? 0 : e.mark.line + 1, "", "not valid YAML: " + e.msg);
+  } catch (const YAML::Exception& e) {
+    throw ScenarioError(file, 0, "", std::string("cannot read: ") + e.what());
+  }
+  if (docs.size() > 1) {
+    const YAML::Mark m = docs[1].Mark();
+    throw ScenarioError(
+        file, m.is_null() ? 0 : m.line + 1, "",
+        fmt::format("holds {} YAML documents (the second begins here); a {} is one document", docs.size(), what));
+  }
+  return docs.empty() ? YAML::Node() : docs.front();
+}
+
 Scenario load_scenario(const std::string& file, const std::vector<std::string>& overrides) {
   Scenario sc;
   sc.file_ = file;
-  std::error_code ec;
-  if (fs::is_directory(file, ec)) throw ScenarioError(file, 0, "", "is a directory, not a scenario file");
-  if (!fs::is_regular_file(file, ec)) throw ScenarioError(file, 0, "", "scenario file not found");
   // yaml-cpp nodes are references: assigning one node to another overwrites the first one's
   // content in the tree. This function therefore never assigns nodes, it only binds new names.
-  const YAML::Node root = [&] {
-    try {
-      return YAML::LoadFile(file);
-    } catch (const YAML::ParserException& e) {
-      throw ScenarioError(file, e.mark.is_null() ? 0 : e.mark.line + 1, "", "not valid YAML: " + e.msg);
-    } catch (const YAML::Exception& e) {
-      throw ScenarioError(file, 0, "", std::string("cannot read: ") + e.what());
-    }
-  }();
+  const YAML::Node root = load_yaml_document(file, "scenario file");
   if (!root.IsMap()) throw ScenarioError(file, 1, "", "a scenario must be a YAML mapping of keys to values");
 
   // Overrides first parsed into (path, node) so that they can win over the file.
@@ -311,6 +343,10 @@ Scenario load_scenario(const std::string& file, const std::vector<std::string>& 
     const size_t eq = o.find('=');
     if (eq == std::string::npos || eq == 0) {
       L.issue("--set", 0, o, "expected key.path=value");
+      continue;
+    }
+    if (o.size() - eq - 1 > kMaxYamlFileBytes) {
+      L.issue("--set", 0, o.substr(0, eq), fmt::format("value is longer than {} bytes", kMaxYamlFileBytes));
       continue;
     }
     try {

@@ -1,10 +1,15 @@
 // A loaded, validated scenario: every field of its kind with a value (given or default).
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
+
 #include <functional>
 #include <map>
 #include <string>
 #include <vector>
+
+#include <yaml-cpp/yaml.h>
 
 #include "sim/scenario/field_spec.h"
 #include "sim/scenario/scenario_error.h"
@@ -55,5 +60,16 @@ class Scenario {
 // Loads and validates `file`, then applies `overrides` ("key.path=value", value in YAML syntax).
 // Throws ScenarioError listing every problem found.
 Scenario load_scenario(const std::string& file, const std::vector<std::string>& overrides = {});
+
+// Limits on what a scenario or sweep file may hold (docs/limits.md): enough for any real
+// experiment by orders of magnitude, small enough that a wrong or hostile file is refused in
+// milliseconds instead of taking gigabytes to parse.
+inline constexpr std::uintmax_t kMaxYamlFileBytes = 1 << 20;  // a scenario or sweep file, and one --set value
+inline constexpr std::size_t kMaxListElements = 10000;        // one list-valued field, or a sweep axis
+
+// The one YAML document in `file` (a scenario or sweep file; `what` names it in errors). Refuses,
+// naming the file (and line), a file that is missing, a directory, larger than kMaxYamlFileBytes,
+// not valid YAML, or holding more than one document ("---"): the second would be silently ignored.
+YAML::Node load_yaml_document(const std::string& file, const std::string& what);
 
 }  // namespace offloadsim::sim

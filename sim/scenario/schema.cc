@@ -81,7 +81,7 @@ std::vector<FieldSpec> build_schema() {
                     "Run name; results go to results/<name>/ unless --out is given. Default: the file's stem.", {}));
   s.push_back(field("description", FieldType::kString, "", std::string(), -kInf, kInf,
                     "Free text, copied into the resolved scenario.", {}));
-  s.push_back(field("seed", FieldType::kInt, "", 1LL, 0, 9.2e18,
+  s.push_back(field("seed", FieldType::kInt, "", 1LL, 0, 9223372036854775807.0,
                     "Master seed. Every random draw of the run derives from it: same scenario + same seed gives "
                     "byte-identical CSVs.",
                     {}));

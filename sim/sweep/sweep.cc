@@ -109,6 +109,11 @@ struct SweepLoader {
       return false;
     }
     if (values.IsDefined()) {
+      if (values.IsSequence() && values.size() > kMaxListElements) {
+        issue(line_of(values), where + ".values",
+              fmt::format("has {} values; an axis may have at most {}", values.size(), kMaxListElements));
+        return false;
+      }
       if (!values.IsSequence() || values.size() == 0) {
         issue(line_of(values), where + ".values", "expected a non-empty list of values");
         return false;
@@ -182,16 +187,7 @@ SweepSpec load_sweep(const std::string& file) {
   SweepSpec spec;
   spec.file = file;
   std::error_code ec;
-  if (!fs::is_regular_file(file, ec)) throw ScenarioError(file, 0, "", "sweep file not found");
-  const YAML::Node root = [&] {
-    try {
-      return YAML::LoadFile(file);
-    } catch (const YAML::ParserException& e) {
-      throw ScenarioError(file, e.mark.is_null() ? 0 : e.mark.line + 1, "", "not valid YAML: " + e.msg);
-    } catch (const YAML::Exception& e) {
-      throw ScenarioError(file, 0, "", std::string("cannot read: ") + e.what());
-    }
-  }();
+  const YAML::Node root = load_yaml_document(file, "sweep file");
   if (!root.IsMap()) throw ScenarioError(file, 1, "", "a sweep file must be a YAML mapping of keys to values");
   SweepLoader L;
   L.file = file;
@@ -216,7 +212,13 @@ SweepSpec load_sweep(const std::string& file) {
       spec.name = name.Scalar();
     }
   }
-  if (const YAML::Node d = root["description"]; d.IsDefined() && d.IsScalar()) spec.description = d.Scalar();
+  if (const YAML::Node d = root["description"]; d.IsDefined()) {
+    if (d.IsScalar()) {
+      spec.description = d.Scalar();
+    } else if (!d.IsNull()) {
+      L.issue(line_of(d), "description", "must be a single string");
+    }
+  }
 
   const YAML::Node base = root["base"];
   if (!base.IsDefined() || !base.IsScalar() || base.Scalar().empty()) {
@@ -239,6 +241,7 @@ SweepSpec load_sweep(const std::string& file) {
     } else {
       for (auto it = set.begin(); it != set.end(); ++it) {
         spec.fixed.push_back(it->first.Scalar() + "=" + L.value_text(it->first.Scalar(), it->second));
+        spec.fixed_lines[it->first.Scalar()] = line_of(it->first);
       }
     }
   }
@@ -357,7 +360,10 @@ std::vector<SweepPoint> expand_sweep(const SweepSpec& spec) {
           for (const SweepAxis* a : axis_of) {
             if (a->key == is.key) located.line = a->line;
           }
-          if (located.line == 0) located.key = "set." + is.key;
+          if (located.line == 0) {
+            located.key = "set." + is.key;
+            if (auto l = spec.fixed_lines.find(is.key); l != spec.fixed_lines.end()) located.line = l->second;
+          }
         }
         if (reported.insert(located.to_string()).second) issues.push_back(located);
       }

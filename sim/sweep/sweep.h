@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -29,8 +30,9 @@ struct SweepSpec {
   std::string file;  // the sweep file
   std::string name;  // results go to results/<name>/ by default
   std::string description;
-  std::string base;                // absolute path of the base scenario
-  std::vector<std::string> fixed;  // "key=value" overrides applied to every point
+  std::string base;                        // absolute path of the base scenario
+  std::vector<std::string> fixed;          // "key=value" overrides applied to every point
+  std::map<std::string, int> fixed_lines;  // each `set` key's line in the sweep file
   std::vector<SweepGroup> groups;
   int replications = 1;  // replication r runs with seed = (the point's seed) + r
   bool figures = false;  // draw each point's own figures

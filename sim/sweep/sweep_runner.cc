@@ -229,6 +229,18 @@ SweepManifest read_sweep_manifest(const fs::path& root) {
       SweepPoint p;
       p.index = jp.at("index").get<size_t>();
       p.id = jp.at("id").get<std::string>();
+      // Ids name directories and files under the sweep's root: only what point_id makes is accepted,
+      // so a tampered manifest cannot send a task's writes (or its clean-up) elsewhere.
+      if (p.id.size() != 12 || p.id.find_first_not_of("0123456789abcdef") != std::string::npos) {
+        throw base::InputError(
+            file.string(), 0, "",
+            fmt::format("malformed sweep manifest: point {} has id '{}', not 12 hex digits", m.points.size(), p.id));
+      }
+      if (p.index != m.points.size()) {
+        throw base::InputError(
+            file.string(), 0, "",
+            fmt::format("malformed sweep manifest: point {} has index {}", m.points.size(), p.index));
+      }
       p.replication = jp.at("replication").get<int>();
       p.seed = jp.at("seed").get<unsigned long long>();
       for (const json& kv : jp.at("params")) p.params.emplace_back(kv.at(0), kv.at(1));

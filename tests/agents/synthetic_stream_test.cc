@@ -54,6 +54,33 @@ TEST(FacenetTable, BadValueNamesFileLineAndColumn) {
   }
 }
 
+// Issue 18, point 9: embeddings so large that distances overflow are refused where they are read,
+// so the tool never writes an `inf` feature that its own trace reader would refuse.
+TEST(FacenetTable, EmbeddingValuesThatWouldOverflowAreRefused) {
+  const std::string path = ::testing::TempDir() + "huge_table.csv";
+  {
+    std::ifstream in(kTable);
+    std::ofstream out(path);
+    std::string line;
+    std::getline(in, line);
+    out << line << '\n';
+    std::getline(in, line);
+    const size_t seen = line.find(",SEEN,");  // the embedding follows: 0.04_0.10_…
+    ASSERT_NE(seen, std::string::npos) << line.substr(0, 200);
+    const size_t start = seen + 6, end = line.find('_', start);
+    line.replace(start, end - start, "1e308");
+    out << line << '\n';
+  }
+  try {
+    FacenetTable::load(path);
+    FAIL() << "expected a base::InputError";
+  } catch (const base::InputError& e) {
+    EXPECT_EQ(e.line(), 2);
+    EXPECT_EQ(e.field(), "embedding_vector");
+    EXPECT_NE(std::string(e.what()).find("'1e308' is not a finite number"), std::string::npos) << e.what();
+  }
+}
+
 class SyntheticStreamTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() { table_ = new FacenetTable(FacenetTable::load(kTable)); }

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include "sim/base/input_error.h"
@@ -43,6 +45,16 @@ TEST(TraceCsv, RoundTripIsExact) {
   std::ostringstream again;
   write_traces_csv(again, back);
   EXPECT_EQ(again.str(), out.str());
+}
+
+TEST(TraceCsv, NeverWritesWhatItCannotRead) {
+  std::vector<Trace> traces = {testing::random_trace(5, 1)};
+  traces[0].frames[2].features[0] = std::numeric_limits<double>::infinity();
+  std::ostringstream out;
+  EXPECT_THROW(write_traces_csv(out, traces), std::invalid_argument);
+  traces[0].frames[2].features[0] = 1.0;
+  traces[0].frames[4].robot_confidence = std::nan("");
+  EXPECT_THROW(write_traces_csv(out, traces), std::invalid_argument);
 }
 
 TEST(TraceCsv, HeaderIsTheDocumentedContract) {

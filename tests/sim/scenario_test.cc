@@ -4,6 +4,7 @@
 
 #include <fstream>
 
+#include "sim/base/input_error.h"
 #include "sim/runners/experiment.h"
 #include "sim/scenario/schema.h"
 
@@ -49,6 +50,70 @@ TEST(Scenario, OverridesWinAndAreTyped) {
   EXPECT_EQ(sc.integer("stream.horizon"), 20);
   EXPECT_EQ(sc.numbers("eval.budgets"), (std::vector<double>{0.1, 0.2}));
   EXPECT_EQ(sc.seed(), 9u);
+}
+
+// Issue 18, point 9: every 64-bit seed the CLI allows is read exactly; larger ones are "out of range".
+TEST(Scenario, EverySixtyFourBitSeedIsReadExactly) {
+  const std::string path = write_scenario("seed.yaml", kHead + "seed: 9223372036854775807\n");
+  EXPECT_EQ(load_scenario(path).seed(), 9223372036854775807ULL);
+  EXPECT_EQ(load_scenario(path, {"seed=9223372036854775000"}).seed(), 9223372036854775000ULL);
+  for (const char* big : {"9223372036854775808", "10000000000000000000", "9300000000000000000"}) {
+    const ScenarioIssue i = first_issue(path, {std::string("seed=") + big});
+    EXPECT_EQ(i.key, "seed");
+    EXPECT_NE(i.message.find("out of range"), std::string::npos) << i.message;
+  }
+  EXPECT_NE(first_issue(path, {"seed=-1"}).message.find("out of range"), std::string::npos);
+  EXPECT_NE(first_issue(path, {"seed=1.5"}).message.find("not an integer"), std::string::npos);
+}
+
+// Issue 18, points 10 and 11: one document, a bounded size, bounded lists.
+TEST(ScenarioErrors, ASecondYamlDocumentIsRefused) {
+  const ScenarioIssue i = first_issue(write_scenario("two.yaml", kHead + "---\nbogus_key: 1\n"));
+  EXPECT_EQ(i.line, 4);  // the second document's first line
+  EXPECT_NE(i.message.find("2 YAML documents"), std::string::npos) << i.message;
+}
+
+TEST(ScenarioErrors, AFileOverOneMebibyteIsRefusedUnread) {
+  const ScenarioIssue i =
+      first_issue(write_scenario("big.yaml", kHead + "# " + std::string(kMaxYamlFileBytes, 'x') + "\n"));
+  EXPECT_NE(i.message.find("at most 1048576 bytes"), std::string::npos) << i.message;
+}
+
+TEST(ScenarioErrors, AListOverTenThousandElementsIsRefused) {
+  std::string budgets = "[0.5";
+  for (size_t k = 1; k <= kMaxListElements; ++k) budgets += ", 0.5";
+  const ScenarioIssue i = first_issue(write_scenario("long.yaml", kHead + "eval:\n  budgets: " + budgets + "]\n"));
+  EXPECT_EQ(i.key, "eval.budgets");
+  EXPECT_NE(i.message.find("10001 elements; a list may have at most 10000"), std::string::npos) << i.message;
+}
+
+TEST(ScenarioErrors, SamplesPerRunAreBounded) {
+  const ScenarioIssue i = first_issue(write_scenario("samples.yaml", "schema: 1\nkind: network-run\n"),
+                                      {"run.duration_s=1e6", "run.sample_interval_s=0.01"});
+  EXPECT_EQ(i.key, "run.sample_interval_s");
+  EXPECT_NE(i.message.find("samples per stream"), std::string::npos) << i.message;
+}
+
+// Issue 18, point 7: a FaceNet table whose test split lacks the people the stream needs is refused
+// when the scenario is checked (validate), with exit 2 and the table named, not after training.
+TEST(ScenarioErrors, ATableWithoutTestPeopleIsRefusedAtValidation) {
+  const std::string table = ::testing::TempDir() + "no_test.csv";
+  {
+    std::ifstream in(std::string(OFFLOADSIM_SOURCE_DIR) + "/scenarios/data/SVM_results.csv");
+    std::ofstream out(table);
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.find(",TEST,") == std::string::npos) out << line << "\n";
+    }
+  }
+  const Scenario sc = load_scenario(write_scenario("notest.yaml", kHead), {"stream.table=" + table});
+  try {
+    check_scenario(sc);
+    ADD_FAILURE() << "accepted";
+  } catch (const base::InputError& e) {
+    EXPECT_EQ(e.file(), table);
+    EXPECT_NE(std::string(e.what()).find("no known (SEEN) person in split TEST"), std::string::npos) << e.what();
+  }
 }
 
 TEST(ScenarioErrors, UnknownKeyNamesLineAndSuggests) {

@@ -1,4 +1,5 @@
 #include "sim/sweep/sweep.h"
+#include "sim/base/input_error.h"
 
 #include <gtest/gtest.h>
 
@@ -178,6 +179,56 @@ TEST_F(SweepTest, OtherErrors) {
   EXPECT_EQ(first_issue(write("kind.yaml", "schema: 1\nkind: offload-eval\nbase: base.yaml\naxes: []\n")).key, "kind");
   EXPECT_EQ(first_issue(sweep("set: {stream.horizn: 3}\naxes:\n  - {key: seed, values: [1]}\n")).key,
             "set.stream.horizn");
+}
+
+// Issue 18, point 10: leniency that hid mistakes.
+TEST_F(SweepTest, DescriptionMustBeAString) {
+  const ScenarioIssue i = first_issue(sweep("description: [a]\naxes:\n  - {key: seed, values: [1]}\n"));
+  EXPECT_EQ(i.key, "description");
+  EXPECT_EQ(i.line, 5);
+}
+
+TEST_F(SweepTest, SetErrorsNameTheirLine) {
+  const ScenarioIssue i = first_issue(sweep("set:\n  eval.test_traces: -3\naxes:\n  - {key: seed, values: [1]}\n"));
+  EXPECT_EQ(i.key, "set.eval.test_traces");
+  EXPECT_EQ(i.line, 6);
+}
+
+TEST_F(SweepTest, ASecondYamlDocumentIsRefused) {
+  const ScenarioIssue i = first_issue(
+      sweep("axes:\n  - {key: seed, values: [1]}\n---\naxes:\n  - {key: mdp.cost.cloud, values: [1, 2]}\n"));
+  EXPECT_EQ(i.line, 8);  // the second document's first line
+  EXPECT_NE(i.message.find("2 YAML documents"), std::string::npos) << i.message;
+}
+
+// Issue 18, point 11: a list longer than any experiment needs is refused before it is expanded.
+TEST_F(SweepTest, AnAxisHasAtMostTenThousandValues) {
+  std::string values = "[1";
+  for (size_t k = 2; k <= kMaxListElements + 1; ++k) values += ", " + std::to_string(k);
+  const ScenarioIssue i = first_issue(sweep("axes:\n  - {key: seed, values: " + values + "]}\n"));
+  EXPECT_EQ(i.key, "axes[0].values");
+  EXPECT_NE(i.message.find("at most 10000"), std::string::npos) << i.message;
+}
+
+// Issue 18, point 10: a manifest's ids name directories; a tampered one must not lead a task outside.
+TEST_F(SweepTest, ATamperedPointIdIsRefused) {
+  const SweepSpec spec = load_sweep(sweep("axes:\n  - {key: seed, values: [1]}\n"));
+  const fs::path root = dir_ / "out";
+  write_sweep_manifest(root, spec, expand_sweep(spec));
+  std::ifstream in(root / "sweep.json");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string id = expand_sweep(spec).front().id;
+  text.replace(text.find("\"" + id + "\""), id.size() + 2, "\"../../x\"");
+  std::ofstream(root / "sweep.json") << text;
+  try {
+    std::ostringstream out;
+    run_sweep_point(root, 0, false, {}, out);
+    ADD_FAILURE() << "a tampered id was accepted";
+  } catch (const base::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("'../../x', not 12 hex digits"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(fs::exists(dir_ / "x.txt"));
+  EXPECT_FALSE(fs::exists(dir_ / "x"));
 }
 
 TEST_F(SweepTest, PointRunsOnceAndCollectPrefixesParameters) {
