@@ -2,16 +2,20 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <stdexcept>
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include "agents/learning/action_sampling.h"
 #include "agents/learning/rollout_storage.h"
 #include "agents/mdp/vector_env.h"
+#include "sim/base/input_error.h"
 #include "sim/base/random_streams.h"
 #include "sim/base/seed.h"
 
@@ -179,34 +183,115 @@ void A2CTrainer::save_checkpoint(const std::string& dir) const {
   std::ofstream(fs::path(dir) / "trainer.json") << j.dump(1) << '\n';
 }
 
+namespace {
+
+// A parameter "a.b.w" of a saved module: tensor "w" in sub-archive "b" of sub-archive "a".
+bool read_parameter(torch::serialize::InputArchive& archive, const std::string& dotted, torch::Tensor& out) {
+  const size_t dot = dotted.find('.');
+  if (dot == std::string::npos) return archive.try_read(dotted, out);
+  torch::serialize::InputArchive child;
+  return archive.try_read(dotted.substr(0, dot), child) && read_parameter(child, dotted.substr(dot + 1), out);
+}
+
+}  // namespace
+
 void A2CTrainer::load_checkpoint(const std::string& dir) {
   namespace fs = std::filesystem;
-  std::ifstream in(fs::path(dir) / "trainer.json");
-  if (!in) throw std::runtime_error(dir + ": not a checkpoint (trainer.json missing)");
-  const nlohmann::json j = nlohmann::json::parse(in);
-  if (j.value("format", "") != "offloadsim-a2c-checkpoint")
-    throw std::runtime_error(dir + ": not an offloadsim checkpoint");
-  if (j.at("seed").get<std::uint64_t>() != options_.seed) {
-    throw std::runtime_error(dir + ": checkpoint was trained with seed " + j.at("seed").dump() +
-                             ", this run has seed " + std::to_string(options_.seed));
+  const std::string file = (fs::path(dir) / "trainer.json").string();
+  std::ifstream in(file);
+  if (!in) throw base::InputError(dir, 0, "", "not a checkpoint (trainer.json missing)");
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& e) {
+    throw base::InputError(file, 0, "", std::string("not valid JSON (a damaged checkpoint): ") + e.what());
   }
-  if (j.at("observation_size").get<int>() != normalizer_.size() ||
-      j.at("feature_scales").get<std::vector<double>>() != normalizer_.feature_scales()) {
-    throw std::runtime_error(dir + ": checkpoint's state normalisation differs from this run's");
+  if (!j.is_object() || j.value("format", "") != "offloadsim-a2c-checkpoint")
+    throw base::InputError(file, 0, "format", "not an offloadsim checkpoint");
+  std::int64_t round = 0, updates = 0, env_steps = 0;
+  double wall = 0;
+  std::vector<TrainingRow> history;
+  try {
+    if (j.at("seed").get<std::uint64_t>() != options_.seed) {
+      throw base::InputError(file, 0, "seed",
+                             "the checkpoint was trained with seed " + j.at("seed").dump() + ", this run has seed " +
+                                 std::to_string(options_.seed));
+    }
+    if (j.at("observation_size").get<int>() != normalizer_.size() ||
+        j.at("feature_scales").get<std::vector<double>>() != normalizer_.feature_scales()) {
+      throw base::InputError(file, 0, "feature_scales", "the checkpoint's state normalisation differs from this run's");
+    }
+    round = j.at("round").get<std::int64_t>();
+    updates = j.at("updates").get<std::int64_t>();
+    env_steps = j.at("env_steps").get<std::int64_t>();
+    wall = j.at("wall_s").get<double>();
+    for (const auto& r : j.at("history")) {
+      history.push_back({r.at(0).get<std::int64_t>(), r.at(1).get<std::int64_t>(), r.at(2).get<double>(),
+                         r.at(3).get<double>(), r.at(4).get<double>(), r.at(5).get<double>(), r.at(6).get<double>()});
+    }
+  } catch (const nlohmann::json::exception& e) {
+    throw base::InputError(file, 0, "", std::string("a field is missing or of the wrong type: ") + e.what());
   }
-  torch::load(net_, (fs::path(dir) / "model.pt").string());
-  torch::serialize::InputArchive archive;
-  archive.load_from((fs::path(dir) / "optimizer.pt").string());
-  a2c_.load_optimizer_state(archive);
-  round_ = j.at("round").get<std::int64_t>();
-  updates_ = j.at("updates").get<std::int64_t>();
-  env_steps_ = j.at("env_steps").get<std::int64_t>();
-  wall_before_ = j.at("wall_s").get<double>();
-  history_.clear();
-  for (const auto& r : j.at("history")) {
-    history_.push_back({r[0].get<std::int64_t>(), r[1].get<std::int64_t>(), r[2].get<double>(), r[3].get<double>(),
-                        r[4].get<double>(), r[5].get<double>(), r[6].get<double>()});
+  // The counters must tell one story: a round adds one history row, ending at the counters.
+  auto bad = [&](const std::string& field, const std::string& what) { return base::InputError(file, 0, field, what); };
+  if (round < 0) throw bad("round", "is negative");
+  if (updates < 0) throw bad("updates", "is negative");
+  if (env_steps < 0) throw bad("env_steps", "is negative");
+  if (!std::isfinite(wall) || wall < 0) throw bad("wall_s", "is not a duration");
+  if (static_cast<std::int64_t>(history.size()) != round)
+    throw bad("history", fmt::format("has {} rows for {} rounds", history.size(), round));
+  for (size_t k = 0; k < history.size(); ++k) {
+    const TrainingRow& r = history[k];
+    const TrainingRow* prev = k ? &history[k - 1] : nullptr;
+    if (r.update < 0 || r.env_steps < 0 || (prev && (r.update < prev->update || r.env_steps < prev->env_steps)))
+      throw bad("history", fmt::format("row {} goes backwards or below zero", k));
   }
+  if (!history.empty() && (history.back().update != updates || history.back().env_steps != env_steps))
+    throw bad("history", "its last row does not end at the checkpoint's updates and env_steps");
+
+  const std::string model = (fs::path(dir) / "model.pt").string(),
+                    optimizer = (fs::path(dir) / "optimizer.pt").string();
+  try {
+    // Shapes first: torch::load would replace a parameter of another shape without a word.
+    torch::serialize::InputArchive archive;
+    archive.load_from(model);
+    for (const auto& item : net_->named_parameters()) {
+      const std::string& name = item.key();
+      const torch::Tensor& param = item.value();
+      torch::Tensor saved;
+      if (!read_parameter(archive, name, saved)) throw base::InputError(model, 0, name, "no such parameter");
+      if (saved.sizes() != param.sizes()) {
+        throw base::InputError(model, 0, name,
+                               fmt::format("has shape {}, this run's network {}: the checkpoint was trained with "
+                                           "another network size",
+                                           fmt::join(saved.sizes(), "×"), fmt::join(param.sizes(), "×")));
+      }
+      if (!torch::isfinite(saved).all().item<bool>()) throw base::InputError(model, 0, name, "holds NaN or inf");
+    }
+    torch::load(net_, model);
+  } catch (const c10::Error& e) {
+    throw base::InputError(model, 0, "",
+                           std::string("cannot be read (a damaged checkpoint): ") + e.what_without_backtrace());
+  } catch (const base::InputError&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw base::InputError(model, 0, "", std::string("cannot be read (a damaged checkpoint): ") + e.what());
+  }
+  try {
+    torch::serialize::InputArchive archive;
+    archive.load_from(optimizer);
+    a2c_.load_optimizer_state(archive);
+  } catch (const c10::Error& e) {
+    throw base::InputError(optimizer, 0, "",
+                           std::string("cannot be read (a damaged checkpoint): ") + e.what_without_backtrace());
+  } catch (const std::exception& e) {
+    throw base::InputError(optimizer, 0, "", std::string("cannot be read (a damaged checkpoint): ") + e.what());
+  }
+  round_ = round;
+  updates_ = updates;
+  env_steps_ = env_steps;
+  wall_before_ = wall;
+  history_ = std::move(history);
 }
 
 }  // namespace offloadsim::agents

@@ -1,9 +1,15 @@
 #include "agents/learning/rl_policy.h"
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "agents/learning/action_sampling.h"
+#include "sim/base/fnv1a.h"
 #include "sim/base/input_error.h"
 
 namespace offloadsim::agents {
@@ -116,12 +122,20 @@ torch::Tensor ActorCriticPolicy::step(const torch::Tensor& obs, torch::Tensor& h
   return out.logits;
 }
 
+nlohmann::json policy_file_fingerprint(const std::string& policy_path) {
+  std::ifstream in(policy_path, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in.good() && !in.eof()) throw base::InputError(policy_path, 0, "", "cannot be read");
+  return {{"bytes", bytes.size()}, {"fnv1a64", fmt::format("{:016x}", base::fnv1a64(bytes))}};
+}
+
 TorchScriptPolicy::TorchScriptPolicy(torch::jit::Module module, nlohmann::json sidecar, StateNormalizer normalizer,
-                                     int64_t hidden, bool sample, std::string name)
+                                     int64_t hidden, bool sample, std::string name, std::string path)
     : RecurrentPolicy(std::move(normalizer), hidden, sample),
       module_(std::move(module)),
       sidecar_(std::move(sidecar)),
-      name_(std::move(name)) {}
+      name_(std::move(name)),
+      path_(std::move(path)) {}
 
 std::unique_ptr<TorchScriptPolicy> TorchScriptPolicy::load(const std::string& path, bool sample, std::string name) {
   const std::string side = sidecar_path(path);
@@ -133,33 +147,95 @@ std::unique_ptr<TorchScriptPolicy> TorchScriptPolicy::load(const std::string& pa
   } catch (const nlohmann::json::exception& e) {
     throw base::InputError(side, 0, "", std::string("not valid JSON: ") + e.what());
   }
-  if (j.value("format", "") != "offloadsim-rl-policy")
+  if (!j.is_object() || j.value("format", "") != "offloadsim-rl-policy")
     throw base::InputError(side, 0, "format", "not an offloadsim policy sidecar");
   std::vector<double> scales;
-  int64_t hidden = 0;
+  std::vector<std::string> features;
+  int64_t hidden = 0, size = 0, actions = 0;
   try {
     scales = j.at("observation").at("feature_scales").get<std::vector<double>>();
+    features = j.at("observation").at("feature_names").get<std::vector<std::string>>();
+    size = j.at("observation").at("size").get<int64_t>();
     hidden = j.at("network").at("lstm_hidden").get<int64_t>();
+    actions = j.at("network").at("num_actions").get<int64_t>();
   } catch (const nlohmann::json::exception& e) {
     throw base::InputError(side, 0, "observation/network", e.what());
+  }
+  // The sidecar must describe one consistent observation (policy_sidecar's layout).
+  if (features.empty() || scales.size() != features.size())
+    throw base::InputError(side, 0, "observation", "needs one scale per feature name, and at least one feature");
+  for (double x : scales) {
+    if (!std::isfinite(x) || x <= 0) throw base::InputError(side, 0, "observation.feature_scales", "must be positive");
+  }
+  if (size != static_cast<int64_t>(features.size()) + 10)
+    throw base::InputError(
+        side, 0, "observation.size",
+        fmt::format("is {}, but {} features make an observation of {}", size, features.size(), features.size() + 10));
+  if (hidden < 1 || hidden > 65536) throw base::InputError(side, 0, "network.lstm_hidden", "must be in [1, 65536]");
+  if (actions != kNumActions) throw base::InputError(side, 0, "network.num_actions", "must be 4");
+  if (j.contains("policy_file")) {  // sidecars before 2026-11-30 have no fingerprint
+    const nlohmann::json now = policy_file_fingerprint(path);
+    if (j["policy_file"] != now) {
+      throw base::InputError(
+          path, 0, "",
+          fmt::format("does not match its sidecar {} ({} bytes, fingerprint {}; the file has {} "
+                      "bytes, {}): it is damaged or was replaced",
+                      side, j["policy_file"].value("bytes", 0), j["policy_file"].value("fnv1a64", "?"),
+                      now["bytes"].get<std::size_t>(), now["fnv1a64"].get<std::string>()));
+    }
   }
   torch::jit::Module m;
   try {
     m = torch::jit::load(path);
   } catch (const c10::Error& e) {
     throw base::InputError(path, 0, "", "cannot load TorchScript policy: " + std::string(e.what_without_backtrace()));
+  } catch (const std::exception& e) {
+    throw base::InputError(path, 0, "", "cannot load TorchScript policy: " + std::string(e.what()));
+  }
+  if (!m.find_method("forward")) {
+    throw base::InputError(path, 0, "", "has no forward method: not a policy (a checkpoint's model.pt is not one)");
   }
   m.eval();
-  return std::unique_ptr<TorchScriptPolicy>(
-      new TorchScriptPolicy(std::move(m), std::move(j), StateNormalizer(scales), hidden, sample, std::move(name)));
+  auto policy = std::unique_ptr<TorchScriptPolicy>(new TorchScriptPolicy(
+      std::move(m), std::move(j), StateNormalizer(scales), hidden, sample, std::move(name), path));
+  // One step on an empty observation: a module that does not follow the interface fails here, not mid-run.
+  torch::NoGradGuard no_grad;
+  torch::Tensor h = torch::zeros({1, hidden}), c = torch::zeros({1, hidden});
+  policy->step(torch::zeros({1, size}), h, c, torch::ones({1, kNumActions}));
+  return policy;
 }
 
 torch::Tensor TorchScriptPolicy::step(const torch::Tensor& obs, torch::Tensor& h, torch::Tensor& c,
                                       const torch::Tensor& allowed) {
-  auto out = module_.forward({obs, h, c, allowed}).toTuple();
-  h = out->elements()[2].toTensor();
-  c = out->elements()[3].toTensor();
-  return out->elements()[0].toTensor();
+  c10::IValue result;
+  try {
+    result = module_.forward({obs, h, c, allowed});
+  } catch (const c10::Error& e) {
+    throw base::InputError(path_, 0, "", "the policy failed: " + std::string(e.what_without_backtrace()));
+  } catch (const std::exception& e) {
+    throw base::InputError(path_, 0, "", "the policy failed: " + std::string(e.what()));
+  }
+  // What a policy returns is checked on every step: wrong shapes or NaN must stop the run, not
+  // quietly become the same action for every frame.
+  const auto bad = [&](const std::string& what) {
+    return base::InputError(path_, 0, "", "does not follow the policy interface: " + what);
+  };
+  if (!result.isTuple() || result.toTupleRef().elements().size() != 4)
+    throw bad("forward must return (logits, value, h, c)");
+  const auto& out = result.toTupleRef().elements();
+  for (const auto& e : out) {
+    if (!e.isTensor()) throw bad("forward must return four tensors");
+  }
+  const torch::Tensor logits = out[0].toTensor();
+  const auto hidden_shape = h.sizes().vec();
+  if (logits.sizes() != torch::IntArrayRef({1, kNumActions}))
+    throw bad(fmt::format("logits have shape [{}], expected [1, 4]", fmt::join(logits.sizes(), ", ")));
+  if (!torch::isfinite(logits).all().item<bool>()) throw bad("logits are not finite (NaN or inf)");
+  if (out[2].toTensor().sizes() != h.sizes() || out[3].toTensor().sizes() != c.sizes())
+    throw bad(fmt::format("the recurrent state must keep its shape [{}]", fmt::join(hidden_shape, ", ")));
+  h = out[2].toTensor();
+  c = out[3].toTensor();
+  return logits.to(torch::kFloat);
 }
 
 }  // namespace offloadsim::agents

@@ -70,7 +70,9 @@ class ActorCriticPolicy final : public RecurrentPolicy {
 // A saved policy file, as a robot would run it.
 class TorchScriptPolicy final : public RecurrentPolicy {
  public:
-  // Loads `path` (.pt) and its sidecar (same name, .json). Throws base::InputError naming the file.
+  // Loads `path` (.pt) and its sidecar (same name, .json), checks that the sidecar is consistent
+  // and that the module answers one step as the interface says. Throws base::InputError naming the
+  // file. Every later step is checked too: wrong shapes or non-finite logits throw InputError.
   static std::unique_ptr<TorchScriptPolicy> load(const std::string& path, bool sample = false, std::string name = "rl");
   std::string name() const override { return name_; }
   const nlohmann::json& sidecar() const { return sidecar_; }
@@ -81,12 +83,17 @@ class TorchScriptPolicy final : public RecurrentPolicy {
 
  private:
   TorchScriptPolicy(torch::jit::Module module, nlohmann::json sidecar, StateNormalizer normalizer, int64_t hidden,
-                    bool sample, std::string name);
+                    bool sample, std::string name, std::string path);
   torch::jit::Module module_;
   nlohmann::json sidecar_;
   std::string name_;
+  std::string path_;  // named in errors
 };
 
 std::string sidecar_path(const std::string& policy_path);
+
+// {"bytes": size, "fnv1a64": hex} of a saved policy file: the sidecar keeps it, and load() refuses
+// a .pt that no longer matches (a damaged copy, a flipped byte, a file replaced by another).
+nlohmann::json policy_file_fingerprint(const std::string& policy_path);
 
 }  // namespace offloadsim::agents

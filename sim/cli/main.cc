@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include <c10/util/Exception.h>
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 #include <CLI/CLI.hpp>
@@ -279,6 +280,9 @@ numeric swept axis (collected/fig_sweep_<field>.png/pdf).)");
   } catch (const sim::Interrupted&) {
     fmt::print(stderr, "\ninterrupted: no partial file was left under a final name\n");
     return kExitInterrupted;
+  } catch (const c10::Error& e) {  // LibTorch's own: its message without the C++ backtrace
+    fmt::print(stderr, "error: {}\n", e.what_without_backtrace());
+    return kExitFailure;
   } catch (const std::exception& e) {
     fmt::print(stderr, "error: {}\n", e.what());
     return kExitFailure;

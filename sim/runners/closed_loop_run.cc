@@ -297,31 +297,12 @@ void append_queries(std::string& csv, const std::string& policy, const ClosedLoo
 }
 
 // The feature names a saved policy was trained on (its sidecar's).
-std::vector<std::string> policy_features(const agents::TorchScriptPolicy& p) {
-  return p.sidecar().at("observation").at("feature_names").get<std::vector<std::string>>();
-}
-
 std::vector<std::string> expected_features(const Scenario& sc, const LoopInputs& in) {
   std::vector<std::string> names = in.episodes.front().front().feature_names;
   if (sc.flag("loop.network_features")) {
     for (const auto& n : agents::network_feature_names()) names.push_back(n);
   }
   return names;
-}
-
-void check_policy_features(const Scenario& sc, const LoopInputs& in) {
-  const std::vector<std::string> want = expected_features(sc, in);
-  for (const std::string& entry : sc.texts("eval.policies")) {
-    if (entry.rfind("rl:", 0) != 0) continue;
-    const auto policy = agents::TorchScriptPolicy::load(entry.substr(3));
-    const std::vector<std::string> got = policy_features(*policy);
-    if (got != want) {
-      throw sc.error("eval.policies",
-                     fmt::format("{} was trained on {} features ({}) but this scenario gives its policies {} ({}){}",
-                                 entry.substr(3), got.size(), fmt::join(got, ", "), want.size(), fmt::join(want, ", "),
-                                 sc.flag("loop.network_features") ? "" : "; loop.network_features is off"));
-    }
-  }
 }
 
 }  // namespace
@@ -368,7 +349,8 @@ void check_closed_loop(const Scenario& sc) {
     read_for_field(sc, "loop.query_video", [](const std::string& f) { nm::encode_video_frames(f, 0, 0, 50, 1); });
   }
   const LoopInputs in = load_inputs(sc, false);
-  check_policy_features(sc, in);
+  check_saved_policies(sc, expected_features(sc, in),
+                       sc.flag("loop.network_features") ? "" : "; loop.network_features is off");
 }
 
 struct ClosedLoopExperiment::Inputs {

@@ -29,17 +29,20 @@ namespace {
 
 void check_offload_eval(const Scenario& sc) {
   const OffloadEvalConfig cfg = offload_eval_config(sc);
+  std::vector<std::string> features;  // what saved policies must have been trained on
   if (cfg.source == "synthetic") {
     // The table must have the people both splits draw from (for rl-train, before hours of training).
     const agents::FacenetTable table = agents::FacenetTable::load(cfg.table);
     for (const std::string& split : {cfg.test_split, cfg.train_split}) {
-      const agents::SyntheticStream check(table, synthetic_stream_params(cfg, split));
+      const agents::SyntheticStream stream(table, synthetic_stream_params(cfg, split));
+      features = stream.generate(0, "check").feature_names;
     }
   }
   if (cfg.source == "traces") {
-    agents::read_traces_csv(cfg.test_traces_file);
+    features = agents::read_traces_csv(cfg.test_traces_file).front().feature_names;
     if (!cfg.train_traces_file.empty()) agents::read_traces_csv(cfg.train_traces_file);
   }
+  check_saved_policies(sc, features);
 }
 
 void check_rl_train(const Scenario& sc) {

@@ -1,5 +1,8 @@
 #include "sim/runners/policy_factory.h"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <limits>
@@ -59,6 +62,20 @@ MadePolicies make_policies(const PolicySettings& settings, const std::vector<age
     }
   }
   return made;
+}
+
+void check_saved_policies(const Scenario& sc, const std::vector<std::string>& features, const std::string& note) {
+  for (const std::string& entry : sc.texts("eval.policies")) {
+    if (entry.rfind("rl:", 0) != 0) continue;
+    const auto policy = agents::TorchScriptPolicy::load(entry.substr(3));
+    const auto got = policy->sidecar().at("observation").at("feature_names").get<std::vector<std::string>>();
+    if (got != features) {
+      throw sc.error("eval.policies",
+                     fmt::format("{} was trained on {} features ({}) but this scenario gives its policies {} ({}){}",
+                                 entry.substr(3), got.size(), fmt::join(got, ", "), features.size(),
+                                 fmt::join(features, ", "), note));
+    }
+  }
 }
 
 }  // namespace offloadsim::sim

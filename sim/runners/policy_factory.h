@@ -9,6 +9,7 @@
 
 #include "agents/mdp/trace.h"
 #include "agents/policies/policy.h"
+#include "sim/scenario/scenario.h"
 
 namespace offloadsim::sim {
 
@@ -37,5 +38,10 @@ MadePolicies make_policies(const PolicySettings& settings, const std::vector<age
 // The display name of each policy entry: "rl:<path>" becomes "rl" when it is the only saved
 // policy, "rl-<file stem>" otherwise.
 std::string policy_entry_name(const std::string& entry, const std::vector<std::string>& all_entries);
+
+// Loads every saved policy in `eval.policies` (which checks it) and refuses, naming that field,
+// one trained on other state features than `features` (the scenario's, in order); `note` is
+// appended to the message.
+void check_saved_policies(const Scenario& sc, const std::vector<std::string>& features, const std::string& note = "");
 
 }  // namespace offloadsim::sim

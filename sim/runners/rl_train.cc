@@ -1,23 +1,34 @@
 #include "sim/runners/rl_train.h"
 
+#include <fcntl.h>
+#include <stdio.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <set>
+#include <type_traits>
+#include <variant>
 
 #include <chrono>
 #include <memory>
 
 #include <fmt/format.h>
 #include <fmt/ostream.h>
+#include <fmt/ranges.h>
 #include <yaml-cpp/yaml.h>
 
 #include "agents/learning/rl_policy.h"
 #include "agents/learning/training_traces.h"
 #include "agents/streams/facenet_table.h"
 #include "agents/streams/trace_csv.h"
+#include "sim/base/input_error.h"
 #include "sim/io/atomic_file.h"
 #include "sim/io/interrupt.h"
 #include "sim/io/progress.h"
 #include "sim/runners/figures.h"
 #include "sim/runners/offload_eval.h"
+#include "sim/scenario/schema.h"
 
 namespace fs = std::filesystem;
 
@@ -53,17 +64,98 @@ void write_training_csv(std::ostream& out, const std::vector<agents::TrainingRow
 
 namespace {
 
-// Writes the checkpoint into DIR/checkpoint atomically: a fresh directory is filled, then swapped in.
-void write_checkpoint(const agents::A2CTrainer& trainer, const fs::path& out_dir) {
+// The checkpoint's copy of the scenario it was trained under (resume compares against it).
+constexpr const char* kCheckpointScenario = "scenario.yaml";
+
+// Writes the checkpoint into DIR/checkpoint atomically: a fresh directory is filled, then
+// exchanged with the old one in one step (renameat2 RENAME_EXCHANGE), so that at every instant
+// DIR/checkpoint is a complete checkpoint; a killed run leaves at most a checkpoint.partial-PID,
+// which the next run into DIR removes.
+void write_checkpoint(const agents::A2CTrainer& trainer, const Scenario& sc, const fs::path& out_dir) {
   const fs::path final_dir = out_dir / "checkpoint";
   const fs::path tmp = out_dir / fmt::format("checkpoint.partial-{}", ::getpid());
-  const fs::path old = out_dir / fmt::format("checkpoint.old-{}", ::getpid());
   fs::remove_all(tmp);
   trainer.save_checkpoint(tmp.string());
-  std::error_code ec;
-  if (fs::exists(final_dir)) fs::rename(final_dir, old);
-  fs::rename(tmp, final_dir);
-  fs::remove_all(old, ec);
+  write_file_atomically(tmp / kCheckpointScenario, sc.to_yaml());
+  if (!fs::exists(final_dir)) {
+    fs::rename(tmp, final_dir);
+    return;
+  }
+  if (::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, final_dir.c_str(), RENAME_EXCHANGE) != 0) {
+    throw std::runtime_error(fmt::format("cannot replace {}: {}", final_dir.string(), std::strerror(errno)));
+  }
+  fs::remove_all(tmp);  // now the previous checkpoint
+}
+
+// Training settings that may differ when a run resumes: how long to go on, how often to save, and
+// what to do after training. Every other field must be as the checkpoint was trained.
+bool may_change_on_resume(const std::string& path) {
+  static const std::set<std::string> fields = {
+      "name",           "train.env_steps", "train.wall_time_limit", "train.checkpoint_every",
+      "train.evaluate", "train.threads",   "stream.test_traces",    "stream.test_split"};
+  return fields.count(path) > 0 || path.rfind("eval.", 0) == 0 || path.rfind("output.", 0) == 0;
+}
+
+std::string value_text(const Value& v) {
+  return std::visit(
+      [](const auto& x) -> std::string {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, std::vector<double>> || std::is_same_v<T, std::vector<std::string>>) {
+          return fmt::format("[{}]", fmt::join(x, ", "));
+        } else {
+          return fmt::format("{}", x);
+        }
+      },
+      v);
+}
+
+// Refuses (exit 2, naming the field) a resume under other training settings than the checkpoint's.
+void check_resume_settings(const Scenario& sc, const fs::path& checkpoint) {
+  const fs::path file = checkpoint / kCheckpointScenario;
+  if (!fs::exists(file)) {
+    throw base::InputError(file.string(), 0, "",
+                           "missing: the checkpoint does not say which settings it was trained with (it was "
+                           "written by an offloadsim before 2026-11-30, or is not a checkpoint)");
+  }
+  const Scenario then = load_scenario(file.string());
+  for (const FieldSpec& f : scenario_schema()) {
+    if (!f.applies_to(sc.kind()) || may_change_on_resume(f.path)) continue;
+    if (sc.get(f.path) != then.get(f.path)) {
+      throw base::InputError(
+          file.string(), 0, f.path,
+          fmt::format("the checkpoint was trained with {}, this run has {}{}: resuming would not "
+                      "continue the same training (set it back, or start a new run without "
+                      "--resume)",
+                      value_text(then.get(f.path)), value_text(sc.get(f.path)), sc.given_by(f.path)));
+    }
+  }
+}
+
+// The command that continues this run: the same one, with --resume pointing at its checkpoint.
+std::string resume_command(const RunOptions& opt) {
+  std::vector<std::string> args;
+  for (size_t i = 0; i < opt.command_line.size(); ++i) {
+    const std::string& a = opt.command_line[i];
+    if (a == "--resume") {
+      ++i;  // and its value
+      continue;
+    }
+    if (a.rfind("--resume=", 0) == 0) continue;
+    args.push_back(a);
+  }
+  if (args.empty()) args = {"offloadsim", "run"};
+  args.push_back("--resume");
+  args.push_back((opt.out_dir / "checkpoint").string());
+  std::string cmd;
+  for (const std::string& a : args) {
+    const bool plain = !a.empty() && a.find_first_not_of(
+                                         "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                                         "_-./=:,+@%") == std::string::npos;
+    std::string quoted = "'";
+    for (char c : a) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    cmd += (cmd.empty() ? "" : " ") + (plain ? a : quoted + "'");
+  }
+  return cmd;
 }
 
 void write_policy(const agents::A2CTrainer& trainer, const Scenario& sc, const std::vector<std::string>& features,
@@ -72,6 +164,7 @@ void write_policy(const agents::A2CTrainer& trainer, const Scenario& sc, const s
   const fs::path tmp = out_dir / fmt::format("policy.pt.partial-{}", ::getpid());
   agents::save_torchscript_policy(trainer.network(), tmp.string());
   nlohmann::json side = agents::policy_sidecar(trainer.network()->options(), trainer.normalizer(), features, mdp);
+  side["policy_file"] = agents::policy_file_fingerprint(tmp.string());
   side["training"] = {{"seed", sc.seed()},
                       {"updates", trainer.updates()},
                       {"env_steps", trainer.env_steps()},
@@ -111,6 +204,12 @@ void run_rl_train(const Scenario& sc, const RunOptions& opt, std::ostream& out, 
   const std::vector<std::string> features = sample.front().feature_names;
   agents::A2CTrainer trainer(topt, eval.mdp, *traces, agents::StateNormalizer::fit(sample));
   if (!opt.resume.empty()) {
+    if (opt.resume.filename().string().find(".partial") != std::string::npos) {
+      throw base::InputError(opt.resume.string(), 0, "",
+                             "is an unfinished checkpoint that a stopped run left behind; resume from the directory's "
+                             "checkpoint/");
+    }
+    check_resume_settings(sc, opt.resume);
     trainer.load_checkpoint(opt.resume.string());
     fmt::print(out, "resumed from {} at {} env steps ({} updates)\n", opt.resume.string(), trainer.env_steps(),
                trainer.updates());
@@ -141,12 +240,12 @@ void run_rl_train(const Scenario& sc, const RunOptions& opt, std::ostream& out, 
   auto on_round = [&](const agents::TrainingRow& row) {
     if (progress) progress->advance(static_cast<size_t>(row.env_steps - last_steps));
     last_steps = row.env_steps;
-    if (trainer.rounds() % checkpoint_every == 0) write_checkpoint(trainer, opt.out_dir);
+    if (trainer.rounds() % checkpoint_every == 0) write_checkpoint(trainer, sc, opt.out_dir);
   };
   trainer.train(should_stop, on_round);
   if (progress) progress->finish();
 
-  write_checkpoint(trainer, opt.out_dir);
+  write_checkpoint(trainer, sc, opt.out_dir);
   {
     AtomicFile f(opt.out_dir / "training.csv");
     write_training_csv(f.stream(), trainer.history());
@@ -161,9 +260,8 @@ void run_rl_train(const Scenario& sc, const RunOptions& opt, std::ostream& out, 
   fmt::print(out, "\ntraining {}: {} env steps, {} updates, {:.0f} s; last round's mean episode reward {:.2f}\n",
              stop_reason, trainer.env_steps(), trainer.updates(), last.wall_s, last.mean_episode_reward);
   if (stop_reason == "interrupted") {
-    fmt::print(out, "checkpoint in {}; continue with: offloadsim run {} --out {} --resume {}\n",
-               (opt.out_dir / "checkpoint").string(), sc.file(), opt.out_dir.string(),
-               (opt.out_dir / "checkpoint").string());
+    fmt::print(out, "checkpoint in {}; continue with:\n  {}\n", (opt.out_dir / "checkpoint").string(),
+               resume_command(opt));
     throw Interrupted();
   }
 
@@ -175,8 +273,7 @@ void run_rl_train(const Scenario& sc, const RunOptions& opt, std::ostream& out, 
   rec.notes["policy_bytes"] = bytes;
   rec.notes["training_stopped"] = stop_reason;
   if (stop_reason == "wall_time_limit") {
-    fmt::print(out, "stopped at the wall-time limit; continue with --resume {}\n",
-               (opt.out_dir / "checkpoint").string());
+    fmt::print(out, "stopped at the wall-time limit; continue with:\n  {}\n", resume_command(opt));
     return;
   }
 

@@ -1,9 +1,12 @@
 #include "sim/scenario/scenario.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -205,6 +208,8 @@ struct Loader {
         if (fs::is_directory(p, ec)) return bad(fmt::format("'{}' is a directory, not a file", p.string()));
         if (!fs::is_regular_file(p, ec))
           return bad(fmt::format("file '{}' not found (looked for {})", n.Scalar(), p.string()));
+        if (::access(p.c_str(), R_OK) != 0)
+          return bad(fmt::format("file '{}' cannot be read: {}", p.string(), std::strerror(errno)));
         *out = p.string();
         return true;
       }
@@ -238,6 +243,8 @@ struct Loader {
           if (!fs::is_regular_file(p, ec)) {
             return bad(fmt::format("element {}: file '{}' not found (looked for {})", i, n[i].Scalar(), p.string()));
           }
+          if (::access(p.c_str(), R_OK) != 0)
+            return bad(fmt::format("element {}: file '{}' cannot be read: {}", i, p.string(), std::strerror(errno)));
           v.push_back(p.string());
         }
         *out = v;

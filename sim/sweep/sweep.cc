@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include "sim/base/fnv1a.h"
 #include "sim/scenario/schema.h"
 
 namespace fs = std::filesystem;
@@ -164,23 +165,15 @@ struct SweepLoader {
 
 }  // namespace
 
-std::uint64_t fnv1a64(const std::string& bytes, std::uint64_t h) {
-  for (unsigned char c : bytes) {
-    h ^= c;
-    h *= 0x100000001b3ULL;
-  }
-  return h;
-}
-
 std::string point_id(const Scenario& sc) {
   const std::string text = sc.to_yaml([](const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     std::ostringstream content;
     content << in.rdbuf();
     if (!in) throw std::runtime_error("cannot read " + path + " to identify a sweep point");
-    return fmt::format("{}#{:016x}", fs::path(path).filename().string(), fnv1a64(content.str()));
+    return fmt::format("{}#{:016x}", fs::path(path).filename().string(), base::fnv1a64(content.str()));
   });
-  return fmt::format("{:016x}", fnv1a64(text)).substr(0, 12);
+  return fmt::format("{:016x}", base::fnv1a64(text)).substr(0, 12);
 }
 
 SweepSpec load_sweep(const std::string& file) {

@@ -64,6 +64,4 @@ std::vector<std::string> swept_keys(const SweepSpec& spec);
 // that the same point has the same id in any checkout or on any cluster node.
 std::string point_id(const Scenario& sc);
 
-std::uint64_t fnv1a64(const std::string& bytes, std::uint64_t h = 0xcbf29ce484222325ULL);
-
 }  // namespace offloadsim::sim

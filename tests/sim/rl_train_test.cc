@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <functional>
 #include <sstream>
 
+#include "sim/base/input_error.h"
 #include "sim/runners/experiment.h"
 #include "sim/scenario/scenario.h"
 
@@ -94,6 +96,80 @@ TEST(RlTrain, WallTimeLimitLeavesAResumableCheckpoint) {
   EXPECT_NE(curve(dir / "training.csv"), curve(straight / "training.csv"));
   run_into("rl_resumed", {"train.evaluate=false"}, dir / "checkpoint");
   EXPECT_EQ(curve(dir / "training.csv"), curve(straight / "training.csv"));
+}
+
+// Issue 18, point 6: a resume continues the same training or is refused, naming the field.
+TEST(RlTrain, ResumeUnderOtherTrainingSettingsIsRefusedNamingTheField) {
+  const fs::path dir = run_into("rl_resume_lr", {"train.evaluate=false", "train.wall_time_limit=1e-9"});
+  try {
+    run_into("rl_resume_lr", {"train.evaluate=false", "train.learning_rate=0.05"}, dir / "checkpoint");
+    FAIL() << "a resume with another learning rate was accepted";
+  } catch (const base::InputError& e) {
+    EXPECT_EQ(e.field(), "train.learning_rate");
+    EXPECT_EQ(e.file(), (dir / "checkpoint" / "scenario.yaml").string());
+  }
+  // What may change: how long to go on, and what happens after training.
+  run_into("rl_resume_lr", {"train.evaluate=false", "train.env_steps=4000", "train.wall_time_limit=0"},
+           dir / "checkpoint");
+}
+
+// Issue 18, point 6: the hint to continue is the command that was run, overrides and all.
+TEST(RlTrain, ResumeHintRepeatsTheWholeCommand) {
+  const fs::path dir = fs::path(::testing::TempDir()) / "rl_hint";
+  fs::remove_all(dir);
+  std::vector<std::string> sets = kTiny;
+  sets.insert(sets.end(), {"train.evaluate=false", "train.wall_time_limit=1e-9", "stream.p_known=0.6"});
+  RunOptions opt;
+  opt.out_dir = dir;
+  opt.figures = false;
+  opt.progress = false;
+  opt.command_line = {"offloadsim",         "run",   "paper_rl.yaml",           "--set",
+                      "stream.p_known=0.6", "--set", "eval.budgets=[0.1, 0.5]", "--resume",
+                      "old/checkpoint"};
+  std::ostringstream out;
+  run_scenario(load_scenario(kPaperRl, sets), opt, out);
+  EXPECT_NE(out.str().find("continue with:\n  offloadsim run paper_rl.yaml --set stream.p_known=0.6 --set "
+                           "'eval.budgets=[0.1, 0.5]' --resume " +
+                           (dir / "checkpoint").string() + "\n"),
+            std::string::npos)
+      << out.str();
+}
+
+// Issue 18, points 7 and 8: damaged or tampered checkpoint files are input errors naming the file.
+TEST(RlTrain, DamagedCheckpointFilesAreInputErrorsNamingTheFile) {
+  const fs::path dir = run_into("rl_damaged", {"train.evaluate=false", "train.wall_time_limit=1e-9"});
+  const fs::path good = dir / "checkpoint";
+  auto damaged = [&](const std::string& name, const std::string& file,
+                     const std::function<void(const fs::path&)>& harm) {
+    const fs::path copy = dir.parent_path() / ("rl_damaged_" + name);
+    fs::remove_all(copy);
+    fs::copy(good, copy);
+    harm(copy / file);
+    try {
+      run_into("rl_damaged_out", {"train.evaluate=false"}, copy);
+      ADD_FAILURE() << name << " was accepted";
+    } catch (const base::InputError& e) {
+      EXPECT_EQ(e.file(), (copy / file).string()) << name << ": " << e.what();
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  damaged("truncated", "model.pt", [](const fs::path& f) { fs::resize_file(f, fs::file_size(f) / 2); });
+  damaged("empty_json", "trainer.json", [](const fs::path& f) { std::ofstream{f}; });
+  auto edit = [](const std::string& key, const std::string& value) {
+    return [=](const fs::path& f) {
+      std::string text = slurp(f);
+      const size_t at = text.find("\"" + key + "\":");
+      ASSERT_NE(at, std::string::npos) << key;
+      const size_t begin = text.find(':', at) + 1, end = text.find_first_of(",\n}", begin);
+      text.replace(begin, end - begin, value);
+      std::ofstream(f) << text;
+    };
+  };
+  EXPECT_NE(damaged("negative_steps", "trainer.json", edit("env_steps", "-5")).find("env_steps: is negative"),
+            std::string::npos);
+  EXPECT_NE(damaged("negative_round", "trainer.json", edit("round", "-1")).find("round: is negative"),
+            std::string::npos);
 }
 
 TEST(RlTrain, OffloadEvalRefusesBareRl) {
