@@ -1,7 +1,12 @@
 #include "agents/policies/oracle_policy.h"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "sim/base/input_error.h"
 
 namespace offloadsim::agents {
 
@@ -40,43 +45,74 @@ class OracleTable {
     nb_ = budget + 1;
     horizon_ = trace.horizon();
     layer_ = static_cast<size_t>(nr_) * static_cast<size_t>(nc_) * static_cast<size_t>(nb_);
-    values_.assign(layer_ * static_cast<size_t>(horizon_ + 1), 0.0);
+    segment_ = segment_length(horizon_);
   }
 
-  void solve_backward() {
+  // The layers kept at once: one every segment_ steps (and the last), plus one segment's worth.
+  static int segment_length(int horizon) {
+    return std::max(1, static_cast<int>(std::ceil(std::sqrt(static_cast<double>(horizon)))));
+  }
+  static size_t layers_kept(int horizon) {
+    const int s = segment_length(horizon);
+    return static_cast<size_t>(horizon / s + 3) + static_cast<size_t>(s);
+  }
+  size_t bytes() const { return layers_kept(horizon_) * layer_ * sizeof(double); }
+
+  // Backward pass over the whole episode, keeping the value layer of every segment_-th step
+  // (checkpoints); forward pass segment by segment, recomputing each segment's layers from the
+  // checkpoint after it. Memory is O(√T) layers instead of T + 1, for about twice the backward
+  // work; every value is computed by the same operations in the same order, so the plan is the
+  // one the full table gives, bit for bit.
+  OraclePlan solve(int budget) {
+    std::vector<double> next(layer_, 0.0), here(layer_);
+    std::vector<std::vector<double>> checkpoint(static_cast<size_t>(horizon_ / segment_ + 1));
     for (int t = horizon_ - 1; t >= 0; --t) {
-      for (int r = 0; r < nr_; ++r) {
-        for (int c = 0; c < nc_; ++c) {
-          for (int b = 0; b < nb_; ++b) {
-            int unused;
-            values_[index(t, r, c, b)] = best(t, r, c, b, &unused);
-          }
-        }
-      }
+      fill_layer(t, next, here);
+      std::swap(next, here);  // next now holds V[t]
+      if (t % segment_ == 0) checkpoint[static_cast<size_t>(t / segment_)] = next;
     }
-  }
-
-  OraclePlan forward(int budget) const {
     OraclePlan plan;
-    plan.value = values_[index(0, 0, 0, budget)];
+    plan.value = next[cell(0, 0, budget)];
     int r = 0, c = 0, b = budget;
-    for (int t = 0; t < horizon_; ++t) {
-      int action = 0;
-      best(t, r, c, b, &action);
-      plan.actions.push_back(action);
-      if (action == kRobot) r = robot_.frame_idx[static_cast<size_t>(t)];
-      if (action == kCloud) {
-        c = cloud_.frame_idx[static_cast<size_t>(t)];
-        --b;
+    std::vector<std::vector<double>> segment;  // V[t0 + 1] … V[t1]
+    for (int t0 = 0; t0 < horizon_; t0 += segment_) {
+      const int t1 = std::min(horizon_, t0 + segment_);
+      segment.assign(static_cast<size_t>(t1 - t0), std::vector<double>());
+      segment.back() =
+          t1 < horizon_ ? checkpoint[static_cast<size_t>(t1 / segment_)] : std::vector<double>(layer_, 0.0);
+      for (int t = t1 - 1; t > t0; --t) {
+        segment[static_cast<size_t>(t - t0 - 1)].resize(layer_);
+        fill_layer(t, segment[static_cast<size_t>(t - t0)], segment[static_cast<size_t>(t - t0 - 1)]);
+      }
+      for (int t = t0; t < t1; ++t) {
+        int action = 0;
+        best(t, r, c, b, segment[static_cast<size_t>(t - t0)], &action);
+        plan.actions.push_back(action);
+        if (action == kRobot) r = robot_.frame_idx[static_cast<size_t>(t)];
+        if (action == kCloud) {
+          c = cloud_.frame_idx[static_cast<size_t>(t)];
+          --b;
+        }
       }
     }
     return plan;
   }
 
  private:
-  size_t index(int t, int r, int c, int b) const {
-    return static_cast<size_t>(t) * layer_ +
-           (static_cast<size_t>(r) * static_cast<size_t>(nc_) + static_cast<size_t>(c)) * static_cast<size_t>(nb_) +
+  // V[t] into `out` from V[t + 1] in `next`.
+  void fill_layer(int t, const std::vector<double>& next, std::vector<double>& out) const {
+    for (int r = 0; r < nr_; ++r) {
+      for (int c = 0; c < nc_; ++c) {
+        for (int b = 0; b < nb_; ++b) {
+          int unused;
+          out[cell(r, c, b)] = best(t, r, c, b, next, &unused);
+        }
+      }
+    }
+  }
+
+  size_t cell(int r, int c, int b) const {
+    return (static_cast<size_t>(r) * static_cast<size_t>(nc_) + static_cast<size_t>(c)) * static_cast<size_t>(nb_) +
            static_cast<size_t>(b);
   }
 
@@ -92,16 +128,17 @@ class OracleTable {
     return c > 0 && cloud_.labels[static_cast<size_t>(c - 1)] == trace_.frames[static_cast<size_t>(t)].true_label;
   }
 
-  // Q-maximising executable action at (t, r, c, b) and its value; ties go to the lowest action.
-  double best(int t, int r, int c, int b, int* action) const {
+  // Q-maximising executable action at (t, r, c, b) and its value, given V[t + 1] in `next`; ties
+  // go to the lowest action.
+  double best(int t, int r, int c, int b, const std::vector<double>& next, int* action) const {
     const int rn = robot_.frame_idx[static_cast<size_t>(t)];
     const int cn = cloud_.frame_idx[static_cast<size_t>(t)];
     double q[kNumActions];
-    q[kPastRobot] = reward(kPastRobot, robot_label_correct(r, t)) + values_[index(t + 1, r, c, b)];
-    q[kPastCloud] = reward(kPastCloud, cloud_label_correct(c, t)) + values_[index(t + 1, r, c, b)];
-    q[kRobot] = reward(kRobot, robot_label_correct(rn, t)) + values_[index(t + 1, rn, c, b)];
+    q[kPastRobot] = reward(kPastRobot, robot_label_correct(r, t)) + next[cell(r, c, b)];
+    q[kPastCloud] = reward(kPastCloud, cloud_label_correct(c, t)) + next[cell(r, c, b)];
+    q[kRobot] = reward(kRobot, robot_label_correct(rn, t)) + next[cell(rn, c, b)];
     const int num = b > 0 ? kNumActions : kCloud;  // no budget: action 3 would execute as 2
-    if (b > 0) q[kCloud] = reward(kCloud, cloud_label_correct(cn, t)) + values_[index(t + 1, r, cn, b - 1)];
+    if (b > 0) q[kCloud] = reward(kCloud, cloud_label_correct(cn, t)) + next[cell(r, cn, b - 1)];
     int arg = 0;
     for (int a = 1; a < num; ++a) {
       if (q[a] > q[arg]) arg = a;
@@ -113,18 +150,30 @@ class OracleTable {
   const Trace& trace_;
   const MdpParams& params_;
   LabelIndex robot_, cloud_;
-  int nr_ = 0, nc_ = 0, nb_ = 0, horizon_ = 0;
+  int nr_ = 0, nc_ = 0, nb_ = 0, horizon_ = 0, segment_ = 1;
   size_t layer_ = 0;
-  std::vector<double> values_;
 };
 
 }  // namespace
 
+std::size_t oracle_memory_bytes(const Trace& trace, int budget) {
+  const MdpParams unused;
+  return OracleTable(trace, budget, unused).bytes();
+}
+
 OraclePlan solve_oracle(const Trace& trace, int budget, const MdpParams& params) {
   if (budget < 0) throw std::invalid_argument("solve_oracle: negative budget");
   OracleTable table(trace, budget, params);
-  table.solve_backward();
-  return table.forward(budget);
+  if (table.bytes() > kOracleMemoryLimit) {
+    throw base::InputError(
+        "trace " + trace.id, 0, "",
+        fmt::format("the exact oracle would need {:.1f} GiB for its {} frames at a budget of {} queries, more than "
+                    "its limit of {:.0f} GiB (docs/limits.md): use shorter traces, a smaller budget, or leave the "
+                    "oracle out",
+                    static_cast<double>(table.bytes()) / (1 << 30), trace.horizon(), budget,
+                    static_cast<double>(kOracleMemoryLimit) / (1 << 30)));
+  }
+  return table.solve(budget);
 }
 
 void OraclePolicy::begin_episode(const EpisodeContext& ctx) {

@@ -6,8 +6,11 @@
 // stored label equals future truths, and ages and confidences do not enter the reward. Labels are
 // indexed per store over the distinct predictions of the trace, plus "empty". The table has
 // (T + 1) · (K_robot + 1) · (K_cloud + 1) · (B + 1) values; ties go to the lowest action index.
+// Only about 2√T of its T + 1 layers are held at once (checkpoints and one recomputed segment),
+// and never more than kOracleMemoryLimit bytes: a longer episode is refused before any allocation.
 #pragma once
 
+#include <cstddef>
 #include <vector>
 
 #include "agents/policies/policy.h"
@@ -19,7 +22,12 @@ struct OraclePlan {
   std::vector<int> actions;  // the executed actions of one optimal play, one per step
 };
 
+// Throws base::InputError (naming the trace) if the DP would need more than kOracleMemoryLimit.
 OraclePlan solve_oracle(const Trace& trace, int budget, const MdpParams& params);
+
+inline constexpr std::size_t kOracleMemoryLimit = std::size_t{4} << 30;  // 4 GiB
+// What solve_oracle would allocate for its value layers on `trace` at `budget`.
+std::size_t oracle_memory_bytes(const Trace& trace, int budget);
 
 class OraclePolicy final : public Policy {
  public:

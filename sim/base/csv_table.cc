@@ -1,5 +1,7 @@
 #include "sim/base/csv_table.h"
 
+#include <filesystem>
+
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -28,6 +30,11 @@ std::vector<std::string> split_csv_line(const std::string& line, char sep) {
 CsvTable CsvTable::read(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw InputError(path, 0, "", std::string("cannot open file: ") + std::strerror(errno));
+  std::error_code ec;
+  if (const auto size = std::filesystem::file_size(path, ec); !ec && size > kMaxCsvBytes) {
+    throw InputError(path, 0, "",
+                     "is " + std::to_string(size) + " bytes; a CSV input may be at most 1 GiB (docs/limits.md)");
+  }
   CsvTable t;
   t.path_ = path;
   std::string line;

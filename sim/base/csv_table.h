@@ -2,11 +2,16 @@
 // inputs quote, and a quote in one is reported rather than silently mis-split).
 #pragma once
 
+#include <cstdint>
+
 #include <map>
 #include <string>
 #include <vector>
 
 namespace offloadsim::base {
+
+// Every CSV input (traces, tables, timings, logs) is read whole into memory: at most this many bytes.
+inline constexpr std::uintmax_t kMaxCsvBytes = std::uintmax_t{1} << 30;
 
 class CsvTable {
  public:

@@ -56,7 +56,7 @@ Examples:
 
 Exit codes: 0 success, 1 run failed, 2 bad input (scenario, data file or arguments), 130 interrupted.
 Documentation: README.md, docs/scenarios.md, docs/mdp.md, docs/rl.md, docs/perception.md,
-  docs/network.md, docs/loop.md, docs/cluster.md.)";
+  docs/network.md, docs/loop.md, docs/cluster.md, docs/limits.md.)";
 
 const CLI::Validator kNonEmpty(
     [](std::string& v) { return v.empty() ? std::string("must not be empty") : std::string(); }, "", "non-empty");

@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include "agents/mdp/offload_mdp.h"
+#include "agents/policies/oracle_policy.h"
 #include "agents/streams/facenet_table.h"
 #include "agents/streams/synthetic_stream.h"
 #include "agents/streams/trace_csv.h"
@@ -29,20 +31,36 @@ namespace {
 
 void check_offload_eval(const Scenario& sc) {
   const OffloadEvalConfig cfg = offload_eval_config(sc);
-  std::vector<std::string> features;  // what saved policies must have been trained on
+  std::vector<agents::Trace> test;  // the test traces, or for a synthetic stream one like them
   if (cfg.source == "synthetic") {
     // The table must have the people both splits draw from (for rl-train, before hours of training).
     const agents::FacenetTable table = agents::FacenetTable::load(cfg.table);
-    for (const std::string& split : {cfg.test_split, cfg.train_split}) {
+    for (const std::string& split : {cfg.train_split, cfg.test_split}) {
       const agents::SyntheticStream stream(table, synthetic_stream_params(cfg, split));
-      features = stream.generate(0, "check").feature_names;
+      test = {stream.generate(0, "check")};
     }
   }
   if (cfg.source == "traces") {
-    features = agents::read_traces_csv(cfg.test_traces_file).front().feature_names;
+    test = agents::read_traces_csv(cfg.test_traces_file);
     if (!cfg.train_traces_file.empty()) agents::read_traces_csv(cfg.train_traces_file);
   }
-  check_saved_policies(sc, features);
+  check_saved_policies(sc, test.front().feature_names);
+  // The exact oracle's memory grows with the square of the episode: refuse what it cannot hold now,
+  // not after the other policies have run.
+  if (std::find(cfg.policies.begin(), cfg.policies.end(), "oracle") != cfg.policies.end()) {
+    const double largest = *std::max_element(cfg.budgets.begin(), cfg.budgets.end());
+    for (const agents::Trace& t : test) {
+      const std::size_t need = agents::oracle_memory_bytes(t, agents::budget_queries(largest, t.horizon()));
+      if (need > agents::kOracleMemoryLimit) {
+        throw sc.error("eval.policies",
+                       fmt::format("the exact oracle would need {:.1f} GiB for trace '{}' ({} frames) at budget {}, "
+                                   "more than its limit of {:.0f} GiB (docs/limits.md): use shorter traces, smaller "
+                                   "budgets, or leave the oracle out",
+                                   static_cast<double>(need) / (1 << 30), t.id, t.horizon(), largest,
+                                   static_cast<double>(agents::kOracleMemoryLimit) / (1 << 30)));
+      }
+    }
+  }
 }
 
 void check_rl_train(const Scenario& sc) {
