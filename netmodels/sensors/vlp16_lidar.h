@@ -16,13 +16,22 @@
 
 namespace offloadsim::netmodels {
 
-// The velodyne_pointcloud driver's PointXYZIR: 32 bytes with PCL's 16-byte alignment.
+// The velodyne_pointcloud driver's PointXYZIR: 32 bytes with PCL's 16-byte alignment. PCL's
+// PCL_ADD_POINT4D is an anonymous struct in a union, which clang's -Wpedantic calls an extension.
+#if defined(__clang__)
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wgnu-anonymous-struct"
+#pragma clang diagnostic ignored "-Wnested-anon-types"
+#endif
 struct EIGEN_ALIGN16 VelodynePoint {
   PCL_ADD_POINT4D;
   float intensity;
   std::uint16_t ring;
   PCL_MAKE_ALIGNED_OPERATOR_NEW
 };
+#if defined(__clang__)
+#pragma clang diagnostic pop
+#endif
 
 struct Box {  // axis-aligned; moves at `velocity` m/s from its position at t = 0
   double min[3], max[3];

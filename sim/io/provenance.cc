@@ -42,7 +42,14 @@ nlohmann::json provenance_json(const RunRecord& run) {
   j["host"] = host;
   j["outputs"] = run.outputs;
   if (!run.notes.empty()) j["notes"] = run.notes;
-  j["build"] = {{"type", OFFLOADSIM_BUILD_TYPE}, {"compiler", fmt::format("GCC {}", __VERSION__)}};
+  j["build"] = {{"type", OFFLOADSIM_BUILD_TYPE},
+                {"compiler",
+#ifdef __clang__
+                 fmt::format("{}", __VERSION__)
+#else
+                 fmt::format("GCC {}", __VERSION__)
+#endif
+                }};
   j["libraries"] = {
       {"fmt", fmt::format("{}.{}.{}", FMT_VERSION / 10000, FMT_VERSION / 100 % 100, FMT_VERSION % 100)},
       {"yaml-cpp", OFFLOADSIM_YAML_CPP_VERSION},

@@ -57,7 +57,7 @@ struct SweepLoader {
   }
 
   bool number(const YAML::Node& n, double* v) {
-    if (!n.IsScalar()) return false;
+    if (!n.IsDefined() || !n.IsScalar()) return false;  // a missing key: IsScalar() would throw
     const std::string& t = n.Scalar();
     char* end = nullptr;
     errno = 0;
@@ -175,6 +175,10 @@ std::string point_id(const Scenario& sc) {
   });
   return fmt::format("{:016x}", base::fnv1a64(text)).substr(0, 12);
 }
+
+namespace {
+constexpr size_t kMaxSweepPoints = 100000;
+}  // namespace
 
 SweepSpec load_sweep(const std::string& file) {
   SweepSpec spec;
@@ -314,10 +318,16 @@ std::vector<std::string> swept_keys(const SweepSpec& spec) {
 }
 
 std::vector<SweepPoint> expand_sweep(const SweepSpec& spec) {
+  // Each point's scenario is loaded and checked here (about a millisecond each): at most 100,000.
+  // Counted without overflow: ten axes of 10,000 values are 1e40 points, not a wrapped-around few.
   size_t combos = 1;
-  for (const SweepGroup& g : spec.groups) combos *= g.size();
-  if (combos * static_cast<size_t>(spec.replications) > 1000000) {
-    throw ScenarioError(spec.file, 0, "axes", fmt::format("{} points: more than a million", combos));
+  for (const SweepGroup& g : spec.groups) combos = std::min(combos * g.size(), kMaxSweepPoints + 1);
+  const size_t total = std::min(combos * static_cast<size_t>(spec.replications), kMaxSweepPoints + 1);
+  if (total > kMaxSweepPoints) {
+    throw ScenarioError(spec.file, 0, "axes",
+                        fmt::format("more than {} points (axes × replications); a sweep may have at most {} "
+                                    "(docs/limits.md)",
+                                    kMaxSweepPoints, kMaxSweepPoints));
   }
   std::vector<SweepPoint> points;
   std::vector<ScenarioIssue> issues;

@@ -113,6 +113,16 @@ TEST(RlTrain, ResumeUnderOtherTrainingSettingsIsRefusedNamingTheField) {
            dir / "checkpoint");
 }
 
+// Issue 18, point 10: what a run killed while saving a checkpoint leaves (checkpoint.partial-PID/)
+// is removed by the next run into the directory, here the resume that follows the hint.
+TEST(RlTrain, AKilledRunsPartialCheckpointIsRemovedByTheNextRun) {
+  const fs::path dir = run_into("rl_killed", {"train.evaluate=false", "train.wall_time_limit=1e-9"});
+  fs::copy(dir / "checkpoint", dir / "checkpoint.partial-424242");
+  run_into("rl_killed", {"train.evaluate=false", "train.wall_time_limit=1e-9"}, dir / "checkpoint");
+  EXPECT_FALSE(fs::exists(dir / "checkpoint.partial-424242"));
+  EXPECT_TRUE(fs::exists(dir / "checkpoint" / "trainer.json"));
+}
+
 // Issue 18, point 6: the hint to continue is the command that was run, overrides and all.
 TEST(RlTrain, ResumeHintRepeatsTheWholeCommand) {
   const fs::path dir = fs::path(::testing::TempDir()) / "rl_hint";

@@ -69,8 +69,19 @@ TEST(Scenario, EverySixtyFourBitSeedIsReadExactly) {
 // Issue 18, points 10 and 11: one document, a bounded size, bounded lists.
 TEST(ScenarioErrors, ASecondYamlDocumentIsRefused) {
   const ScenarioIssue i = first_issue(write_scenario("two.yaml", kHead + "---\nbogus_key: 1\n"));
-  EXPECT_EQ(i.line, 4);  // the second document's first line
-  EXPECT_NE(i.message.find("2 YAML documents"), std::string::npos) << i.message;
+  EXPECT_EQ(i.line, 3);
+  EXPECT_NE(i.message.find("a second YAML document begins here"), std::string::npos) << i.message;
+  // A "---" that opens the first document is not a second one; content after "..." is.
+  EXPECT_EQ(load_scenario(write_scenario("opened.yaml", "# c\n---\n" + kHead)).kind(), "offload-eval");
+  EXPECT_EQ(first_issue(write_scenario("ended.yaml", kHead + "...\nbogus_key: 1\n")).line, 4);
+}
+
+// Found by tests/fuzz: yaml-cpp's LoadAll looped forever (and took 24 GB) on a lone comma.
+TEST(ScenarioErrors, MalformedYamlIsRefusedQuickly) {
+  for (const char* text : {",", "{", "[", "- a\nb: c\n", "a: [1, 2\n"}) {
+    const ScenarioIssue i = first_issue(write_scenario("malformed.yaml", text));
+    EXPECT_FALSE(i.message.empty()) << text;
+  }
 }
 
 TEST(ScenarioErrors, AFileOverOneMebibyteIsRefusedUnread) {
