@@ -58,12 +58,12 @@ DirectoryLock::~DirectoryLock() {
   if (fd_ >= 0) ::close(fd_);  // closing the last descriptor releases the flock
 }
 
-std::vector<std::string> remove_partial_files(const fs::path& dir) {
+std::vector<std::string> remove_partial_files(const fs::path& dir, const std::string& tag) {
   std::vector<std::string> removed;
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(dir, ec)) {
     const std::string name = e.path().filename().string();
-    if (name.find(".partial") == std::string::npos) continue;
+    if (name.find(tag) == std::string::npos) continue;
     std::error_code rm;
     fs::remove_all(e.path(), rm);
     if (!rm) removed.push_back(name);

@@ -27,10 +27,11 @@ class DirectoryLock {
   int fd_ = -1;
 };
 
-// Removes every "*.partial*" file or directory directly inside `dir`: what interrupted or killed
-// writers left behind (AtomicFile's "<name>.partial-<pid>", the figure scripts' and checkpoints'
-// temporaries). Call it only while holding the directory's lock, when no writer can be at work
-// there. Returns the names removed.
-std::vector<std::string> remove_partial_files(const std::filesystem::path& dir);
+// Removes every file or directory directly inside `dir` whose name contains `tag`: by default what
+// interrupted or killed writers left behind (AtomicFile's "<name>.partial-<pid>", the figure
+// scripts' and checkpoints' temporaries) — call it so only while holding the directory's lock,
+// when no writer can be at work there — or one stopped writer's (".partial-<its pid>").
+// Returns the names removed.
+std::vector<std::string> remove_partial_files(const std::filesystem::path& dir, const std::string& tag = ".partial");
 
 }  // namespace offloadsim::sim

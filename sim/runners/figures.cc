@@ -15,23 +15,11 @@
 #include <fmt/format.h>
 
 #include "sim/io/interrupt.h"
+#include "sim/io/output_lock.h"
 
 extern char** environ;
 
 namespace offloadsim::sim {
-
-namespace {
-
-// Removes the temporaries (figure_io.py's "<figure>.partial-<pid>.<ext>") a stopped script left.
-void remove_partials_of(const std::filesystem::path& dir, pid_t pid) {
-  const std::string tag = fmt::format(".partial-{}", pid);
-  std::error_code ec;
-  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
-    if (e.path().filename().string().find(tag) != std::string::npos) std::filesystem::remove(e.path(), ec);
-  }
-}
-
-}  // namespace
 
 void draw_figures(const std::string& script, const std::filesystem::path& dir) {
   const std::filesystem::path path = std::filesystem::path(OFFLOADSIM_SOURCE_DIR) / "analysis" / script;
@@ -66,7 +54,7 @@ void draw_figures(const std::string& script, const std::filesystem::path& dir) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  remove_partials_of(dir, pid);
+  remove_partial_files(dir, fmt::format(".partial-{}", pid));  // what a stopped script left
   if (stopped) throw Interrupted();
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     const std::string how = WIFEXITED(status) ? fmt::format("exited with status {}", WEXITSTATUS(status))

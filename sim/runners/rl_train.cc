@@ -7,8 +7,6 @@
 #include <cerrno>
 #include <cstring>
 #include <set>
-#include <type_traits>
-#include <variant>
 
 #include <chrono>
 #include <memory>
@@ -26,6 +24,7 @@
 #include "sim/io/atomic_file.h"
 #include "sim/io/interrupt.h"
 #include "sim/io/progress.h"
+#include "sim/io/shell_quote.h"
 #include "sim/runners/figures.h"
 #include "sim/runners/offload_eval.h"
 #include "sim/scenario/schema.h"
@@ -96,19 +95,6 @@ bool may_change_on_resume(const std::string& path) {
   return fields.count(path) > 0 || path.rfind("eval.", 0) == 0 || path.rfind("output.", 0) == 0;
 }
 
-std::string value_text(const Value& v) {
-  return std::visit(
-      [](const auto& x) -> std::string {
-        using T = std::decay_t<decltype(x)>;
-        if constexpr (std::is_same_v<T, std::vector<double>> || std::is_same_v<T, std::vector<std::string>>) {
-          return fmt::format("[{}]", fmt::join(x, ", "));
-        } else {
-          return fmt::format("{}", x);
-        }
-      },
-      v);
-}
-
 // Refuses (exit 2, naming the field) a resume under other training settings than the checkpoint's.
 void check_resume_settings(const Scenario& sc, const fs::path& checkpoint) {
   const fs::path file = checkpoint / kCheckpointScenario;
@@ -126,7 +112,7 @@ void check_resume_settings(const Scenario& sc, const fs::path& checkpoint) {
           fmt::format("the checkpoint was trained with {}, this run has {}{}: resuming would not "
                       "continue the same training (set it back, or start a new run without "
                       "--resume)",
-                      value_text(then.get(f.path)), value_text(sc.get(f.path)), sc.given_by(f.path)));
+                      format_value(then.get(f.path)), format_value(sc.get(f.path)), sc.given_by(f.path)));
     }
   }
 }
@@ -147,14 +133,7 @@ std::string resume_command(const RunOptions& opt) {
   args.push_back("--resume");
   args.push_back((opt.out_dir / "checkpoint").string());
   std::string cmd;
-  for (const std::string& a : args) {
-    const bool plain = !a.empty() && a.find_first_not_of(
-                                         "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-                                         "_-./=:,+@%") == std::string::npos;
-    std::string quoted = "'";
-    for (char c : a) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    cmd += (cmd.empty() ? "" : " ") + (plain ? a : quoted + "'");
-  }
+  for (const std::string& a : args) cmd += (cmd.empty() ? "" : " ") + shell_word(a);
   return cmd;
 }
 

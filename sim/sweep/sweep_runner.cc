@@ -30,6 +30,7 @@
 #include "sim/io/output_lock.h"
 #include "sim/io/progress.h"
 #include "sim/io/provenance.h"
+#include "sim/io/shell_quote.h"
 #include "sim/runners/experiment.h"
 #include "sim/runners/figures.h"
 
@@ -107,12 +108,6 @@ int run_command(const std::string& cmd, std::string* output) {
   while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) output->append(buf, n);
   const int status = ::pclose(f);
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-std::string shell_quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += (c == '\'') ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
 }
 
 constexpr const char* kSweepParentVariable = "OFFLOADSIM_SWEEP_PARENT";
