@@ -103,6 +103,18 @@ void RobotAgent::update_view(int frame, double now_s) {
   (void)now_s;
 }
 
+void RobotAgent::set_robot_view(int frame, int prediction, double confidence, std::vector<double> features) {
+  const auto [e, t] = frame_index_.at(static_cast<std::size_t>(frame));
+  Frame& f = episodes_[static_cast<std::size_t>(e)].frames[static_cast<std::size_t>(t)];
+  if (features.size() != f.features.size()) {
+    throw std::invalid_argument("RobotAgent::set_robot_view: the frame has " + std::to_string(f.features.size()) +
+                                " features, not " + std::to_string(features.size()));
+  }
+  f.robot_prediction = prediction;
+  f.robot_confidence = confidence;
+  f.features = std::move(features);
+}
+
 Decision RobotAgent::on_frame(int frame, double now_s) {
   if (frame < 0 || frame >= frames()) throw std::out_of_range("RobotAgent::on_frame: no such frame");
   promote_robot_results(now_s);
@@ -207,7 +219,7 @@ void RobotAgent::on_reply(const CloudReply& reply) {
   estimator_.on_reply(reply.now_s, reply.now_s - q.sent_s, reply.service_s, q.bytes, false);
   // A late answer still updates the cache, unless a newer frame's answer is already there.
   if (q.frame > cloud_store_.frame) cloud_store_ = {{true, reply.label, reply.confidence}, q.frame};
-  if (pending_.count(q.frame)) replied_[reply.query_id] = reply.now_s;
+  if (pending_.count(q.frame)) replied_[reply.query_id] = {reply.now_s, reply.label};
 }
 
 void RobotAgent::on_timeout(std::uint64_t query_id, double now_s) {
@@ -254,14 +266,16 @@ ScoredFrame RobotAgent::on_deadline(int frame, double now_s) {
   switch (r.executed_action) {
     case kCloud: {
       const auto reply = replied_.find(r.query_id);
+      int label = 0;
       if (reply != replied_.end()) {
-        r.replied_s = reply->second;
+        r.replied_s = reply->second.now_s;
+        label = reply->second.label;
         replied_.erase(reply);
       }
       if (r.replied_s >= 0 && r.replied_s <= now_s + kEps) {
         r.on_time = true;
         r.used = kUsedName[kCloud];
-        r.prediction = f.cloud_prediction;
+        r.prediction = label;  // what the cloud answered
         r.why = "cloud reply in time";
       } else {
         fallback(r.timed_out ? "cloud query timed out" : "cloud reply late");

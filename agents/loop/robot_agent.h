@@ -64,6 +64,10 @@ class RobotAgent final : public OffloadAgent {
   // The feature names a policy sees (the stream's, then the network's when switched on).
   std::vector<std::string> feature_names() const;
 
+  // A live robot's on-board model ran on frame f: its output replaces the trace's robot side of
+  // that frame (prediction, confidence, features) before the frame is decided.
+  void set_robot_view(int frame, int prediction, double confidence, std::vector<double> features);
+
   Decision on_frame(int frame, double now_s) override;
   ScoredFrame on_deadline(int frame, double now_s) override;
   void on_reply(const CloudReply& reply) override;
@@ -111,7 +115,11 @@ class RobotAgent final : public OffloadAgent {
   std::deque<std::pair<double, Cache>> robot_results_;  // (ready time, result), in time order
   std::map<int, Pending> pending_;                      // frames decided, not yet scored
   std::map<std::uint64_t, InFlight> in_flight_;
-  std::map<std::uint64_t, double> replied_;  // query → reply time, for frames not yet scored
+  struct Answer {
+    double now_s = 0;
+    int label = 0;
+  };
+  std::map<std::uint64_t, Answer> replied_;  // query → its reply, for frames not yet scored
   std::uint64_t next_query_ = 1;
   double last_probe_s_ = -1e9;
   int unmatched_replies_ = 0;

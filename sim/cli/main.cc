@@ -17,6 +17,8 @@
 #include "sim/io/interrupt.h"
 #include "sim/io/output_lock.h"
 #include "sim/io/provenance.h"
+#include "sim/live/emulation.h"
+#include "sim/live/live_run.h"
 #include "sim/runners/experiment.h"
 #include "sim/scenario/scenario.h"
 #include "sim/scenario/schema.h"
@@ -51,12 +53,13 @@ Examples:
   offloadsim run scenarios/closed_loop_wifi.yaml     # offload agents inside ns-3: queries cross the WiFi
   offloadsim validate scenarios/my_experiment.yaml
   offloadsim schema            # every scenario field: type, unit, default, allowed values
+  offloadsim run scenarios/live_loopback.yaml        # the agent as real processes over sockets
   offloadsim sweep scenarios/sweep_example.yaml      # a parameter sweep on all cores
   offloadsim sweep scenarios/sweep_example.yaml --backend slurm --partition batch --time 00:30:00
 
 Exit codes: 0 success, 1 run failed, 2 bad input (scenario, data file or arguments), 130 interrupted.
 Documentation: README.md, docs/scenarios.md, docs/mdp.md, docs/rl.md, docs/perception.md,
-  docs/network.md, docs/loop.md, docs/cluster.md, docs/limits.md.)";
+  docs/network.md, docs/loop.md, docs/live.md, docs/cluster.md, docs/limits.md.)";
 
 const CLI::Validator kNonEmpty(
     [](std::string& v) { return v.empty() ? std::string("must not be empty") : std::string(); }, "", "non-empty");
@@ -194,6 +197,60 @@ numeric swept axis (collected/fig_sweep_<field>.png/pdf).)");
   task->add_option("--index", point_index, "Point index (sweep.json)")->required();
   task->add_flag("--quiet,-q", quiet, "No progress output");
 
+  // Live mode (docs/live.md): the cloud and a robot as real processes.
+  sim::CloudProcessOptions cloud_opt;
+  CLI::App* cloud = app.add_subcommand("cloud", "Serve a live scenario's cloud model over TCP (live mode).");
+  cloud->add_option("scenario", cloud_opt.scenario, "Scenario YAML file of kind live")->required();
+  cloud->add_option("--set", cloud_opt.overrides, "Override a field: key.path=value, repeatable")->take_all();
+  cloud->add_option("--address", cloud_opt.address, "Address to listen on (default 127.0.0.1; 0.0.0.0: all)");
+  cloud->add_option("--port", cloud_opt.port, "TCP port (default 0: any free port, see --port-file)")
+      ->check(CLI::Range(0, 65535));
+  cloud->add_option("--port-file", cloud_opt.port_file, "Write the port listened on to this file")->type_name("FILE");
+  cloud->add_option("--stats", cloud_opt.stats_file, "Write the server's counters (JSON) here at exit")
+      ->type_name("FILE");
+  cloud
+      ->add_option("--model", cloud_opt.model, "constant: answer label 0 at once (benchmarks); default: the scenario's")
+      ->check(CLI::IsMember({"constant"}));
+  cloud->add_option("--duration", cloud_opt.duration_s, "Stop after this many seconds (default: at Ctrl-C/SIGTERM)")
+      ->check(CLI::Range(0.0, 1e7));
+  cloud->footer(R"(
+Answers requests with the scenario's cloud model: live.source video → the OpenCV cloud model
+(video.cloud.*) on the JPEG frame; stream → the answer the robot's trace records. Limits from
+live.*: max_connections, max_message_kb (checked before allocating), read_timeout_s; cloud.workers
+threads run the model. One line per refused or dropped connection. Stops at Ctrl-C or SIGTERM.
+
+Example:
+  offloadsim cloud scenarios/live_loopback.yaml --port 7070)");
+
+  sim::RobotProcessOptions robot_opt;
+  CLI::App* robot = app.add_subcommand("robot", "Run one robot of a live scenario against a cloud (live mode).");
+  robot->add_option("scenario", robot_opt.scenario, "Scenario YAML file of kind live")->required();
+  robot->add_option("--set", robot_opt.overrides, "Override a field: key.path=value, repeatable")->take_all();
+  robot->add_option("--index", robot_opt.index, "Which robot, 1 … robots.count (default 1)")
+      ->check(CLI::Range(1, 1000));
+  robot->add_option("--policy", robot_opt.policy, "A policy of eval.policies by name (default: the first)");
+  robot->add_option("--cloud", robot_opt.cloud, "The cloud's HOST:PORT (default 127.0.0.1:7070)");
+  robot->add_option("--out,-o", robot_opt.out_dir, "Directory for decisions.csv, queries.csv, summary.csv, robot.json")
+      ->type_name("DIR");
+  robot->add_option("--start-at", robot_opt.start_at_unix,
+                    "Session start, Unix time in s (aligns robots; default now)");
+  robot->footer(R"(
+Decides about its frames (loop.fps, for run.duration_s) with the same agent as kind closed-loop,
+sends its queries to the cloud with their deadlines, falls back on on-board or cached predictions
+when the cloud is slow or gone, and reconnects with back-off. In video mode it needs the inputs a
+kind live run prepared (live.inputs = <out>/inputs, set in <out>/inputs/scenario.yaml).
+
+Example:
+  offloadsim robot results/live_loopback/inputs/scenario.yaml --index 1 --cloud 127.0.0.1:7070 --out /tmp/r1)");
+
+  sim::EmulateOptions emulate_opt;
+  CLI::App* emulate =
+      app.add_subcommand("emulate", "Run a live scenario's ns-3 network in real time (used by kind live).");
+  emulate->group("");  // internal: hidden from --help
+  emulate->add_option("scenario", emulate_opt.scenario, "Scenario YAML file of kind live")->required();
+  emulate->add_option("--ready", emulate_opt.ready_file, "Written when the network is up")->required();
+  emulate->add_option("--lag", emulate_opt.lag_file, "Lag samples (CSV), written at exit")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -210,6 +267,9 @@ numeric swept axis (collected/fig_sweep_<field>.png/pdf).)");
       return 0;
     }
     if (*sweep_status) return sim::print_sweep_status(sweep_root, std::cout);
+    if (*cloud) return sim::cloud_main(cloud_opt, std::cout);
+    if (*robot) return sim::robot_main(robot_opt, std::cout);
+    if (*emulate) return sim::emulate_main(emulate_opt, std::cout);
     if (*collect) {
       std::optional<sim::DirectoryLock> lock;  // a missing directory: collect_sweep says what is wrong
       if (std::filesystem::is_directory(sweep_root)) lock.emplace(sweep_root, "the collect directory");

@@ -23,6 +23,7 @@
 #include "sim/io/interrupt.h"
 #include "sim/io/progress.h"
 #include "sim/loop/closed_loop.h"
+#include "sim/loop/loop_tables.h"
 #include "sim/runners/figures.h"
 #include "sim/runners/network_study.h"
 #include "sim/runners/offload_eval.h"
@@ -34,8 +35,6 @@ namespace nm = netmodels;
 
 namespace {
 
-const char* const kActionNames[] = {"past_robot", "past_cloud", "robot", "cloud"};
-
 struct LoopInputs {
   std::vector<std::vector<agents::Trace>> episodes;  // per robot
   std::vector<agents::Trace> calibration;
@@ -44,21 +43,25 @@ struct LoopInputs {
   std::string query_what;
 };
 
-double deadline_s(const Scenario& sc) {
+}  // namespace
+
+double loop_deadline_s(const Scenario& sc) {
   const double d = sc.number("loop.deadline_ms");
   return d > 0 ? d / 1000.0 : 1.0 / sc.number("loop.fps");
 }
 
-// Frames a robot needs: every frame whose deadline falls within the run.
+namespace {
 constexpr int kMaxFramesPerRobot = 1000000;
+}  // namespace
 
-int frames_needed(const Scenario& sc) {
+// Frames a robot needs: every frame whose deadline falls within the run.
+int loop_frames_needed(const Scenario& sc) {
   return static_cast<int>(
              std::ceil((sc.number("run.duration_s") - sc.number("loop.start_s")) * sc.number("loop.fps"))) +
          1;
 }
 
-PolicySettings policy_settings(const Scenario& sc) {
+PolicySettings loop_policy_settings(const Scenario& sc) {
   PolicySettings p;
   p.entries = sc.texts("eval.policies");
   p.all_robot_run_every = static_cast<int>(sc.integer("eval.all_robot_run_every"));
@@ -67,10 +70,10 @@ PolicySettings policy_settings(const Scenario& sc) {
   return p;
 }
 
-LoopInputs load_inputs(const Scenario& sc, bool progress) {
-  LoopInputs in;
+LoopStreams loop_streams(const Scenario& sc) {
+  LoopStreams in;
   const int robots = static_cast<int>(sc.integer("robots.count"));
-  const int need = frames_needed(sc);
+  const int need = loop_frames_needed(sc);
   const std::uint64_t seed = sc.seed();
   if (sc.text("stream.source") == "synthetic") {
     const agents::FacenetTable table = agents::FacenetTable::load(sc.text("stream.table"));
@@ -114,6 +117,15 @@ LoopInputs load_inputs(const Scenario& sc, bool progress) {
     if (!sc.text("stream.train_traces").empty())
       in.calibration = agents::read_traces_csv(sc.text("stream.train_traces"));
   }
+  return in;
+}
+
+namespace {
+LoopInputs load_inputs(const Scenario& sc, bool progress) {
+  LoopInputs in;
+  LoopStreams streams = loop_streams(sc);
+  in.episodes = std::move(streams.episodes);
+  in.calibration = std::move(streams.calibration);
   if (!sc.text("loop.query_video").empty()) {
     const nm::EncodedVideo v = encode_camera_video(sc, sc.text("loop.query_video"), progress);
     in.query_sizes = v.frame_bytes;
@@ -128,7 +140,9 @@ LoopInputs load_inputs(const Scenario& sc, bool progress) {
   return in;
 }
 
-std::vector<double> service_times(const Scenario& sc) {
+}  // namespace
+
+std::vector<double> loop_service_times(const Scenario& sc) {
   if (sc.text("cloud.service_times").empty()) return {sc.number("cloud.service_ms") / 1000.0};
   const base::CsvTable t = base::CsvTable::read(sc.text("cloud.service_times"));
   const std::size_t c = t.column("cloud_ms");
@@ -144,11 +158,11 @@ std::vector<double> service_times(const Scenario& sc) {
   return v;
 }
 
-agents::RobotAgentSettings agent_settings(const Scenario& sc, double mean_query_bytes) {
+agents::RobotAgentSettings loop_agent_settings(const Scenario& sc, double mean_query_bytes) {
   agents::RobotAgentSettings a;
   a.mdp = mdp_params(sc);
   a.fps = sc.number("loop.fps");
-  a.deadline_s = deadline_s(sc);
+  a.deadline_s = loop_deadline_s(sc);
   a.inference_s = sc.number("robot.inference_ms") / 1000.0;
   a.timeout_s = sc.number("loop.timeout_ms") / 1000.0;
   a.max_in_flight = static_cast<int>(sc.integer("loop.max_in_flight"));
@@ -162,6 +176,8 @@ agents::RobotAgentSettings agent_settings(const Scenario& sc, double mean_query_
   return a;
 }
 
+namespace {
+
 ClosedLoopSpec loop_spec(const Scenario& sc, const Sources& src) {
   ClosedLoopSpec s;
   s.network = network_run_spec(sc, src);
@@ -171,129 +187,9 @@ ClosedLoopSpec loop_spec(const Scenario& sc, const Sources& src) {
   s.probe_bytes = static_cast<std::uint32_t>(sc.integer("loop.probe_bytes"));
   s.start_s = sc.number("loop.start_s");
   s.fps = sc.number("loop.fps");
-  s.deadline_s = deadline_s(sc);
+  s.deadline_s = loop_deadline_s(sc);
   s.timeout_s = sc.number("loop.timeout_ms") / 1000.0;
   return s;
-}
-
-std::string num(double x, int digits = 3) {
-  return std::isnan(x) ? "NA" : fmt::format("{:.{}f}", x, digits);
-}
-
-struct SummaryLine {
-  std::string policy, robot;
-  int frames = 0, episodes = 0, cloud_queries = 0, robot_runs = 0, timeouts = 0, on_time_queries = 0;
-  double reward_per_frame = 0, reward_fixed_per_frame = 0, accuracy = 0, episode_reward_mean = 0, episode_reward_se = 0,
-         queries_per_s = 0, on_time_share = 0, latency_p50 = 0, latency_p95 = 0, latency_p99 = 0, price_mean = 0,
-         tokens_granted_mean = 0, sensor_goodput_mbps = 0;
-  std::uint64_t bytes_offloaded = 0, sensor_drops = 0;
-};
-
-// Summarises the frames and queries of `robot` (-1: all robots) under one policy.
-SummaryLine summarise(const std::string& policy, int robot, const ClosedLoopResult& r, double fps,
-                      const std::vector<Row>& streams) {
-  SummaryLine s;
-  s.policy = policy;
-  s.robot = robot < 0 ? "all" : fmt::format("robot{}", robot + 1);
-  std::vector<double> reward, reward_fixed, price, granted;
-  std::map<std::pair<int, int>, double> episode_reward;
-  int correct = 0;
-  for (const agents::ScoredFrame& f : r.frames) {
-    if (robot >= 0 && f.robot != robot) continue;
-    ++s.frames;
-    reward.push_back(f.reward);
-    reward_fixed.push_back(f.reward_fixed);
-    correct += f.correct ? 1 : 0;
-    episode_reward[{f.robot, f.episode}] += f.reward;
-    if (f.step == 0) granted.push_back(f.tokens_granted);
-    if (f.executed_action == agents::kCloud) {
-      ++s.cloud_queries;
-      s.on_time_queries += f.on_time ? 1 : 0;
-      s.bytes_offloaded += f.bytes;
-      price.push_back(f.price);
-    }
-    if (f.executed_action == agents::kRobot) ++s.robot_runs;
-  }
-  std::vector<double> latency_ms;
-  for (const QueryRecord& q : r.queries) {
-    if (q.probe || (robot >= 0 && q.robot != robot)) continue;
-    if (q.timed_out) ++s.timeouts;
-    if (q.replied_s >= 0) latency_ms.push_back((q.replied_s - q.sent_s) * 1e3);
-  }
-  std::vector<double> episodes;
-  for (const auto& [key, total] : episode_reward) episodes.push_back(total);
-  s.episodes = static_cast<int>(episodes.size());
-  s.reward_per_frame = base::mean(reward);
-  s.reward_fixed_per_frame = base::mean(reward_fixed);
-  s.accuracy = s.frames > 0 ? static_cast<double>(correct) / s.frames : std::nan("");
-  s.episode_reward_mean = base::mean(episodes);
-  s.episode_reward_se = base::standard_error(episodes);
-  const double robot_seconds = static_cast<double>(s.frames) / fps;
-  s.queries_per_s = robot_seconds > 0 ? s.cloud_queries / robot_seconds : std::nan("");
-  s.on_time_share = s.cloud_queries > 0 ? static_cast<double>(s.on_time_queries) / s.cloud_queries : std::nan("");
-  s.latency_p50 = base::lower_quantile(latency_ms, 0.5);
-  s.latency_p95 = base::lower_quantile(latency_ms, 0.95);
-  s.latency_p99 = base::lower_quantile(latency_ms, 0.99);
-  s.price_mean = base::mean(price);
-  s.tokens_granted_mean = base::mean(granted);
-  const std::string prefix = fmt::format("robot{}-", robot + 1);
-  for (const Row& row : streams) {
-    if (robot >= 0 && row.flow.rfind(prefix, 0) != 0) continue;
-    s.sensor_goodput_mbps += row.goodput;
-    s.sensor_drops += row.pub_drops + row.sub_drops;
-  }
-  return s;
-}
-
-const char* const kSummaryHeader =
-    "policy,robot,frames,episodes,reward_per_frame,reward_fixed_cost_per_frame,episode_reward_mean,episode_reward_se,"
-    "accuracy,cloud_queries,queries_per_s,on_time_share,timeouts,latency_p50_ms,latency_p95_ms,latency_p99_ms,"
-    "price_mean,tokens_granted_mean,robot_runs,bytes_offloaded,sensor_goodput_mbps,sensor_drops\n";
-
-std::string summary_csv_line(const SummaryLine& s) {
-  return fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", s.policy, s.robot, s.frames,
-                     s.episodes, num(s.reward_per_frame, 4), num(s.reward_fixed_per_frame, 4),
-                     num(s.episode_reward_mean, 3), num(s.episode_reward_se, 3), num(s.accuracy, 4), s.cloud_queries,
-                     num(s.queries_per_s, 3), num(s.on_time_share, 4), s.timeouts, num(s.latency_p50, 3),
-                     num(s.latency_p95, 3), num(s.latency_p99, 3), num(s.price_mean, 3), num(s.tokens_granted_mean, 2),
-                     s.robot_runs, s.bytes_offloaded, num(s.sensor_goodput_mbps, 3), s.sensor_drops);
-}
-
-const char* const kDecisionsHeader =
-    "policy,robot,frame,episode,step,t_s,action,executed,reason,query_id,bytes,sent_s,replied_s,latency_ms,on_time,"
-    "timed_out,used,why,prediction,true_label,correct,loss,price,reward,reward_fixed_cost,tokens,tokens_granted,"
-    "est_rtt_ms,est_base_rtt_ms,est_queue_ms,est_delivery_mbps,est_timeout_rate,est_predicted_reply_ms,"
-    "true_cloud_queue,true_ap_queue,true_channel_busy_s\n";
-
-void append_decisions(std::string& csv, const std::string& policy, const ClosedLoopResult& r) {
-  for (const agents::ScoredFrame& f : r.frames) {
-    const bool sent = f.sent_s >= 0;
-    const bool replied = f.replied_s >= 0;
-    const GroundTruth& gt = r.ground_truth.at({f.robot, f.frame});
-    fmt::format_to(std::back_inserter(csv),
-                   "{},robot{},{},{},{},{:.6f},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},"
-                   "{},{},{},{},{},{}\n",
-                   policy, f.robot + 1, f.frame, f.episode, f.step, f.t_s, kActionNames[f.requested_action],
-                   kActionNames[f.executed_action], f.reason, sent ? std::to_string(f.query_id) : "", f.bytes,
-                   sent ? fmt::format("{:.6f}", f.sent_s) : "", replied ? fmt::format("{:.6f}", f.replied_s) : "",
-                   sent && replied ? num((f.replied_s - f.sent_s) * 1e3) : "", f.on_time ? 1 : 0, f.timed_out ? 1 : 0,
-                   f.used, f.why, f.prediction, f.true_label, f.correct ? 1 : 0, f.correct ? 0 : 1, num(f.price, 4),
-                   num(f.reward, 4), num(f.reward_fixed, 4), f.tokens, f.tokens_granted, num(f.est_rtt_ms),
-                   num(f.est_base_rtt_ms), num(f.est_queue_ms), num(f.est_delivery_mbps), num(f.est_timeout_rate, 4),
-                   num(f.est_predicted_reply_ms), gt.cloud_queue, num(gt.network.ap_queue_packets, 0),
-                   num(gt.network.channel_busy_s, 6));
-  }
-}
-
-void append_queries(std::string& csv, const std::string& policy, const ClosedLoopResult& r) {
-  for (const QueryRecord& q : r.queries) {
-    const bool replied = q.replied_s >= 0;
-    fmt::format_to(std::back_inserter(csv), "{},robot{},{},{},{},{},{:.6f},{},{},{},{}\n", policy, q.robot + 1,
-                   q.probe ? "probe" : "query", q.id, q.frame >= 0 ? std::to_string(q.frame) : "", q.bytes, q.sent_s,
-                   replied ? fmt::format("{:.6f}", q.replied_s) : "",
-                   replied ? num((q.replied_s - q.sent_s) * 1e3) : "", replied ? num(q.service_s * 1e3) : "",
-                   q.timed_out ? 1 : 0);
-  }
 }
 
 // The feature names a saved policy was trained on (its sidecar's).
@@ -318,7 +214,7 @@ void check_closed_loop(const Scenario& sc) {
   }
   if (policies.empty()) throw sc.error("eval.policies", "no policy to run");
   // decisions.csv has a row per policy, robot and frame (docs/limits.md).
-  if (const int frames = frames_needed(sc); frames > kMaxFramesPerRobot) {
+  if (const int frames = loop_frames_needed(sc); frames > kMaxFramesPerRobot) {
     throw sc.error("loop.fps",
                    fmt::format("{} frames/s over run.duration_s ({} s) is {} frames per robot; at most {}",
                                sc.number("loop.fps"), sc.number("run.duration_s"), frames, kMaxFramesPerRobot));
@@ -343,7 +239,7 @@ void check_closed_loop(const Scenario& sc) {
                    "calibrated on training traces, never on the test traces)");
   }
   if (!sc.text("cloud.service_times").empty()) {
-    read_for_field(sc, "cloud.service_times", [&](const std::string&) { service_times(sc); });
+    read_for_field(sc, "cloud.service_times", [&](const std::string&) { loop_service_times(sc); });
   }
   if (!sc.text("loop.query_video").empty()) {
     read_for_field(sc, "loop.query_video", [](const std::string& f) { nm::encode_video_frames(f, 0, 0, 50, 1); });
@@ -368,10 +264,10 @@ ClosedLoopExperiment::ClosedLoopExperiment(const Scenario& sc, bool progress) : 
   const auto& what = sc.texts("robots.streams");
   x.src = make_sources(sc, std::find(what.begin(), what.end(), "video") != what.end(), progress);
   spec_ = loop_spec(sc, x.src);
-  spec_.service_times_s = service_times(sc);
-  x.settings = policy_settings(sc);
+  spec_.service_times_s = loop_service_times(sc);
+  x.settings = loop_policy_settings(sc);
   for (int r = 0; r < spec_.network.robots; ++r) x.made.push_back(make_policies(x.settings, x.in.calibration));
-  x.agent = agent_settings(sc, x.in.mean_query_bytes);
+  x.agent = loop_agent_settings(sc, x.in.mean_query_bytes);
   x.seed = sc.seed();
   description_ =
       fmt::format("queries: {}, mean {:.0f} bytes; cloud: {} worker(s), {}", x.in.query_what, x.in.mean_query_bytes,
@@ -433,7 +329,7 @@ void run_closed_loop_kind(const Scenario& sc, const RunOptions& opt, std::ostrea
   const int robots = spec.network.robots;
 
   std::string decisions = kDecisionsHeader;
-  std::string queries = "policy,robot,kind,id,frame,bytes,sent_s,replied_s,latency_ms,service_ms,timed_out\n";
+  std::string queries = kQueriesHeader;
   std::string summary = kSummaryHeader;
   Tables tables;
   std::vector<SummaryLine> overall;
@@ -493,7 +389,7 @@ void run_closed_loop_kind(const Scenario& sc, const RunOptions& opt, std::ostrea
   fmt::print(out,
              "reward/f: mean reward per frame with the measured price; fixed/f: with the paper's constant costs; "
              "on time: queries answered by the frame's deadline ({:.0f} ms); tokens: mean grant per episode\n",
-             deadline_s(sc) * 1e3);
+             loop_deadline_s(sc) * 1e3);
   if (opt.figures && sc.flag("output.figures")) {
     draw_figures("plot_closed_loop.py", opt.out_dir);
     for (const char* f : {"fig_closed_loop_policies", "fig_closed_loop_timeline"}) {

@@ -11,14 +11,32 @@
 #include <string>
 #include <vector>
 
+#include "agents/loop/robot_agent.h"
+#include "agents/mdp/trace.h"
 #include "sim/io/provenance.h"
 #include "sim/loop/closed_loop.h"
+#include "sim/runners/policy_factory.h"
 #include "sim/runners/run_options.h"
 #include "sim/scenario/scenario.h"
 
 namespace offloadsim::sim {
 
 void check_closed_loop(const Scenario& sc);
+
+// The pieces of a closed-loop scenario that every backend of the agent shares (the simulation here,
+// the live processes of sim/live):
+// the robots' streams (episodes per robot) and the heuristics' calibration traces;
+struct LoopStreams {
+  std::vector<std::vector<agents::Trace>> episodes;
+  std::vector<agents::Trace> calibration;
+};
+LoopStreams loop_streams(const Scenario& sc);
+// the agent's settings, its policies' settings, a frame's deadline, frames per robot, service times.
+agents::RobotAgentSettings loop_agent_settings(const Scenario& sc, double mean_query_bytes);
+PolicySettings loop_policy_settings(const Scenario& sc);
+double loop_deadline_s(const Scenario& sc);
+int loop_frames_needed(const Scenario& sc);
+std::vector<double> loop_service_times(const Scenario& sc);
 
 // A closed-loop scenario loaded once (streams, query sizes, policies, the network spec), from which
 // each policy's simulation is run — by the kind, and by the loop's overhead benchmark.

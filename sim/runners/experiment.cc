@@ -17,6 +17,7 @@
 #include "sim/io/output_lock.h"
 #include "sim/io/progress.h"
 #include "sim/io/provenance.h"
+#include "sim/live/live_run.h"
 #include "sim/runners/closed_loop_run.h"
 #include "sim/runners/network_study.h"
 #include "sim/runners/offload_eval.h"
@@ -110,6 +111,10 @@ const std::vector<ExperimentKind>& experiment_kinds() {
        "robots running their offload agents inside an ns-3 WiFi or LTE network: queries cross it, budget and price "
        "come from measured congestion",
        check_closed_loop, run_closed_loop_kind},
+      {"live",
+       "the offload agent as real processes: a cloud server and N robots over TCP sockets (Boost.Asio), on "
+       "loopback or across an ns-3 network in real time, beside the same scenario simulated",
+       check_live, run_live_kind},
   };
   return kinds;
 }

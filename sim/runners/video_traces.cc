@@ -42,14 +42,6 @@ std::vector<bool> choose_test_segments(size_t n, double fraction, std::uint64_t 
   return test;
 }
 
-agents::HogCounterOptions counter_options(const Scenario& sc, const std::string& which) {
-  agents::HogCounterOptions o = which == "robot" ? agents::robot_counter_defaults() : agents::cloud_counter_defaults();
-  o.upscale = sc.number("video." + which + ".upscale");
-  o.stride = static_cast<int>(sc.integer("video." + which + ".stride"));
-  o.pyramid_scale = sc.number("video." + which + ".pyramid_scale");
-  return o;
-}
-
 void check_split(const Scenario& sc, const VideoTraceSet& set, size_t segments) {
   if (set.train.empty() || set.test.empty()) {
     throw sc.error("video.test_fraction",
@@ -60,6 +52,14 @@ void check_split(const Scenario& sc, const VideoTraceSet& set, size_t segments) 
 }
 
 }  // namespace
+
+agents::HogCounterOptions video_counter_options(const Scenario& sc, const std::string& which) {
+  agents::HogCounterOptions o = which == "robot" ? agents::robot_counter_defaults() : agents::cloud_counter_defaults();
+  o.upscale = sc.number("video." + which + ".upscale");
+  o.stride = static_cast<int>(sc.integer("video." + which + ".stride"));
+  o.pyramid_scale = sc.number("video." + which + ".pyramid_scale");
+  return o;
+}
 
 double spearman(const std::vector<double>& x, const std::vector<double>& y) {
   if (x.size() != y.size() || x.size() < 2) return std::numeric_limits<double>::quiet_NaN();
@@ -113,8 +113,8 @@ VideoTraceSet build_video_traces(const Scenario& sc, const std::string& source, 
   agents::VideoOptions vo;
   vo.frame_step = static_cast<int>(sc.integer("video.frame_step"));
   vo.max_frames = static_cast<int>(sc.integer("video.max_frames"));
-  vo.robot = counter_options(sc, "robot");
-  vo.cloud = counter_options(sc, "cloud");
+  vo.robot = video_counter_options(sc, "robot");
+  vo.cloud = video_counter_options(sc, "cloud");
   const std::vector<std::string>& files = sc.texts("video.files");
   std::unique_ptr<std::map<int, int>> labels;
   if (!sc.text("video.labels").empty()) {

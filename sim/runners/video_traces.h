@@ -32,6 +32,9 @@ struct VideoTraceSet {
   agents::RobotCalibration calibration;
 };
 
+// The scenario's HOG people-counter options of one model (which: robot | cloud), video.<which>.*.
+agents::HogCounterOptions video_counter_options(const Scenario& sc, const std::string& which);
+
 // Builds the trace set of one source from a video-traces or hardware-experiment scenario.
 VideoTraceSet build_video_traces(const Scenario& sc, const std::string& source, bool progress);
 

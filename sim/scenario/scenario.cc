@@ -217,7 +217,10 @@ struct Loader {
         if (!n.IsSequence()) return bad("expected a list such as [0.1, 0.5]");
         if (n.size() > kMaxListElements)
           return bad(fmt::format("has {} elements; a list may have at most {}", n.size(), kMaxListElements));
-        if (n.size() == 0) return bad("empty list");
+        // An empty list is allowed where it is the default ("not given"), so that a resolved
+        // scenario (scenario.resolved.yaml) loads again.
+        if (n.size() == 0 && !(f.allow_empty || std::get<std::vector<double>>(f.default_value).empty()))
+          return bad("empty list");
         std::vector<double> v;
         for (size_t i = 0; i < n.size(); ++i) {
           double x = 0;
@@ -232,7 +235,8 @@ struct Loader {
         if (!n.IsSequence()) return bad("expected a list of file paths such as [a.avi, b.avi]");
         if (n.size() > kMaxListElements)
           return bad(fmt::format("has {} elements; a list may have at most {}", n.size(), kMaxListElements));
-        if (n.size() == 0) return bad("empty list");
+        if (n.size() == 0 && !(f.allow_empty || std::get<std::vector<std::string>>(f.default_value).empty()))
+          return bad("empty list");
         std::vector<std::string> v;
         for (size_t i = 0; i < n.size(); ++i) {
           if (!n[i].IsScalar() || n[i].Scalar().empty()) return bad(fmt::format("element {} is not a file path", i));

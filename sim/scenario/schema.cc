@@ -18,14 +18,16 @@ const std::vector<std::string> kEvalKinds = {"offload-eval", "rl-train"};  // ev
 const std::vector<std::string> kRlTrain = {"rl-train", "hardware-experiment"};
 // Fields of the evaluation protocol that a hardware experiment also takes.
 const std::vector<std::string> kEvalAndHardware = {"offload-eval", "rl-train", "hardware-experiment"};
-const std::vector<std::string> kVideo = {"video-traces", "hardware-experiment"};
-const std::vector<std::string> kNet = {"network-study", "network-run", "closed-loop"};
+const std::vector<std::string> kVideo = {"video-traces", "hardware-experiment", "live"};
+const std::vector<std::string> kNet = {"network-study", "network-run", "closed-loop", "live"};
 // The closed loop plays the MDP (mdp.*) over the evaluation kinds' streams with their policies.
-const std::vector<std::string> kMdp = {"offload-eval", "rl-train", "hardware-experiment", "closed-loop"};
-const std::vector<std::string> kStream = {"offload-eval", "rl-train", "closed-loop"};
-const std::vector<std::string> kPolicies = {"offload-eval", "rl-train", "closed-loop"};
-const std::vector<std::string> kNetRun = {"network-run", "closed-loop"};
-const std::vector<std::string> kLoop = {"closed-loop"};
+// Live mode (kind: live) is the closed loop played by real processes: it takes every field of it.
+const std::vector<std::string> kMdp = {"offload-eval", "rl-train", "hardware-experiment", "closed-loop", "live"};
+const std::vector<std::string> kStream = {"offload-eval", "rl-train", "closed-loop", "live"};
+const std::vector<std::string> kPolicies = {"offload-eval", "rl-train", "closed-loop", "live"};
+const std::vector<std::string> kNetRun = {"network-run", "closed-loop", "live"};
+const std::vector<std::string> kLoop = {"closed-loop", "live"};
+const std::vector<std::string> kLive = {"live"};
 // Medians of the OpenCV people counters of agents/perception on vtest.avi, as measured here into
 // scenarios/data/opencv-timing/vtest_timing.csv (scenarios/perception_timing.yaml; docs/loop.md): the
 // defaults of the robot's inference time and the cloud's service time. A test keeps them equal.
@@ -527,6 +529,36 @@ std::vector<FieldSpec> build_schema() {
                     "it (seeded) instead of cloud.service_ms.",
                     kLoop));
   loop("cloud.server", FieldType::kInt, "server", 1LL, 1, 1000, "The server that hosts the cloud (1: the first).");
+
+  // ---- live: the agent as real processes over sockets (docs/live.md) ----
+  s.push_back(choice("live.source", {"video", "stream"}, "video",
+                     "video: robots read video.files[0] in real time, run the OpenCV robot model on each frame and "
+                     "send it as a JPEG (camera.jpeg_quality) to the OpenCV cloud model; stream: robots play "
+                     "stream.* traces, send loop.query_bytes, and the cloud answers from the same traces.",
+                     kLive));
+  s.push_back(choice("live.network", {"loopback", "ns3"}, "loopback",
+                     "loopback: robots and cloud talk over 127.0.0.1; ns3: each process in its own network namespace, "
+                     "joined to the scenario's ns-3 network (network.*) run in real time.",
+                     kLive));
+  s.push_back(field("live.max_connections", FieldType::kInt, "connections", 64LL, 1, 100000,
+                    "The cloud accepts at most this many connections; the ones beyond are closed at once.", kLive));
+  s.push_back(field("live.max_message_kb", FieldType::kInt, "KiB", 4096LL, 1, 1048576,
+                    "The largest request the cloud reads (checked before allocating); larger closes the connection.",
+                    kLive));
+  s.push_back(field("live.read_timeout_s", FieldType::kNumber, "s", 10.0, 0.01, 1e6,
+                    "The cloud closes a connection idle this long, or this slow to finish a message.", kLive));
+  s.push_back(field("live.backoff_max_s", FieldType::kNumber, "s", 2.0, 0.01, 3600,
+                    "A robot reconnects after 0.1 s, doubling up to this, while the cloud is unreachable.", kLive));
+  s.push_back(field("live.compare", FieldType::kBool, "", true, -kInf, kInf,
+                    "Also run the same scenario in pure simulation (kind closed-loop, with the service and inference "
+                    "times the live run measured) and write comparison.csv.",
+                    kLive));
+  s.push_back(field("live.max_lag_ms", FieldType::kNumber, "ms", 50.0, 0.1, 1e6,
+                    "ns3: the run fails when the real-time simulator falls this far behind the wall clock.", kLive));
+  s.push_back(field("live.inputs", FieldType::kString, "", std::string(), -kInf, kInf,
+                    "A directory of prepared inputs (frames.csv, calibration.csv) for `offloadsim robot` in video "
+                    "mode; kind live writes one (<out>/inputs/) and sets it.",
+                    kLive));
 
   // ---- output ----
   s.push_back(field("output.figures", FieldType::kBool, "", true, -kInf, kInf,

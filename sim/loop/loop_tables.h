@@ -1,0 +1,43 @@
+// The closed loop's tables — decisions.csv (every frame), queries.csv (every request on the wire),
+// summary.csv (per policy and robot, and overall) — shared by the simulation (kind: closed-loop) and
+// the live processes (kind: live), so that both write the same columns. docs/loop.md lists them.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/loop/closed_loop.h"
+#include "sim/runners/network_study.h"
+
+namespace offloadsim::sim {
+
+extern const char* const kSummaryHeader;
+extern const char* const kDecisionsHeader;
+extern const char* const kQueriesHeader;
+
+struct SummaryLine {
+  std::string policy, robot;
+  int frames = 0, episodes = 0, cloud_queries = 0, robot_runs = 0, timeouts = 0, on_time_queries = 0;
+  double reward_per_frame = 0, reward_fixed_per_frame = 0, accuracy = 0, episode_reward_mean = 0, episode_reward_se = 0,
+         queries_per_s = 0, on_time_share = 0, latency_p50 = 0, latency_p95 = 0, latency_p99 = 0, price_mean = 0,
+         tokens_granted_mean = 0, sensor_goodput_mbps = 0;
+  std::uint64_t bytes_offloaded = 0, sensor_drops = 0;
+};
+
+// Summarises the frames and queries of `robot` (-1: all robots) under one policy; `streams` are the
+// sensor streams' rows of the network tables (none in a live run).
+SummaryLine summarise(const std::string& policy, int robot, const ClosedLoopResult& r, double fps,
+                      const std::vector<Row>& streams);
+std::string summary_csv_line(const SummaryLine& s);
+// Rows of decisions.csv / queries.csv for one policy's run; ground truth left empty where the
+// result has none (a live run).
+void append_decisions(std::string& csv, const std::string& policy, const ClosedLoopResult& r);
+void append_queries(std::string& csv, const std::string& policy, const ClosedLoopResult& r);
+
+// Reads back what summarise needs from decisions.csv and queries.csv rows of one policy (a live
+// robot's files). Throws base::InputError naming the file, line and column.
+ClosedLoopResult read_loop_tables(const std::string& decisions_csv, const std::string& queries_csv,
+                                  const std::string& policy);
+
+}  // namespace offloadsim::sim
