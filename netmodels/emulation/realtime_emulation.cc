@@ -80,15 +80,22 @@ EmulationResult run_emulation(const EmulationSpec& spec) {
   const ns3::Ptr<ns3::RealtimeSimulatorImpl> rt =
       ns3::DynamicCast<ns3::RealtimeSimulatorImpl>(ns3::Simulator::GetImplementation());
   if (!rt) throw std::logic_error("run_emulation: the real-time scheduler is not in use");
+  double over_since = -1;  // simulated time the lag went over the bound, -1: it is under
   std::function<void()> probe = [&]() {
     const double sim = ns3::Simulator::Now().GetSeconds();
     const double lag = (rt->RealtimeNow() - ns3::Simulator::Now()).GetSeconds();
     result.lag.push_back({sim, lag});
-    if (sim >= spec.warmup_s && lag > spec.max_lag_s && !result.fell_behind) {
-      result.fell_behind = true;
-      result.fell_behind_at_s = sim;
-      ns3::Simulator::Stop();
-      return;
+    if (sim >= spec.warmup_s && lag > spec.max_lag_s) {
+      ++result.samples_over;
+      if (over_since < 0) over_since = sim;
+      if (sim - over_since >= spec.max_lag_hold_s - 1e-9) {
+        result.fell_behind = true;
+        result.fell_behind_at_s = over_since;
+        ns3::Simulator::Stop();
+        return;
+      }
+    } else {
+      over_since = -1;
     }
     ns3::Simulator::Schedule(ns3::Seconds(spec.lag_sample_s), probe);
   };

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <chrono>
+#include <cstring>
 #include <deque>
 #include <set>
 #include <stdexcept>
@@ -64,7 +65,10 @@ class Session : public std::enable_shared_from_this<Session> {
   Session(tcp::socket socket, std::shared_ptr<CloudServer::Impl> server)
       : socket_(std::move(socket)), server_(std::move(server)), peer_(peer_name(socket_)) {}
 
-  void start() { read_header(); }
+  void start() {
+    in_.resize(kInitialBufferBytes);
+    read();
+  }
 
   void close(const std::string& why) {
     if (closed_) return;
@@ -76,70 +80,99 @@ class Session : public std::enable_shared_from_this<Session> {
     server_->sessions.erase(shared_from_this());
   }
 
- private:
- public:
-  // Whether this connection has been waiting longer than the read time-out for the header or
-  // the body it is reading (the server's sweep asks, once every quarter of the time-out).
+  // Whether this connection has waited longer than the read time-out for a message to begin, or
+  // for one it began to end (the server's sweep asks, once every quarter of the time-out).
   bool overdue(std::chrono::steady_clock::time_point now) const {
     return !closed_ && reading_ &&
-           now - read_started_ > std::chrono::duration<double>(server_->settings.read_timeout_s);
+           now - waiting_since_ > std::chrono::duration<double>(server_->settings.read_timeout_s);
   }
   void time_out() {
     ++server_->stats.timed_out;
     close(fmt::format("read time-out ({} s) {}", server_->settings.read_timeout_s,
-                      in_body_ ? "in the middle of a message" : "waiting for a message header"));
+                      used_ > 0 ? "in the middle of a message" : "waiting for a message"));
   }
 
  private:
-  void read_header() {
-    if (closed_) return;
+  // Reads what has arrived into the buffer's free space (several pipelined messages in one system
+  // call when they are there).
+  void read() {
+    if (closed_ || reading_) return;
+    if (used_ == 0) waiting_since_ = std::chrono::steady_clock::now();  // idle: waiting for a message
     reading_ = true;
-    in_body_ = false;
-    read_started_ = std::chrono::steady_clock::now();
-    asio::async_read(socket_, asio::buffer(header_),
-                     [self = shared_from_this()](boost::system::error_code ec, std::size_t) { self->on_header(ec); });
+    socket_.async_read_some(
+        asio::buffer(in_.data() + used_, in_.size() - used_),
+        [self = shared_from_this()](boost::system::error_code ec, std::size_t n) { self->on_read(ec, n); });
   }
 
-  void on_header(const boost::system::error_code& ec) {
-    if (closed_) return;
-    if (ec) return close(ec == asio::error::eof ? "" : ec.message());
-    WireError err;
-    const std::optional<Header> h =
-        decode_header(header_.data(), header_.size(), server_->settings.max_message_bytes, &err);
-    if (!h) {
-      ++server_->stats.malformed;
-      return close("malformed header: " + err.what);
-    }
-    type_ = h->type;
-    if (type_ != MessageType::kRequest && type_ != MessageType::kProbe) {
-      ++server_->stats.malformed;
-      return close(fmt::format("a robot does not send a {}", to_string(type_)));
-    }
-    body_.resize(h->body_bytes);  // within max_message_bytes: checked by decode_header
-    in_body_ = true;
-    read_started_ = std::chrono::steady_clock::now();
-    asio::async_read(socket_, asio::buffer(body_),
-                     [self = shared_from_this()](boost::system::error_code e, std::size_t) { self->on_body(e); });
-  }
-
-  void on_body(const boost::system::error_code& ec) {
-    if (closed_) return;
+  void on_read(const boost::system::error_code& ec, std::size_t n) {
     reading_ = false;
-    if (ec) return close(ec == asio::error::eof ? "the robot closed it in the middle of a message" : ec.message());
+    if (closed_) return;
+    if (ec) {
+      if (ec != asio::error::eof) return close(ec.message());
+      return close(used_ > 0 ? "the robot closed it in the middle of a message" : "");
+    }
+    if (used_ == 0) waiting_since_ = std::chrono::steady_clock::now();  // a message begins
+    used_ += n;
+    parse();
+  }
+
+  // Handles every whole message in the buffer, then reads on — unless max_pending_per_connection
+  // requests are being answered: then the connection waits (TCP pushes back on the robot) until
+  // a reply goes out.
+  void parse() {
+    std::size_t at = 0;
+    while (!closed_ && pending_ < server_->settings.max_pending_per_connection && used_ - at >= kHeaderBytes) {
+      WireError err;
+      const std::optional<Header> h =
+          decode_header(in_.data() + at, kHeaderBytes, server_->settings.max_message_bytes, &err);
+      if (!h) {
+        ++server_->stats.malformed;
+        return close("malformed header: " + err.what);
+      }
+      if (h->type != MessageType::kRequest && h->type != MessageType::kProbe) {
+        ++server_->stats.malformed;
+        return close(fmt::format("a robot does not send a {}", to_string(h->type)));
+      }
+      const std::size_t need = kHeaderBytes + h->body_bytes;  // ≤ max_message_bytes + 12: checked above
+      if (used_ - at < need) {
+        if (need > in_.size()) {
+          compact(at);
+          at = 0;
+          in_.resize(need);
+        }
+        break;
+      }
+      handle(h->type, in_.data() + at + kHeaderBytes, h->body_bytes);
+      at += need;
+      if (used_ > at) waiting_since_ = std::chrono::steady_clock::now();  // the next message has begun
+    }
+    if (closed_) return;
+    compact(at);
+    if (in_.size() > kKeepBufferBytes && used_ <= kInitialBufferBytes) {
+      in_.resize(kInitialBufferBytes);  // a large message has gone: give its memory back
+      in_.shrink_to_fit();
+    }
+    if (pending_ < server_->settings.max_pending_per_connection) read();
+  }
+
+  void compact(std::size_t at) {
+    if (at == 0) return;
+    std::memmove(in_.data(), in_.data() + at, used_ - at);
+    used_ -= at;
+  }
+
+  void handle(MessageType type, const std::uint8_t* body, std::size_t size) {
     WireError err;
-    if (type_ == MessageType::kProbe) {
-      const std::optional<std::uint64_t> id = decode_probe(body_.data(), body_.size(), &err);
+    if (type == MessageType::kProbe) {
+      const std::optional<std::uint64_t> id = decode_probe(body, size, &err);
       if (!id) {
         ++server_->stats.malformed;
         return close("malformed probe: " + err.what);
       }
       ++server_->stats.probes;
-      send(encode_probe_reply({*id, 0}));
-      return read_header();
+      return send(encode_probe_reply({*id, 0}));
     }
-    std::optional<Request> req = decode_request(body_.data(), body_.size(), &err);
-    // Keep the buffer for the next message unless it is large: memory stays bounded per connection.
-    if (body_.capacity() > kKeepBufferBytes) std::vector<std::uint8_t>().swap(body_);
+    std::optional<Request> req = decode_request(body, size, &err);
     if (!req) {
       ++server_->stats.malformed;
       return close("malformed request: " + err.what);
@@ -160,10 +193,9 @@ class Session : public std::enable_shared_from_this<Session> {
         --self->pending_;
         if (self->closed_) return;
         self->send(std::move(bytes));
-        if (!self->reading_) self->read_header();
+        if (!self->reading_) self->parse();  // it waited for this reply: go on
       });
     });
-    if (pending_ < server_->settings.max_pending_per_connection) read_header();
   }
 
   // Replies queue while a write is in progress and go out together in the next one (one system
@@ -186,15 +218,14 @@ class Session : public std::enable_shared_from_this<Session> {
     });
   }
 
+  static constexpr std::size_t kInitialBufferBytes = 16 * 1024;
   static constexpr std::size_t kKeepBufferBytes = 256 * 1024;
   tcp::socket socket_;
-  std::chrono::steady_clock::time_point read_started_{};
-  bool in_body_ = false;
+  std::chrono::steady_clock::time_point waiting_since_{};
   std::shared_ptr<CloudServer::Impl> server_;
   std::string peer_;
-  std::array<std::uint8_t, kHeaderBytes> header_{};
-  std::vector<std::uint8_t> body_;
-  MessageType type_ = MessageType::kRequest;
+  std::vector<std::uint8_t> in_;  // received bytes: [0, used_) not yet handled
+  std::size_t used_ = 0;
   std::vector<std::vector<std::uint8_t>> out_, writing_;
   int pending_ = 0;
   bool reading_ = false;

@@ -47,6 +47,7 @@ class Emulation {
   std::unique_ptr<ChildProcess> process_;
   std::vector<std::string> namespaces_;  // robots', then the cloud's
   std::string ip_;
+  double max_lag_ms_ = 0;
   bool stopped_ = false;
 };
 

@@ -205,6 +205,9 @@ class Robot {
   void decide(int f, LiveFrame lf) {
     if (finished_) return;
     inference_s_.push_back(lf.inference_s);
+    // The trace holds what the perception pass's robot model answered on this frame: a live result
+    // that differs says the frame read now is not the frame the trace (and its truth) is about.
+    if (agent_.frame(f).robot_prediction != lf.robot_prediction) ++res_.robot_mismatches;
     agent_.set_robot_view(f, lf.robot_prediction, lf.robot_confidence, std::move(lf.features));
     const double t = now();
     const double deadline = arrival(f) + s_.deadline_s;

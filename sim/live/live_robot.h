@@ -58,6 +58,7 @@ struct LiveRobotResult {
   std::vector<QueryRecord> queries;
   int connects = 0, disconnects = 0;
   int late_decisions = 0;         // frames whose on-board model finished after their deadline
+  int robot_mismatches = 0;       // frames whose live on-board result differs from the trace's
   double inference_median_s = 0;  // the on-board model, measured
   std::vector<std::string> log;   // connection events, in order
 };

@@ -445,6 +445,7 @@ int robot_main(const RobotProcessOptions& o, std::ostream& out) {
                             {"connects", res.connects},
                             {"disconnects", res.disconnects},
                             {"late_decisions", res.late_decisions},
+                            {"robot_result_mismatches", res.robot_mismatches},
                             {"inference_median_ms", res.inference_median_s * 1e3},
                             {"unmatched_replies", agent.unmatched_replies()},
                             {"log", res.log}};

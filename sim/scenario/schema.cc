@@ -554,7 +554,9 @@ std::vector<FieldSpec> build_schema() {
                     "times the live run measured) and write comparison.csv.",
                     kLive));
   s.push_back(field("live.max_lag_ms", FieldType::kNumber, "ms", 50.0, 0.1, 1e6,
-                    "ns3: the run fails when the real-time simulator falls this far behind the wall clock.", kLive));
+                    "ns3: the run fails when the real-time simulator stays this far behind the wall clock for a "
+                    "second (shorter excursions are counted and reported).",
+                    kLive));
   s.push_back(field("live.inputs", FieldType::kString, "", std::string(), -kInf, kInf,
                     "A directory of prepared inputs (frames.csv, calibration.csv) for `offloadsim robot` in video "
                     "mode; kind live writes one (<out>/inputs/) and sets it.",
