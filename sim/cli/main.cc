@@ -14,6 +14,7 @@
 #include <CLI/CLI.hpp>
 
 #include "sim/base/input_error.h"
+#include "sim/io/child_process.h"
 #include "sim/io/interrupt.h"
 #include "sim/io/output_lock.h"
 #include "sim/io/provenance.h"
@@ -277,7 +278,7 @@ Example:
       return 0;
     }
     if (*task) {
-      sim::stop_with_sweep_parent();
+      sim::stop_with_parent();
       sim::run_sweep_point(sweep_root, point_index, !quiet, std::vector<std::string>(argv, argv + argc), std::cout);
       return 0;
     }

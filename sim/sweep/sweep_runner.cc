@@ -1,9 +1,6 @@
 #include "sim/sweep/sweep_runner.h"
 
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <list>
 #include <map>
 #include <set>
 #include <sstream>
@@ -26,6 +24,7 @@
 #include "sim/base/csv_table.h"
 #include "sim/base/input_error.h"
 #include "sim/io/atomic_file.h"
+#include "sim/io/child_process.h"
 #include "sim/io/interrupt.h"
 #include "sim/io/output_lock.h"
 #include "sim/io/progress.h"
@@ -33,8 +32,6 @@
 #include "sim/io/shell_quote.h"
 #include "sim/runners/experiment.h"
 #include "sim/runners/figures.h"
-
-extern char** environ;
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -64,13 +61,6 @@ std::string read_text(const fs::path& p) {
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
-}
-
-fs::path self_executable() {
-  std::error_code ec;
-  fs::path p = fs::read_symlink("/proc/self/exe", ec);
-  if (ec) throw std::runtime_error("cannot find the offloadsim binary (/proc/self/exe): " + ec.message());
-  return p;
 }
 
 // Counts of point states.
@@ -109,8 +99,6 @@ int run_command(const std::string& cmd, std::string* output) {
   const int status = ::pclose(f);
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
-
-constexpr const char* kSweepParentVariable = "OFFLOADSIM_SWEEP_PARENT";
 
 // Removes ROOT/.running entries left by processes of this host that no longer exist (a killed
 // run). Entries of other hosts are left alone: their tasks may still be running.
@@ -248,14 +236,6 @@ SweepManifest read_sweep_manifest(const fs::path& root) {
   return m;
 }
 
-void stop_with_sweep_parent() {
-  const char* parent = std::getenv(kSweepParentVariable);
-  if (parent == nullptr) return;
-  ::prctl(PR_SET_PDEATHSIG, SIGTERM);
-  // The parent may have died before the line above: then we are orphaned already.
-  if (std::to_string(::getppid()) != parent) ::raise(SIGTERM);
-}
-
 void run_sweep_point(const fs::path& root, size_t index, bool progress, const std::vector<std::string>& command_line,
                      std::ostream& out) {
   const SweepManifest m = read_sweep_manifest(root);
@@ -336,10 +316,9 @@ int run_sweep_local(const SweepManifest& m, const LocalOptions& opt, std::ostrea
 
   std::error_code ec;
   fs::create_directories(m.root / "logs", ec);
-  const std::string exe = self_executable().string();
+  const std::string exe = self_executable();
   const std::string root = fs::absolute(m.root).string();
 
-  std::map<pid_t, const SweepPoint*> running;
   std::vector<const SweepPoint*> failed;
   size_t next = 0, finished = 0;
   bool stopping = false;
@@ -348,60 +327,37 @@ int run_sweep_local(const SweepManifest& m, const LocalOptions& opt, std::ostrea
                                    : Progress(fmt::format("sweep {}", m.name), todo.size(), no_output, false);
   const auto start = std::chrono::steady_clock::now();
 
-  // The tasks' environment: ours, and our pid, so that a task stops when we end (stop_with_sweep_parent).
-  std::vector<std::string> env_strings;
-  for (char** e = environ; *e; ++e) {
-    if (std::strncmp(*e, kSweepParentVariable, std::strlen(kSweepParentVariable)) != 0) env_strings.emplace_back(*e);
-  }
-  env_strings.push_back(fmt::format("{}={}", kSweepParentVariable, ::getpid()));
-  std::vector<char*> child_env;
-  for (auto& e : env_strings) child_env.push_back(e.data());
-  child_env.push_back(nullptr);
-
+  // Each task in its own process group (a Ctrl-C reaches only this process, which then stops
+  // each task once), told to end with us (stop_with_parent).
+  struct Task {
+    ChildProcess process;
+    const SweepPoint* point;
+  };
+  std::list<Task> running;  // erased from the middle as tasks end
   auto spawn = [&](const SweepPoint* p) {
     const std::string log = (m.root / "logs" / (p->id + ".log")).string();
-    const std::string index = std::to_string(p->index);
-    std::vector<std::string> args = {exe, "sweep-task", root, "--index", index, "--quiet"};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_adddup2(&fa, STDOUT_FILENO, STDERR_FILENO);
-    posix_spawnattr_t attr;
-    posix_spawnattr_init(&attr);
-    // Own process group: a Ctrl-C reaches only this process, which then stops each child once.
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
-    posix_spawnattr_setpgroup(&attr, 0);
-    pid_t pid = 0;
-    const int rc = ::posix_spawn(&pid, exe.c_str(), &fa, &attr, argv.data(), child_env.data());
-    posix_spawn_file_actions_destroy(&fa);
-    posix_spawnattr_destroy(&attr);
-    if (rc != 0) throw std::runtime_error(fmt::format("cannot start {}: {}", exe, std::strerror(rc)));
-    running[pid] = p;
+    running.push_back(
+        {ChildProcess::start({exe, "sweep-task", root, "--index", std::to_string(p->index), "--quiet"}, log), p});
   };
 
   while (true) {
     if (interrupt_requested() && !stopping) {
       stopping = true;
-      for (const auto& [pid, p] : running) ::kill(pid, SIGINT);
+      for (const Task& t : running) t.process.signal(SIGINT);
     }
     while (!stopping && running.size() < static_cast<size_t>(jobs) && next < todo.size()) spawn(todo[next++]);
     if (running.empty()) break;
-    int status = 0;
-    const pid_t pid = ::waitpid(-1, &status, WNOHANG);
-    if (pid == 0 || (pid < 0 && errno == EINTR)) {
+    const auto ended =
+        std::find_if(running.begin(), running.end(), [](Task& t) { return t.process.poll().has_value(); });
+    if (ended == running.end()) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
       continue;
     }
-    if (pid < 0) throw std::runtime_error(std::string("waitpid: ") + std::strerror(errno));
-    auto it = running.find(pid);
-    if (it == running.end()) continue;
-    const SweepPoint* p = it->second;
-    running.erase(it);
-    const bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-    const bool interrupted = (WIFEXITED(status) && WEXITSTATUS(status) == 130) || WIFSIGNALED(status);
+    const int status = *ended->process.poll();  // the exit code, or 128 + the signal
+    const SweepPoint* p = ended->point;
+    running.erase(ended);
+    const bool ok = status == 0;
+    const bool interrupted = status >= 128;  // 130 after Ctrl-C, or killed by a signal
     if (ok) {
       ++finished;
       progress.advance();
@@ -492,7 +448,7 @@ int submit_sweep_slurm(const SweepManifest& m, const SlurmOptions& opt, std::ost
   const fs::path points_file = fs::absolute(dir / fmt::format("submit-{}.points", n));
   const fs::path script = fs::absolute(dir / fmt::format("submit-{}.sbatch", n));
   const std::string root = fs::absolute(m.root).string();
-  const std::string exe = opt.offloadsim.empty() ? self_executable().string() : opt.offloadsim;
+  const std::string exe = opt.offloadsim.empty() ? self_executable() : opt.offloadsim;
 
   std::string indices;
   for (const SweepPoint* p : todo) indices += std::to_string(p->index) + "\n";

@@ -76,11 +76,6 @@ int print_sweep_status(const std::filesystem::path& root, std::ostream& out);
 
 // Concatenates every finished point's CSVs into ROOT/collected/<name>.csv with columns point,
 // replication, seed and one per swept key in front; draws a figure per numeric swept axis.
-// Called first by `sweep-task`: a task the local backend started ends (SIGTERM, handled as Ctrl-C)
-// when that backend ends, even when it is killed with SIGKILL and cannot stop its tasks itself.
-// Tasks started otherwise (Slurm, by hand) are not affected.
-void stop_with_sweep_parent();
-
 // Throws if a point is unfinished unless `partial`.
 void collect_sweep(const std::filesystem::path& root, bool partial, bool figures, std::ostream& out);
 

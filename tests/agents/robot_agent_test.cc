@@ -9,23 +9,13 @@
 #include "agents/policies/all_cloud_policy.h"
 #include "agents/policies/all_robot_policy.h"
 #include "agents/policies/congestion_aware_policy.h"
+#include "test_traces.h"
 
 namespace offloadsim::agents {
 namespace {
 
-// Frames whose robot is always wrong (label + 10) and whose cloud is always right.
 Trace trace(int horizon, int label_every = 1000) {
-  Trace t;
-  t.id = "t";
-  for (int i = 0; i < horizon; ++i) {
-    Frame f;
-    f.true_label = i / label_every;
-    f.robot_prediction = f.true_label + 10;
-    f.robot_confidence = 0.2;
-    f.cloud_prediction = f.true_label;
-    t.frames.push_back(f);
-  }
-  return t;
+  return testing::wrong_robot_trace(horizon, label_every);
 }
 
 // Always asks for the cloud.

@@ -29,6 +29,22 @@ inline Trace simple_trace(int n, const std::string& id = "simple") {
   return t;
 }
 
+// A trace of `horizon` frames whose robot is always wrong (label + 10, confidence 0.2) and whose
+// cloud is always right; the label changes every `label_every` frames.
+inline Trace wrong_robot_trace(int horizon, int label_every = 1000) {
+  Trace t;
+  t.id = "t";
+  for (int i = 0; i < horizon; ++i) {
+    Frame f;
+    f.true_label = i / label_every;
+    f.robot_prediction = f.true_label + 10;
+    f.robot_confidence = 0.2;
+    f.cloud_prediction = f.true_label;
+    t.frames.push_back(f);
+  }
+  return t;
+}
+
 // A random trace with few labels, so that reusing stored predictions often pays.
 inline Trace random_trace(int n, unsigned seed) {
   std::mt19937 rng(seed);

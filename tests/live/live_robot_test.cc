@@ -9,6 +9,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 
+#include "../agents/test_traces.h"
 #include "agents/policies/all_cloud_policy.h"
 #include "sim/live/cloud_models.h"
 #include "sim/live/cloud_server.h"
@@ -17,17 +18,7 @@ namespace offloadsim::sim::live {
 namespace {
 
 agents::Trace trace(int horizon) {
-  agents::Trace t;
-  t.id = "t";
-  for (int i = 0; i < horizon; ++i) {
-    agents::Frame f;
-    f.true_label = i % 3;
-    f.robot_prediction = f.true_label + 10;  // the robot is always wrong, the cloud always right
-    f.robot_confidence = 0.2;
-    f.cloud_prediction = f.true_label;
-    t.frames.push_back(f);
-  }
-  return t;
+  return agents::testing::wrong_robot_trace(horizon, 1);  // a new label every frame
 }
 
 class TraceSource final : public FrameSource {
