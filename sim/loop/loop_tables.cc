@@ -27,7 +27,7 @@ const char* const kQueriesHeader =
 
 // Summarises the frames and queries of `robot` (-1: all robots) under one policy.
 SummaryLine summarise(const std::string& policy, int robot, const ClosedLoopResult& r, double fps,
-                      const std::vector<Row>& streams) {
+                      const std::vector<SensorStream>& streams) {
   SummaryLine s;
   s.policy = policy;
   s.robot = robot < 0 ? "all" : fmt::format("robot{}", robot + 1);
@@ -73,10 +73,10 @@ SummaryLine summarise(const std::string& policy, int robot, const ClosedLoopResu
   s.price_mean = base::mean(price);
   s.tokens_granted_mean = base::mean(granted);
   const std::string prefix = fmt::format("robot{}-", robot + 1);
-  for (const Row& row : streams) {
-    if (robot >= 0 && row.flow.rfind(prefix, 0) != 0) continue;
-    s.sensor_goodput_mbps += row.goodput;
-    s.sensor_drops += row.pub_drops + row.sub_drops;
+  for (const SensorStream& st : streams) {
+    if (robot >= 0 && st.flow.rfind(prefix, 0) != 0) continue;
+    s.sensor_goodput_mbps += st.goodput_mbps;
+    s.sensor_drops += st.drops;
   }
   return s;
 }

@@ -8,13 +8,19 @@
 #include <vector>
 
 #include "sim/loop/closed_loop.h"
-#include "sim/runners/network_study.h"
 
 namespace offloadsim::sim {
 
 extern const char* const kSummaryHeader;
 extern const char* const kDecisionsHeader;
 extern const char* const kQueriesHeader;
+
+// One sensor stream of a robot, as the network tables summarise it (flow names start robotN-).
+struct SensorStream {
+  std::string flow;
+  double goodput_mbps = 0;
+  std::uint64_t drops = 0;
+};
 
 struct SummaryLine {
   std::string policy, robot;
@@ -26,9 +32,9 @@ struct SummaryLine {
 };
 
 // Summarises the frames and queries of `robot` (-1: all robots) under one policy; `streams` are the
-// sensor streams' rows of the network tables (none in a live run).
+// sensor streams (none in a live run).
 SummaryLine summarise(const std::string& policy, int robot, const ClosedLoopResult& r, double fps,
-                      const std::vector<Row>& streams);
+                      const std::vector<SensorStream>& streams);
 std::string summary_csv_line(const SummaryLine& s);
 // Rows of decisions.csv / queries.csv for one policy's run; ground truth left empty where the
 // result has none (a live run).

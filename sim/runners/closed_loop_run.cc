@@ -349,7 +349,10 @@ void run_closed_loop_kind(const Scenario& sc, const RunOptions& opt, std::ostrea
     for (const std::string& e : r.errors) fmt::print(out, "warning: {}: {}\n", name, e);
     append_decisions(decisions, name, r);
     append_queries(queries, name, r);
-    const std::vector<Row> streams = add_run(tables, name, r.network, sc.number("run.warmup_s"));
+    std::vector<SensorStream> streams;
+    for (const Row& row : add_run(tables, name, r.network, sc.number("run.warmup_s"))) {
+      streams.push_back({row.flow, row.goodput, row.pub_drops + row.sub_drops});
+    }
     for (int robot = 0; robot < robots; ++robot)
       summary += summary_csv_line(summarise(name, robot, r, experiment.fps(), streams));
     overall.push_back(summarise(name, -1, r, experiment.fps(), streams));

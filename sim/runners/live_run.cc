@@ -1,4 +1,4 @@
-#include "sim/live/live_run.h"
+#include "sim/runners/live_run.h"
 
 #include <signal.h>
 
@@ -35,10 +35,10 @@
 #include "sim/io/progress.h"
 #include "sim/live/cloud_models.h"
 #include "sim/live/cloud_server.h"
-#include "sim/live/emulation.h"
 #include "sim/live/live_robot.h"
 #include "sim/loop/loop_tables.h"
 #include "sim/runners/closed_loop_run.h"
+#include "sim/runners/emulation.h"
 #include "sim/runners/policy_factory.h"
 #include "sim/runners/video_traces.h"
 #include "sim/scenario/schema.h"

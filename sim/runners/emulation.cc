@@ -1,4 +1,4 @@
-#include "sim/live/emulation.h"
+#include "sim/runners/emulation.h"
 
 #include <signal.h>
 #include <sys/resource.h>
