@@ -38,6 +38,7 @@
 #include "sim/live/live_robot.h"
 #include "sim/loop/loop_tables.h"
 #include "sim/runners/closed_loop_run.h"
+#include "sim/runners/figures.h"
 #include "sim/runners/emulation.h"
 #include "sim/runners/policy_factory.h"
 #include "sim/runners/video_traces.h"
@@ -762,6 +763,10 @@ void run_live_kind(const Scenario& sc, const RunOptions& opt, std::ostream& out,
   }
   write_file_atomically(dir / "comparison.csv", cmp);
   rec.outputs.push_back("comparison.csv");
+  if (opt.figures && sc.flag("output.figures")) {
+    draw_figures("plot_live.py", dir);
+    rec.outputs.insert(rec.outputs.end(), {"fig_live_vs_sim.png", "fig_live_vs_sim.pdf"});
+  }
   rec.notes["live_inference_median_ms"] = inference;
   rec.notes["live_service_median_ms"] = base::median(service_ms);
 }

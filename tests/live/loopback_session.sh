@@ -1,15 +1,16 @@
 #!/bin/sh
 # kind live on loopback: a cloud and 2 robots for 20 s, as real processes. Every query is answered
 # or timed out, every robot scores every frame the simulation would, no robot spends more than its
-# grant, and the simulated counterpart and comparison.csv are written.
+# grant, and the simulated counterpart, comparison.csv and its figure are written.
 #   loopback_session.sh OFFLOADSIM SCENARIO
 set -eu
 bin=$1
 scenario=$2
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-"$bin" run "$scenario" --out "$out/r" -q > "$out/log" 2>&1 || { cat "$out/log"; echo "FAIL: exit $?"; exit 1; }
-for f in decisions.csv queries.csv summary.csv comparison.csv sim/summary.csv provenance.json live/cloud.json; do
+"$bin" run "$scenario" --out "$out/r" -q --set output.figures=true > "$out/log" 2>&1 || { cat "$out/log"; echo "FAIL: exit $?"; exit 1; }
+for f in decisions.csv queries.csv summary.csv comparison.csv sim/summary.csv provenance.json live/cloud.json \
+         fig_live_vs_sim.png fig_live_vs_sim.pdf; do
   [ -s "$out/r/$f" ] || { echo "FAIL: $f missing"; exit 1; }
 done
 /usr/bin/python3 - "$out/r" <<'PY'
