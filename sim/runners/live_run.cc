@@ -52,6 +52,10 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+double unix_now() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
 // ---- inputs: what kind live prepares once for its processes ----
 
 // Video mode: the perception pass's products the robots need beside their traces.
@@ -276,8 +280,7 @@ int cloud_main(const CloudProcessOptions& o, std::ostream& out) {
   s.read_timeout_s = sc.number("live.read_timeout_s");
   boost::asio::io_context io;
   const auto log = [&out](const std::string& line) {
-    const double t = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-    fmt::print(out, "[{:.3f}] {}\n", t, line);
+    fmt::print(out, "[{:.3f}] {}\n", unix_now(), line);
     out.flush();
   };
   live::CloudServer server(io, s, *model, log);
@@ -418,7 +421,7 @@ int robot_main(const RobotProcessOptions& o, std::ostream& out) {
 
   Clock::time_point epoch = Clock::now();
   if (o.start_at_unix > 0) {
-    const double now_unix = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+    const double now_unix = unix_now();
     epoch += std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.start_at_unix - now_unix));
   }
   fmt::print(out, "robot{} ({}) → cloud {}:{}: {} frames at {} frames/s, deadline {:.0f} ms\n", o.index, policy.name(),
@@ -471,10 +474,6 @@ std::string log_tail(const fs::path& log, std::size_t lines = 8) {
   std::string s;
   for (const auto& l : last) s += "\n    " + l;
   return s.empty() ? std::string(" (empty log)") : s;
-}
-
-double unix_now() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 // Stops every child (SIGTERM, then SIGKILL after `grace_s`) and reaps them.
