@@ -15,8 +15,11 @@ EpisodeResult run_episode(Policy& policy, const Trace& trace, int budget, const 
   Observation obs = env.reset(trace, budget);
   EpisodeResult r;
   int correct = 0;
+  double last_reward = 0.0;
   while (!env.done()) {
     const StepOutcome o = env.step(policy.act(obs));
+    ++r.steps;
+    last_reward = o.reward;
     r.reward += o.reward;
     r.loss_term += params.accuracy_weight * o.loss;
     r.cost_term += params.cost_weight * o.cost;
@@ -24,7 +27,13 @@ EpisodeResult run_episode(Policy& policy, const Trace& trace, int budget, const 
     if (o.executed_action == kRobot) ++r.robot_queries;
     if (o.executed_action == kCloud) ++r.cloud_queries;
     r.executed_actions.push_back(o.executed_action);
+    r.step_frames.push_back(o.frame);
     obs = env.observe();
+  }
+  if (params.quirks.unlogged_final_step) {
+    r.reward_per_step = r.steps > 1 ? (r.reward - last_reward) / (r.steps - 1) : 0.0;
+  } else {
+    r.reward_per_step = r.reward / r.steps;
   }
   r.accuracy = static_cast<double>(correct) / trace.horizon();
   return r;

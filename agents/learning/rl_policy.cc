@@ -86,7 +86,8 @@ nlohmann::json policy_sidecar(const ActorCriticOptions& net, const StateNormaliz
   j["network"] = {{"lstm_hidden", net.lstm_hidden}, {"fc_hidden", net.fc_hidden}, {"num_actions", net.num_actions}};
   j["mdp"] = {{"accuracy_weight", mdp.accuracy_weight},
               {"cost_weight", mdp.cost_weight},
-              {"action_cost", std::vector<double>(mdp.action_cost.begin(), mdp.action_cost.end())}};
+              {"action_cost", std::vector<double>(mdp.action_cost.begin(), mdp.action_cost.end())},
+              {"store_distances", mdp.store_distances}};
   return j;
 }
 

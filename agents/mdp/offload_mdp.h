@@ -14,10 +14,16 @@
 // Reward: R_t = −α · L(y_t, ŷ_t) − β · cost(a_t), with 0/1 loss. Defaults α = 10, β = 1 and costs
 // (0, 0, 1, 5): the paper's public code, which produced its figures (the text's α = 1, β = 10
 // would make one cloud query cost fifty mistakes). Costs are charged for the executed action.
+//
+// `Quirks` switch on, one by one, what the paper's public code (StanfordASL/cloud_robotics,
+// FaceNet_four_action_simulator) does differently; its published Fig. 5 ratios depend on them
+// (docs/mdp.md, "The paper's code"). All off is the MDP above.
 #pragma once
 
 #include <array>
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "agents/mdp/trace.h"
 
@@ -28,11 +34,65 @@ struct NetworkView;  // agents/loop/network_view.h
 enum Action : int { kPastRobot = 0, kPastCloud = 1, kRobot = 2, kCloud = 3 };
 inline constexpr int kNumActions = 4;
 
+// What the paper's code does differently from the MDP above, each switch its own (mdp.variant:
+// paper-code turns all on; mdp.quirks_off turns single ones back off). The environment reads the
+// first two, the episode runner the third, the policies and the stream the rest.
+struct Quirks {
+  // A query (action 2 or 3) does not end the frame: the policy acts again on the same frame, and a
+  // query of a kind the frame already had becomes the matching reuse (2 → 0, 3 → 1), which ends
+  // it; so does any reuse. Every step is charged its cost; the frame's loss is charged once, at
+  // the step that ends it, for the prediction that step used.
+  bool two_stage_steps = false;
+  // Both stores start with frame 0's answers (free), and frame 0 counts as queried by both (with
+  // two_stage_steps a query on frame 0 is therefore a reuse).
+  bool prefilled_stores = false;
+  // The per-step metric leaves out the episode's last step (the code logs a step only when the
+  // episode goes on).
+  bool unlogged_final_step = false;
+  // all-cloud queries every ⌊T / N_budget⌋ frames instead of ⌈T / N_budget⌉.
+  bool all_cloud_floor_period = false;
+  // The threshold heuristic compares the confidence of the prediction used at the previous step
+  // (not the current frame's robot confidence) with its threshold, and asks for the cloud below
+  // it, budget or not (the environment's budget rule then runs the robot).
+  bool heuristic_lag = false;
+  // random draws from all four actions even when no budget is left.
+  bool random_any_action = false;
+  // The synthetic stream switches person when t % ℓ == 0 (ℓ = 1 + Poisson(mean − 1), redrawn at
+  // each switch) and redraws the image when t % redraw_every == 0 on the episode's clock, so an
+  // image drawn before a switch stays in view after it.
+  bool stream_timing = false;
+
+  bool any_env() const { return two_stage_steps || prefilled_stores; }
+};
+
+// The quirks by their scenario names (mdp.quirks_off), in the order docs/mdp.md switches them.
+struct QuirkName {
+  const char* name;
+  bool Quirks::*flag;
+};
+inline constexpr QuirkName kQuirkNames[] = {
+    {"unlogged-final-step", &Quirks::unlogged_final_step}, {"two-stage-steps", &Quirks::two_stage_steps},
+    {"prefilled-stores", &Quirks::prefilled_stores},       {"all-cloud-floor-period", &Quirks::all_cloud_floor_period},
+    {"heuristic-lag", &Quirks::heuristic_lag},             {"random-any-action", &Quirks::random_any_action},
+    {"stream-timing", &Quirks::stream_timing},
+};
+
 struct MdpParams {
   std::array<double, kNumActions> action_cost{0.0, 0.0, 1.0, 5.0};
   double accuracy_weight = 10.0;  // α
   double cost_weight = 1.0;       // β
+  Quirks quirks;                  // all off: the MDP of SPEC §1
+  // Two features appended to φ(x_t) in every observation: the distance from x_t's descriptor
+  // (Frame::descriptor) to that of the input the robot store, and the cloud store, last answered
+  // (an empty store: 2·‖descriptor‖, as far as two inputs of that norm can be). The paper's code
+  // has them in its state (past_edge_xdiff, past_cloud_xdiff); they tell a learner how far the
+  // current frame has moved from what it holds. Needs traces with descriptors.
+  bool store_distances = false;
 };
+
+// The names of the observation's features φ: the trace's, then the store distances if on.
+std::vector<std::string> observation_feature_names(const Trace& trace, const MdpParams& params);
+inline constexpr const char* kStoreDistanceNames[] = {"robot_store_distance", "cloud_store_distance"};
 
 // A stored prediction (the robot's or the cloud's cache).
 struct StoredPrediction {
@@ -56,6 +116,11 @@ struct Observation {
   int dt_cloud = 0;  // age of the cloud store, in steps
   // The robot's view of the network in the closed loop (agents/loop); nullptr in the plain MDP.
   const NetworkView* network = nullptr;
+  // Quirks::two_stage_steps: which queries the current frame has had (always false otherwise).
+  bool frame_robot_queried = false;
+  bool frame_cloud_queried = false;
+  // The prediction the previous step used (before the first step: none, confidence 0).
+  StoredPrediction last_used;
 
   int time_left() const { return horizon - t; }
 };
@@ -67,6 +132,10 @@ struct StepOutcome {
   double cost = 0.0;  // cost(a) of the executed action
   double reward = 0.0;
   bool done = false;
+  // Whether this step ended its frame (always, unless Quirks::two_stage_steps); loss and
+  // correct refer to the frame and are only set on the step that ends it.
+  bool frame_end = true;
+  int frame = 0;  // the frame this step acted on
 };
 
 // Executes the action the MDP really takes for a requested one (the budget rule).
@@ -98,6 +167,12 @@ class OffloadEnv {
   StoredPrediction cloud_store_;
   int dt_robot_ = 0;
   int dt_cloud_ = 0;
+  bool robot_queried_ = false;  // this frame (two-stage steps)
+  bool cloud_queried_ = false;
+  StoredPrediction last_used_;
+  int robot_store_frame_ = -1;  // the frame whose answer each store holds (−1: empty)
+  int cloud_store_frame_ = -1;
+  mutable std::vector<double> features_;  // φ with the store distances (MdpParams::store_distances)
 };
 
 // Cost and loss of using `store` for a frame whose truth is `true_label`.

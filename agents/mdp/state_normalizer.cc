@@ -18,14 +18,19 @@ StateNormalizer::StateNormalizer(std::vector<double> feature_scales) : scales_(s
   }
 }
 
-StateNormalizer StateNormalizer::fit(const std::vector<Trace>& traces) {
+StateNormalizer StateNormalizer::fit(const std::vector<Trace>& traces, bool store_distances) {
   std::vector<double> scales;
+  double largest_norm = 0.0;
   for (const Trace& trace : traces) {
     for (const Frame& f : trace.frames) {
       if (scales.size() < f.features.size()) scales.resize(f.features.size(), 0.0);
       for (size_t i = 0; i < f.features.size(); ++i) scales[i] = std::max(scales[i], std::abs(f.features[i]));
+      double n2 = 0.0;
+      for (double x : f.descriptor) n2 += x * x;
+      largest_norm = std::max(largest_norm, std::sqrt(n2));
     }
   }
+  if (store_distances) scales.insert(scales.end(), 2, 2.0 * largest_norm);
   for (double& s : scales) {
     if (s == 0.0) s = 1.0;
   }

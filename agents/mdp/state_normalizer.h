@@ -25,8 +25,9 @@ class StateNormalizer {
  public:
   explicit StateNormalizer(std::vector<double> feature_scales = {});
 
-  // Each feature's scale is its largest absolute value over the traces (1 where that is 0).
-  static StateNormalizer fit(const std::vector<Trace>& traces);
+  // Each feature's scale is its largest absolute value over the traces (1 where that is 0); with
+  // `store_distances` (MdpParams::store_distances) two more, each 2 · the largest descriptor norm.
+  static StateNormalizer fit(const std::vector<Trace>& traces, bool store_distances = false);
 
   int size() const { return 10 + static_cast<int>(scales_.size()); }
   const std::vector<double>& feature_scales() const { return scales_; }

@@ -15,6 +15,14 @@ struct Frame {
   int cloud_prediction = 0;
   double cloud_confidence = 1.0;
   std::vector<double> features;  // further φ(x_t), named by Trace::feature_names
+  // Which input x_t is (the synthetic stream: the face image's row in the table); frames with the
+  // same id show the same input. −1: unknown, every frame a new input. Only the paper's greedy
+  // oracle reads it (it decides once per new image, as the paper's code does).
+  int input_id = -1;
+  // A descriptor of x_t whose Euclidean distances compare inputs (the synthetic stream: the
+  // FaceNet embedding, unit norm); empty when the source has none. MdpParams::store_distances
+  // turns it into the features "how far is x_t from the input each store answered".
+  std::vector<double> descriptor;
 };
 
 struct Trace {

@@ -50,15 +50,24 @@ Trace SyntheticStream::generate(std::uint64_t seed, const std::string& id) const
   const Person* person = nullptr;
   const FaceImage* image = nullptr;
   int interval_left = 0, since_start = 0;
+  const auto draw_length = [&] { return params_.coherence_mean > 1.0 ? 1 + extra_length(rng) : 1; };
+  // The paper's code draws a first length before its loop and never uses it; so does this.
+  int paper_length = params_.paper_timing ? draw_length() : 0;
   for (int t = 0; t < params_.horizon; ++t) {
-    if (interval_left == 0) {
+    const bool switch_person = params_.paper_timing ? t % paper_length == 0 : interval_left == 0;
+    if (switch_person) {
       const bool known = draw_known(rng);
       const auto& pool = known ? known_ : unknown_;
       person = &pool[std::uniform_int_distribution<size_t>(0, pool.size() - 1)(rng)];
-      interval_left = params_.coherence_mean > 1.0 ? 1 + extra_length(rng) : 1;
+      if (params_.paper_timing) {
+        paper_length = draw_length();
+      } else {
+        interval_left = draw_length();
+      }
       since_start = 0;
     }
-    if (since_start % params_.redraw_every == 0) {
+    const int clock = params_.paper_timing ? t : since_start;
+    if (clock % params_.redraw_every == 0) {
       const size_t k = std::uniform_int_distribution<size_t>(0, person->images.size() - 1)(rng);
       image = &table_.images()[person->images[k]];
     }
@@ -74,6 +83,8 @@ Trace SyntheticStream::generate(std::uint64_t seed, const std::string& id) const
       d2 += d * d;
     }
     f.features = {std::sqrt(d2)};
+    f.input_id = static_cast<int>(image - table_.images().data());
+    f.descriptor = image->embedding;
     previous = &image->embedding;
     trace.frames.push_back(std::move(f));
     --interval_left;

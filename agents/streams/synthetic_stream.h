@@ -28,6 +28,9 @@ struct SyntheticStreamParams {
   double p_known = 0.6;
   int redraw_every = 3;
   std::string split = "TEST";
+  // The paper code's timing (Quirks::stream_timing, docs/mdp.md): a switch when t % ℓ == 0, with
+  // ℓ redrawn at each switch, and a new image when t % redraw_every == 0 on the episode's clock.
+  bool paper_timing = false;
 };
 
 class SyntheticStream {

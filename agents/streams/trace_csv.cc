@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include <algorithm>
+#include <optional>
 
 #include <stdexcept>
 
@@ -23,8 +24,14 @@ constexpr size_t kNumFixed = 7;
 void write_traces_csv(std::ostream& out, const std::vector<Trace>& traces) {
   if (traces.empty()) throw std::invalid_argument("write_traces_csv: no traces");
   const std::vector<std::string>& names = traces.front().feature_names;
+  // The optional input column only when some frame knows its input (the synthetic stream).
+  bool inputs = false;
+  for (const Trace& trace : traces) {
+    for (const Frame& f : trace.frames) inputs = inputs || f.input_id >= 0;
+  }
   std::string header;
   for (size_t i = 0; i < kNumFixed; ++i) header += (i ? "," : "") + std::string(kFixedColumns[i]);
+  if (inputs) header += ",input";
   for (const auto& n : names) header += ",phi_" + n;
   out << header << '\n';
   for (const Trace& trace : traces) {
@@ -43,6 +50,7 @@ void write_traces_csv(std::ostream& out, const std::vector<Trace>& traces) {
       }
       fmt::print(out, "{},{},{},{},{},{},{}", trace.id, t, f.true_label, f.robot_prediction, f.robot_confidence,
                  f.cloud_prediction, f.cloud_confidence);
+      if (inputs) fmt::print(out, ",{}", f.input_id);
       for (double x : f.features) fmt::print(out, ",{}", x);
       out << '\n';
     }
@@ -55,9 +63,12 @@ std::vector<Trace> read_traces_csv(const std::string& path) {
   for (size_t i = 0; i < kNumFixed; ++i) cols[i] = csv.column(kFixedColumns[i]);
   std::vector<std::string> feature_names;
   std::vector<size_t> feature_cols;
+  std::optional<size_t> input_col;
   for (size_t c = 0; c < csv.header().size(); ++c) {
     const std::string& h = csv.header()[c];
-    if (h.rfind("phi_", 0) == 0 && h.size() > 4) {
+    if (h == "input") {
+      input_col = c;
+    } else if (h.rfind("phi_", 0) == 0 && h.size() > 4) {
       feature_names.push_back(h.substr(4));
       feature_cols.push_back(c);
     } else {
@@ -96,6 +107,10 @@ std::vector<Trace> read_traces_csv(const std::string& path) {
       const double v = csv.number(r, cols[k]);
       if (v < 0.0 || v > 1.0)
         throw base::InputError(path, csv.line_of(r), kFixedColumns[k], "confidence must lie in [0, 1]");
+    }
+    if (input_col) {
+      f.input_id = csv.integer(r, *input_col);
+      if (f.input_id < -1) throw base::InputError(path, csv.line_of(r), "input", "must be -1 (unknown) or >= 0");
     }
     for (size_t c : feature_cols) f.features.push_back(csv.number(r, c));
     trace.frames.push_back(std::move(f));

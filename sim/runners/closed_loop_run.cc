@@ -207,8 +207,8 @@ void check_closed_loop(const Scenario& sc) {
   check_network_scenario(sc);
   const auto& policies = sc.texts("eval.policies");
   for (const std::string& p : policies) {
-    if (p == "oracle")
-      throw sc.error("eval.policies", "the oracle knows the future; a robot in the closed loop cannot");
+    if (p == "oracle" || p == "paper-oracle")
+      throw sc.error("eval.policies", "'" + p + "' knows the future; a robot in the closed loop cannot");
     if (p == "rl")
       throw sc.error("eval.policies", "'rl' exists only in kind rl-train; give a saved policy as {rl: file.pt}");
   }

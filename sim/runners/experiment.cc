@@ -45,7 +45,7 @@ void check_offload_eval(const Scenario& sc) {
     test = agents::read_traces_csv(cfg.test_traces_file);
     if (!cfg.train_traces_file.empty()) agents::read_traces_csv(cfg.train_traces_file);
   }
-  check_saved_policies(sc, test.front().feature_names);
+  check_saved_policies(sc, agents::observation_feature_names(test.front(), cfg.mdp));
   // The exact oracle's memory grows with the square of the episode: refuse what it cannot hold now,
   // not after the other policies have run.
   if (std::find(cfg.policies.begin(), cfg.policies.end(), "oracle") != cfg.policies.end()) {

@@ -535,7 +535,8 @@ struct Compared {
 void check_live(const Scenario& sc) {
   const auto& policies = sc.texts("eval.policies");
   for (const std::string& p : policies) {
-    if (p == "oracle") throw sc.error("eval.policies", "the oracle knows the future; a live robot cannot");
+    if (p == "oracle" || p == "paper-oracle")
+      throw sc.error("eval.policies", "'" + p + "' knows the future; a live robot cannot");
     if (p == "rl")
       throw sc.error("eval.policies", "'rl' exists only in kind rl-train; give a saved policy as {rl: file.pt}");
   }

@@ -36,9 +36,38 @@ agents::MdpParams mdp_params(const Scenario& sc) {
   return m;
 }
 
+agents::Quirks mdp_quirks(const Scenario& sc) {
+  agents::Quirks q;
+  const std::string& variant = sc.text("mdp.variant");
+  const std::vector<std::string>& off = sc.texts("mdp.quirks_off");
+  if (variant == "standard") {
+    if (!off.empty()) throw sc.error("mdp.quirks_off", "only mdp.variant paper-code has quirks to switch off");
+    return q;
+  }
+  for (const agents::QuirkName& n : agents::kQuirkNames) q.*n.flag = true;
+  for (std::size_t i = 0; i < off.size(); ++i) {
+    const auto* it = std::find_if(std::begin(agents::kQuirkNames), std::end(agents::kQuirkNames),
+                                  [&](const agents::QuirkName& n) { return off[i] == n.name; });
+    if (it == std::end(agents::kQuirkNames)) {
+      std::string names;
+      for (const agents::QuirkName& n : agents::kQuirkNames) names += (names.empty() ? "" : ", ") + std::string(n.name);
+      throw sc.error("mdp.quirks_off", fmt::format("element {}: unknown quirk '{}'; the quirks are {}", i + 1,
+                                                   off[i], names));
+    }
+    q.*it->flag = false;
+  }
+  return q;
+}
+
 OffloadEvalConfig offload_eval_config(const Scenario& sc) {
   OffloadEvalConfig c;
   c.mdp = mdp_params(sc);
+  if (sc.kind() == "offload-eval") {
+    c.variant = sc.text("mdp.variant");
+    c.mdp.quirks = mdp_quirks(sc);
+  }
+  if (sc.kind() == "offload-eval" || sc.kind() == "rl-train") c.mdp.store_distances = sc.flag("mdp.store_distances");
+  c.metric = sc.text("eval.metric");
   c.source = sc.text("stream.source");
   c.table = sc.text("stream.table");
   c.horizon = static_cast<int>(sc.integer("stream.horizon"));
@@ -76,8 +105,22 @@ OffloadEvalConfig offload_eval_config(const Scenario& sc) {
                    "{rl: path/to/policy.pt}");
   }
 
+  if (c.mdp.quirks.any_env()) {
+    for (const std::string& p : c.policies) {
+      if (p.rfind("rl:", 0) == 0) {
+        throw sc.error("eval.policies",
+                       "saved RL policies learned the standard MDP, one step per frame from empty stores; with "
+                       "mdp.variant paper-code, switch off two-stage-steps and prefilled-stores (mdp.quirks_off) "
+                       "to evaluate them");
+      }
+    }
+  }
   if (std::count(c.policies.begin(), c.policies.end(), "congestion-aware") > 0) {
     throw sc.error("eval.policies", "'congestion-aware' needs a network to measure: it runs in kind closed-loop");
+  }
+  if (c.source == "traces" && c.mdp.store_distances) {
+    throw sc.error("mdp.store_distances",
+                   "needs input descriptors, which only the synthetic stream has (trace files carry none)");
   }
   if (c.source == "traces" && c.test_traces_file.empty()) {
     throw sc.error("stream.test_traces", "required when stream.source is 'traces'");
@@ -117,6 +160,7 @@ agents::SyntheticStreamParams synthetic_stream_params(const OffloadEvalConfig& c
   p.p_known = cfg.p_known;
   p.redraw_every = cfg.redraw_every;
   p.split = split;
+  p.paper_timing = cfg.mdp.quirks.stream_timing;
   return p;
 }
 
@@ -199,12 +243,18 @@ OffloadEvalResult run_offload_eval(const OffloadEvalConfig& cfg, const ProgressH
         row.accuracy = r.accuracy;
         row.robot_queries = r.robot_queries;
         row.cloud_queries = r.cloud_queries;
-        if (cfg.decisions) row.actions = r.executed_actions;
+        row.steps = r.steps;
+        row.reward_per_step = r.reward_per_step;
+        if (cfg.decisions) {
+          row.actions = r.executed_actions;
+          row.frames = r.step_frames;
+        }
         per_policy[pi].push_back(row);
         if (row.family == "oracle") oracle_reward = r.reward;
       }
-      // The oracle is the exact optimum: anything else beating it is a bug, not a result.
-      if (!std::isnan(oracle_reward)) {
+      // The oracle is the exact optimum: anything else beating it is a bug, not a result. (Not in
+      // the paper code's environment, where pre-filled stores give frame 0 away.)
+      if (!std::isnan(oracle_reward) && !cfg.mdp.quirks.any_env()) {
         for (size_t pi = 0; pi < policies.size(); ++pi) {
           const EpisodeRow& row = per_policy[pi].back();
           if (row.reward > oracle_reward + 1e-9) {
@@ -230,10 +280,11 @@ OffloadEvalResult run_offload_eval(const OffloadEvalConfig& cfg, const ProgressH
   std::vector<std::pair<std::string, std::string>> order;
   for (size_t pi = 0; pi < policies.size(); ++pi) {
     for (const auto& [group, g] : groups) {
-      std::vector<double> reward, loss, cost, acc, cq;
+      std::vector<double> reward, loss, cost, acc, cq, per_step;
       for (const EpisodeRow& r : per_policy[pi]) {
         if (group != kAllBudgets && r.budget_index != group) continue;
         reward.push_back(r.reward);
+        per_step.push_back(r.reward_per_step);
         loss.push_back(r.loss_term);
         cost.push_back(r.cost_term);
         acc.push_back(r.accuracy);
@@ -249,16 +300,21 @@ OffloadEvalResult run_offload_eval(const OffloadEvalConfig& cfg, const ProgressH
       s.cost_mean = mean(cost), s.cost_median = base::median(cost), s.cost_se = std_error(cost);
       s.accuracy_mean = mean(acc);
       s.cloud_queries_mean = mean(cq);
+      s.reward_per_step_median = base::median(per_step);
       by_key[{s.policy, g}] = s;
       order.emplace_back(s.policy, g);
     }
   }
-  // The best heuristic threshold: the best overall mean reward of the sweep (chosen with hindsight
-  // on the test traces, as the paper reports it: an optimistic figure for the baseline).
+  // The best heuristic threshold: the best overall reward of the sweep by eval.metric (chosen with
+  // hindsight on the test traces, as the paper reports it: an optimistic figure for the baseline).
+  const bool paper_metric = cfg.metric == "paper";
+  const auto headline_reward = [&](const SummaryRow& s) {
+    return paper_metric ? s.reward_per_step_median : s.reward_mean;
+  };
   std::string best_heuristic;
   for (const auto& [key, s] : by_key) {
     if (s.family == "robot-heuristic" && key.second == "all" &&
-        (best_heuristic.empty() || s.reward_mean > by_key[{best_heuristic, "all"}].reward_mean)) {
+        (best_heuristic.empty() || headline_reward(s) > headline_reward(by_key[{best_heuristic, "all"}]))) {
       best_heuristic = s.policy;
     }
   }
@@ -272,18 +328,23 @@ OffloadEvalResult run_offload_eval(const OffloadEvalConfig& cfg, const ProgressH
     const double ref_mean = -ref.reward_mean, ref_median = -ref.reward_median;
     s.cost_multiple_mean = ref_mean > 0 ? -s.reward_mean / ref_mean : NAN;
     s.cost_multiple_median = ref_median > 0 ? -s.reward_median / ref_median : NAN;
+    const double ref_step = -ref.reward_per_step_median;
+    s.cost_multiple_paper = ref_step > 0 ? -s.reward_per_step_median / ref_step : NAN;
+    s.cost_multiple = paper_metric ? s.cost_multiple_paper : s.cost_multiple_mean;
     result.summary.push_back(s);
   }
+  result.metric = cfg.metric;
+  result.variant = cfg.variant;
   return result;
 }
 
 void write_episodes_csv(std::ostream& out, const std::vector<EpisodeRow>& rows) {
   out << "policy,family,trace,budget_fraction,budget_queries,reward,loss_term,cost_term,accuracy,robot_queries,"
-         "cloud_queries\n";
+         "cloud_queries,steps,reward_per_step\n";
   for (const EpisodeRow& r : rows) {
-    fmt::print(out, "{},{},{},{},{},{},{},{},{:.6f},{},{}\n", r.policy, r.family, r.trace,
+    fmt::print(out, "{},{},{},{},{},{},{},{},{:.6f},{},{},{},{:.6f}\n", r.policy, r.family, r.trace,
                budget_label(r.budget_fraction), r.budget_queries, r.reward, r.loss_term, r.cost_term, r.accuracy,
-               r.robot_queries, r.cloud_queries);
+               r.robot_queries, r.cloud_queries, r.steps, r.reward_per_step);
   }
 }
 
@@ -293,16 +354,19 @@ std::string num(double x) {
 }
 }  // namespace
 
-void write_summary_csv(std::ostream& out, const std::vector<SummaryRow>& rows, const std::string& reference) {
+void write_summary_csv(std::ostream& out, const std::vector<SummaryRow>& rows, const std::string& reference,
+                       const std::string& metric) {
   out << "policy,family,budget_fraction,episodes,reward_mean,reward_median,reward_se,loss_term_mean,loss_term_median,"
          "loss_term_se,cost_term_mean,cost_term_median,cost_term_se,accuracy_mean,cloud_queries_mean,"
-         "cost_multiple_mean,cost_multiple_median,reference_policy,best_in_family\n";
+         "cost_multiple_mean,cost_multiple_median,reference_policy,best_in_family,reward_per_step_median,"
+         "cost_multiple_paper,metric,cost_multiple\n";
   for (const SummaryRow& s : rows) {
-    fmt::print(out, "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", s.policy, s.family, s.budget,
-               s.episodes, num(s.reward_mean), num(s.reward_median), num(s.reward_se), num(s.loss_mean),
+    fmt::print(out, "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", s.policy, s.family,
+               s.budget, s.episodes, num(s.reward_mean), num(s.reward_median), num(s.reward_se), num(s.loss_mean),
                num(s.loss_median), num(s.loss_se), num(s.cost_mean), num(s.cost_median), num(s.cost_se),
                num(s.accuracy_mean), num(s.cloud_queries_mean), num(s.cost_multiple_mean), num(s.cost_multiple_median),
-               reference, s.best_in_family ? 1 : 0);
+               reference, s.best_in_family ? 1 : 0, num(s.reward_per_step_median), num(s.cost_multiple_paper), metric,
+               num(s.cost_multiple));
   }
 }
 
@@ -314,26 +378,35 @@ void write_decisions_csv(std::ostream& out, const OffloadEvalResult& result) {
   for (const EpisodeRow& r : result.episodes) {
     const Trace& t = *traces.at(r.trace);
     for (size_t i = 0; i < r.actions.size(); ++i) {
-      const agents::Frame& f = t.frames[i];
-      fmt::print(out, "{},{},{},{},{},{},{},{}\n", r.policy, r.family, r.trace, budget_label(r.budget_fraction), i,
-                 kActionNames[r.actions[i]], f.robot_confidence, f.true_label);
+      // With the paper code's two-stage steps a frame can take several rows, one per step.
+      const int frame = r.frames[i];
+      const agents::Frame& f = t.frames[static_cast<size_t>(frame)];
+      fmt::print(out, "{},{},{},{},{},{},{},{}\n", r.policy, r.family, r.trace, budget_label(r.budget_fraction),
+                 frame, kActionNames[r.actions[i]], f.robot_confidence, f.true_label);
     }
   }
 }
 
 std::string format_summary_table(const OffloadEvalResult& result) {
-  std::string s = fmt::format("{:<24} {:>9} {:>9} {:>7} {:>9} {:>9} {:>8} {:>9} {:>9}\n", "policy (all budgets)",
-                              "reward", "median", "s.e.", "loss", "cost", "accuracy", "cost×ref", "med×ref");
+  const auto multiple = [](double x) { return std::isnan(x) ? std::string("-") : fmt::format("{:.2f}", x); };
+  std::string s = fmt::format("{:<24} {:>9} {:>9} {:>7} {:>9} {:>9} {:>8} {:>9} {:>9} {:>9}\n", "policy (all budgets)",
+                              "reward", "median", "s.e.", "loss", "cost", "accuracy", "cost×ref", "med×ref", "step×ref");
   for (const SummaryRow& r : result.summary) {
     if (r.budget != "all") continue;
     const std::string mark = r.family == "robot-heuristic" && r.best_in_family ? " *" : "";
-    s += fmt::format("{:<24} {:>9.2f} {:>9.2f} {:>7.2f} {:>9.2f} {:>9.2f} {:>8.3f} {:>9} {:>9}\n", r.policy + mark,
-                     r.reward_mean, r.reward_median, r.reward_se, r.loss_mean, r.cost_mean, r.accuracy_mean,
-                     std::isnan(r.cost_multiple_mean) ? "-" : fmt::format("{:.2f}", r.cost_multiple_mean),
-                     std::isnan(r.cost_multiple_median) ? "-" : fmt::format("{:.2f}", r.cost_multiple_median));
+    s += fmt::format("{:<24} {:>9.2f} {:>9.2f} {:>7.2f} {:>9.2f} {:>9.2f} {:>8.3f} {:>9} {:>9} {:>9}\n",
+                     r.policy + mark, r.reward_mean, r.reward_median, r.reward_se, r.loss_mean, r.cost_mean,
+                     r.accuracy_mean, multiple(r.cost_multiple_mean), multiple(r.cost_multiple_median),
+                     multiple(r.cost_multiple_paper));
   }
-  s += fmt::format("reference for cost multiples: {} (cost = −reward; multiple = policy cost ÷ reference cost)\n",
-                   result.reference_policy);
+  s += fmt::format(
+      "reference for cost multiples: {} (cost = −reward; multiple = policy cost ÷ reference cost): cost×ref from mean "
+      "episode rewards, med×ref from their medians, step×ref the paper's (median over episodes of the mean reward "
+      "per step){}\n",
+      result.reference_policy, result.metric == "paper" ? "; headline (eval.metric): step×ref" : "");
+  if (result.variant != "standard") {
+    s += fmt::format("mdp.variant: {} (docs/mdp.md, \"The paper's code\")\n", result.variant);
+  }
   if (!result.heuristic_thresholds.empty()) {
     s += "* best threshold of the robot-heuristic sweep; thresholds (calibration confidences):";
     for (const auto& [q, threshold] : result.heuristic_thresholds) s += fmt::format(" q{:g}={:.3f}", q, threshold);
@@ -360,7 +433,7 @@ void run_offload_eval_outputs(const Scenario& sc, const OffloadEvalConfig& cfg, 
   }
   {
     AtomicFile f(opt.out_dir / "summary.csv");
-    write_summary_csv(f.stream(), result.summary, result.reference_policy);
+    write_summary_csv(f.stream(), result.summary, result.reference_policy, result.metric);
     f.commit();
   }
   {

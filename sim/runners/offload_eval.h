@@ -40,11 +40,16 @@ struct OffloadEvalConfig {
   int all_robot_run_every = 1;
   std::string reference_policy;
   bool rl_sample = false;
+  std::string metric = "mean";  // mean | paper: which cost multiple is the headline (eval.metric)
+  std::string variant = "standard";  // mdp.variant; cfg.mdp.quirks holds its switches
   std::uint64_t seed = 1;
 };
 
 // The MDP's weights and costs (mdp.*).
 agents::MdpParams mdp_params(const Scenario& sc);
+// mdp.variant and mdp.quirks_off as switches: standard has none, paper-code every one but those
+// listed (docs/mdp.md).
+agents::Quirks mdp_quirks(const Scenario& sc);
 
 // Reads the fields of an offload-eval scenario and checks how they fit together.
 OffloadEvalConfig offload_eval_config(const Scenario& sc);
@@ -60,7 +65,10 @@ struct EpisodeRow {
   int budget_queries = 0;
   double reward = 0, loss_term = 0, cost_term = 0, accuracy = 0;
   int robot_queries = 0, cloud_queries = 0;
-  std::vector<int> actions;  // executed action per frame (only with OffloadEvalConfig::decisions)
+  int steps = 0;               // decisions: T, more with the paper code's two-stage steps
+  double reward_per_step = 0;  // the paper's per-episode metric (agents::EpisodeResult)
+  std::vector<int> actions;    // executed action per step (only with OffloadEvalConfig::decisions)
+  std::vector<int> frames;     // the frame of each of those steps
 };
 
 struct SummaryRow {
@@ -72,7 +80,11 @@ struct SummaryRow {
   double cost_mean = 0, cost_median = 0, cost_se = 0;
   double accuracy_mean = 0, cloud_queries_mean = 0;
   double cost_multiple_mean = 0, cost_multiple_median = 0;  // NaN when the reference costs nothing
-  bool best_in_family = false;                              // the heuristic threshold with the best overall mean reward
+  // The paper's metric: the median over episodes of the mean reward per step, and the cost
+  // multiple it gives (−median ÷ the reference's −median).
+  double reward_per_step_median = 0, cost_multiple_paper = 0;
+  double cost_multiple = 0;    // the headline: cost_multiple_mean or cost_multiple_paper (eval.metric)
+  bool best_in_family = false;  // the heuristic threshold with the best overall reward by eval.metric
 };
 
 struct OffloadEvalResult {
@@ -81,6 +93,8 @@ struct OffloadEvalResult {
   std::vector<SummaryRow> summary;
   std::vector<std::pair<double, double>> heuristic_thresholds;  // (percentile, confidence threshold)
   std::string reference_policy;  // resolved (robot-heuristic-best becomes the policy's name)
+  std::string metric = "mean";   // eval.metric
+  std::string variant = "standard";
 };
 
 // Progress hooks: `start` gets the number of (trace, budget) pairs once inputs are loaded,
@@ -100,7 +114,8 @@ void run_offload_eval_outputs(const Scenario& sc, const OffloadEvalConfig& cfg, 
 void write_episodes_csv(std::ostream& out, const std::vector<EpisodeRow>& rows);
 // decisions.csv: policy,family,trace,budget_fraction,frame,action,robot_confidence,true_label,correct
 void write_decisions_csv(std::ostream& out, const OffloadEvalResult& result);
-void write_summary_csv(std::ostream& out, const std::vector<SummaryRow>& rows, const std::string& reference);
+void write_summary_csv(std::ostream& out, const std::vector<SummaryRow>& rows, const std::string& reference,
+                       const std::string& metric);
 // The human-readable table printed at the end of a run (overall rows only).
 std::string format_summary_table(const OffloadEvalResult& result);
 

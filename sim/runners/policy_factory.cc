@@ -13,6 +13,7 @@
 #include "agents/policies/all_robot_policy.h"
 #include "agents/policies/congestion_aware_policy.h"
 #include "agents/policies/oracle_policy.h"
+#include "agents/policies/paper_oracle_policy.h"
 #include "agents/policies/random_policy.h"
 #include "agents/policies/robot_heuristic_policy.h"
 
@@ -55,6 +56,7 @@ MadePolicies make_policies(const PolicySettings& settings, const std::vector<age
       }
     }
     if (family == "oracle") out.push_back({std::make_unique<agents::OraclePolicy>(), family});
+    if (family == "paper-oracle") out.push_back({std::make_unique<agents::PaperOraclePolicy>(), family});
     if (family.rfind("rl:", 0) == 0) {
       out.push_back({agents::TorchScriptPolicy::load(family.substr(3), settings.rl_sample,
                                                      policy_entry_name(family, settings.entries)),

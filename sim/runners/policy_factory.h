@@ -1,6 +1,6 @@
 // Makes the policies a scenario's `eval.policies` list names, the same way for every runner:
 // random, all-robot, all-cloud, the robot-heuristic sweep (calibrated on training traces, never on
-// test traces), the exact oracle and saved TorchScript policies ({rl: file.pt}).
+// test traces), the exact oracle, the paper code's greedy oracle and saved TorchScript policies ({rl: file.pt}).
 #pragma once
 
 #include <string>

@@ -180,8 +180,8 @@ void run_rl_train(const Scenario& sc, const RunOptions& opt, std::ostream& out, 
   // Feature scales from a sample of training episodes (never from test traces).
   std::vector<agents::Trace> sample;
   for (std::uint64_t k = 0; k < 200; ++k) sample.push_back(traces->draw(k));
-  const std::vector<std::string> features = sample.front().feature_names;
-  agents::A2CTrainer trainer(topt, eval.mdp, *traces, agents::StateNormalizer::fit(sample));
+  const std::vector<std::string> features = agents::observation_feature_names(sample.front(), eval.mdp);
+  agents::A2CTrainer trainer(topt, eval.mdp, *traces, agents::StateNormalizer::fit(sample, eval.mdp.store_distances));
   if (!opt.resume.empty()) {
     if (opt.resume.filename().string().find(".partial") != std::string::npos) {
       throw base::InputError(opt.resume.string(), 0, "",

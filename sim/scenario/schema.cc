@@ -102,6 +102,27 @@ std::vector<FieldSpec> build_schema() {
                     "cost(2): run the robot model on the current frame.", kMdp));
   s.push_back(field("mdp.cost.cloud", FieldType::kNumber, "cost units", 5.0, 0, 1e6,
                     "cost(3): query the cloud model on the current frame (uses one unit of budget).", kMdp));
+  s.push_back(field("mdp.store_distances", FieldType::kBool, "", false, -kInf, kInf,
+                    "Give every observation two more features: how far the current input is from the one each store "
+                    "answered (distance between FaceNet embeddings; the paper's code has them in its state). Synthetic "
+                    "stream only; a policy trained with them is evaluated with them (docs/rl.md).",
+                    {"offload-eval", "rl-train"}));
+  s.push_back(choice("mdp.variant", {"standard", "paper-code"}, "standard",
+                     "standard: the MDP of docs/mdp.md. paper-code: the environment, stream and baselines as the "
+                     "paper's public code computes them (its published Fig. 5 ratios), every quirk switched on "
+                     "(docs/mdp.md, \"The paper's code\").",
+                     {"offload-eval"}));
+  {
+    FieldSpec f = field("mdp.quirks_off", FieldType::kChoiceList, "", std::vector<std::string>{}, -kInf, kInf,
+                        "With mdp.variant paper-code: the quirks to switch back to the standard MDP, by name: "
+                        "unlogged-final-step, two-stage-steps, prefilled-stores, all-cloud-floor-period, "
+                        "heuristic-lag, random-any-action, stream-timing (docs/mdp.md).",
+                        {"offload-eval"});
+    f.choices = {"unlogged-final-step", "two-stage-steps",  "prefilled-stores", "all-cloud-floor-period",
+                 "heuristic-lag",       "random-any-action", "stream-timing"};
+    f.allow_empty = true;  // none switched off
+    s.push_back(f);
+  }
 
   // ---- offload-eval: the input stream ----
   s.push_back(choice("stream.source", {"synthetic", "traces"}, "synthetic",
@@ -143,10 +164,12 @@ std::vector<FieldSpec> build_schema() {
         field("eval.policies", FieldType::kPolicyList, "",
               std::vector<std::string>{"random", "all-robot", "all-cloud", "robot-heuristic", "oracle"}, -kInf, kInf,
               "Policies to evaluate, all on the same traces. robot-heuristic runs the whole percentile sweep; "
+              "oracle is the exact optimum, paper-oracle the paper code's greedy clairvoyant rule; "
               "{rl: file.pt} a saved RL policy; rl (rl-train only) the policy just trained; congestion-aware "
               "(closed-loop only) the robot heuristic that also needs the predicted reply to fit the deadline.",
               kPolicies);
-    f.choices = {"random", "all-robot", "all-cloud", "robot-heuristic", "congestion-aware", "oracle", "rl"};
+    f.choices = {"random", "all-robot", "all-cloud", "robot-heuristic", "congestion-aware", "oracle", "paper-oracle",
+                 "rl"};
     s.push_back(f);
   }
   s.push_back(field("eval.heuristic_percentiles", FieldType::kNumberList, "percent",
@@ -174,6 +197,11 @@ std::vector<FieldSpec> build_schema() {
                     "Cost multiples in summary.csv are each policy's cost ÷ this policy's cost (cost = −reward). "
                     "A policy name, or robot-heuristic-best.",
                     kEvalKinds));
+  s.push_back(choice("eval.metric", {"mean", "paper"}, "mean",
+                     "The headline cost multiple (summary.csv's cost_multiple, the printed table's note, the best "
+                     "heuristic): mean: from mean episode rewards (ours); paper: the paper's, from the median over "
+                     "episodes of the mean reward per step. summary.csv always has both.",
+                     kEvalKinds));
 
   // ---- rl-train ----
   s.push_back(field(

@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <vector>
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
@@ -75,8 +76,9 @@ struct SweepLoader {
     return flow_text(v);
   }
 
-  // One axis: {key: K, values: [...]} or {key: K, range: {from, to, step}}.
-  bool axis(const YAML::Node& n, const std::string& where, SweepAxis* out) {
+  // One axis: {key: K, values: [...]} or {key: K, range: {from, to, step}}. `distinct`: its values
+  // must differ (an axis of its own); in a zip only the rows must (checked by the caller).
+  bool axis(const YAML::Node& n, const std::string& where, SweepAxis* out, bool distinct = true) {
     if (!n.IsMap()) {
       issue(line_of(n), where,
             "expected {key: field.path, values: [...]} or {key: field.path, range: {from, to, step}}");
@@ -122,7 +124,7 @@ struct SweepLoader {
       std::set<std::string> seen;
       for (size_t i = 0; i < values.size(); ++i) {
         const std::string text = value_text(out->key, values[i]);
-        if (!seen.insert(text).second) {
+        if (!seen.insert(text).second && distinct) {
           issue(line_of(values[i]), where + ".values", fmt::format("value {} '{}' is listed twice", i, text));
           return false;
         }
@@ -277,7 +279,7 @@ SweepSpec load_sweep(const std::string& file) {
         bool ok = true;
         for (size_t j = 0; j < zip.size(); ++j) {
           SweepAxis ax;
-          if (!L.axis(zip[j], fmt::format("{}.zip[{}]", where, j), &ax)) {
+          if (!L.axis(zip[j], fmt::format("{}.zip[{}]", where, j), &ax, false)) {
             ok = false;
             continue;
           }
@@ -288,6 +290,19 @@ SweepSpec load_sweep(const std::string& file) {
             ok = false;
           }
           group.axes.push_back(ax);
+        }
+        if (!ok) continue;
+        // A value may repeat down one zipped axis (a switch that stays put), but no two rows may be
+        // the same point.
+        std::map<std::vector<std::string>, size_t> rows;
+        for (size_t r = 0; r < group.axes.front().values.size(); ++r) {
+          std::vector<std::string> row;
+          for (const SweepAxis& ax : group.axes) row.push_back(ax.values[r]);
+          if (auto [it, fresh] = rows.emplace(row, r); !fresh) {
+            L.issue(line_of(zip), where + ".zip",
+                    fmt::format("value {} of every zipped axis repeats value {}: the same point twice", r, it->second));
+            ok = false;
+          }
         }
         if (!ok) continue;
       } else {

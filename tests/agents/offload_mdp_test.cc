@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "agents/mdp/state_normalizer.h"
 #include "test_traces.h"
 
@@ -201,6 +203,38 @@ TEST(StateNormalizer, LayoutMatchesDocumentation) {
   EXPECT_FLOAT_EQ(v[8], 0.0f);       // dt_cloud = 0
   EXPECT_FLOAT_EQ(v[9], 3.0f / 4);   // 3 queries left, T = 4
   EXPECT_FLOAT_EQ(v[10], 2.0f / 4);  // T − t = 2
+}
+
+}  // namespace
+}  // namespace offloadsim::agents
+
+namespace offloadsim::agents {
+namespace {
+
+// MdpParams::store_distances: two more features, each the distance from the current frame's
+// descriptor to the one its store answered (an empty store: 2 · the current norm).
+TEST(OffloadEnvStoreDistances, MeasureFromTheStoredInput) {
+  Trace trace = testing::simple_trace(4);
+  for (int t = 0; t < 4; ++t) trace.frames[t].descriptor = {static_cast<double>(t), 1.0};
+  MdpParams p;
+  p.store_distances = true;
+  EXPECT_EQ(observation_feature_names(trace, p),
+            (std::vector<std::string>{"diff", "robot_store_distance", "cloud_store_distance"}));
+  OffloadEnv env(p);
+  Observation o = env.reset(trace, 2);
+  ASSERT_EQ(o.num_features, 3);
+  EXPECT_DOUBLE_EQ(o.features[1], 2.0);  // empty: 2 · ‖(0, 1)‖
+  env.step(kRobot);                      // the robot store answers frame 0
+  env.step(kCloud);                      // the cloud store frame 1
+  o = env.observe();                     // frame 2 = (2, 1)
+  EXPECT_DOUBLE_EQ(o.features[0], trace.frames[2].features[0]);
+  EXPECT_DOUBLE_EQ(o.features[1], 2.0);  // from (0, 1)
+  EXPECT_DOUBLE_EQ(o.features[2], 1.0);  // from (1, 1)
+  const StateNormalizer norm = StateNormalizer::fit({trace}, true);
+  EXPECT_EQ(norm.size(), 13);
+  EXPECT_DOUBLE_EQ(norm.feature_scales()[1], 2.0 * std::sqrt(10.0));  // 2 · ‖(3, 1)‖
+  trace.frames[3].descriptor.clear();
+  EXPECT_THROW(env.reset(trace, 1), std::invalid_argument);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -148,6 +149,93 @@ TEST(OffloadEval, TraceFilesSourceRunsOnExportedTraces) {
     ++compared;
   }
   EXPECT_EQ(compared, 3 * 7);
+}
+
+fs::path run_scenario_into(const std::string& file, const std::string& name, const std::vector<std::string>& sets) {
+  const fs::path dir = fs::path(::testing::TempDir()) / name;
+  fs::remove_all(dir);
+  RunOptions opt;
+  opt.out_dir = dir;
+  opt.figures = false;
+  opt.progress = false;
+  std::ostringstream out;
+  run_scenario(load_scenario(file, sets), opt, out);
+  return dir;
+}
+
+const std::string kAllQuirksOff =
+    "mdp.quirks_off=[unlogged-final-step, two-stage-steps, prefilled-stores, all-cloud-floor-period, heuristic-lag, "
+    "random-any-action, stream-timing]";
+
+TEST(PaperCodeVariant, EveryQuirkSwitchedOffIsTheStandardProtocolByteForByte) {
+  const std::vector<std::string> small = {"eval.test_traces=5", "eval.calibration_traces=10"};
+  std::vector<std::string> off = small;
+  off.insert(off.end(), {"mdp.variant=paper-code", kAllQuirksOff});
+  const fs::path a = run_into("variant_standard", small);
+  const fs::path b = run_into("variant_quirks_off", off);
+  for (const char* f : {"episodes.csv", "summary.csv", "test_traces.csv"}) EXPECT_EQ(slurp(a / f), slurp(b / f)) << f;
+  // And with every quirk on, something changes.
+  std::vector<std::string> on = small;
+  on.push_back("mdp.variant=paper-code");
+  EXPECT_NE(slurp(a / "episodes.csv"), slurp(run_into("variant_quirks_on", on) / "episodes.csv"));
+}
+
+TEST(PaperCodeVariant, QuirksOffNeedsThePaperCodeVariantAndSavedRlNeedsOneStepFrames) {
+  try {
+    offload_eval_config(load_scenario(kQuickstart, {"mdp.quirks_off=[heuristic-lag]"}));
+    FAIL() << "accepted quirks_off with the standard variant";
+  } catch (const ScenarioError& e) {
+    EXPECT_NE(std::string(e.what()).find("mdp.quirks_off"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(load_scenario(kQuickstart, {"mdp.variant=paper-code", "mdp.quirks_off=[no-such-quirk]"}),
+               ScenarioError);
+}
+
+TEST(PaperCodeVariant, TwoStageDecisionsHaveARowPerStep) {
+  const fs::path dir = run_into("variant_decisions", {"eval.test_traces=1", "eval.calibration_traces=5",
+                                                      "eval.budgets=[0.5]", "eval.policies=[all-robot]", "eval.reference_policy=all-robot",
+                                                      "eval.decisions=true", "mdp.variant=paper-code"});
+  std::istringstream in(slurp(dir / "decisions.csv"));
+  std::string line;
+  std::getline(in, line);
+  int rows = 0, robot_runs = 0;
+  while (std::getline(in, line)) {
+    ++rows;
+    robot_runs += line.find(",robot,") != std::string::npos;
+  }
+  // Pre-filled frame 0 is one reuse; every other frame a robot run and its reuse.
+  EXPECT_EQ(rows, 1 + 2 * 79);
+  EXPECT_EQ(robot_runs, 79);
+}
+
+// The acceptance check of the paper-code protocol: its shipped scenario regenerates the published
+// Fig. 5 ratios (the published "× RL" figures ÷ the oracle's published "× RL"), each within 10%.
+TEST(PaperCodeVariant, ShippedProtocolRegeneratesThePublishedRatios) {
+  const fs::path dir = run_scenario_into(std::string(OFFLOADSIM_SOURCE_DIR) + "/scenarios/paper_code_protocol.yaml",
+                                         "paper_code_protocol", {});
+  std::istringstream in(slurp(dir / "summary.csv"));
+  std::string line;
+  std::getline(in, line);
+  std::vector<std::string> header;
+  for (std::stringstream hs(line); std::getline(hs, line, ',');) header.push_back(line);
+  const auto col = [&](const std::string& name) {
+    return static_cast<size_t>(std::find(header.begin(), header.end(), name) - header.begin());
+  };
+  std::map<std::string, double> ratio;
+  while (std::getline(in, line)) {
+    std::vector<std::string> f;
+    for (std::stringstream ls(line); std::getline(ls, line, ',');) f.push_back(line);
+    if (f[col("budget_fraction")] == "all") ratio[f[col("family")]] = std::stod(f[col("cost_multiple")]);
+  }
+  const std::map<std::string, std::pair<double, double>> published = {
+      {"random", {5.67, 5.79}}, {"all-robot", {3.69, 3.82}}, {"all-cloud", {3.70, 3.78}},
+      {"robot-heuristic", {3.36, 3.51}}};
+  for (const auto& [family, range] : published) {
+    ASSERT_TRUE(ratio.count(family)) << family;
+    EXPECT_GE(ratio[family], 0.9 * range.first) << family;
+    EXPECT_LE(ratio[family], 1.1 * range.second) << family;
+  }
+  EXPECT_DOUBLE_EQ(ratio["paper-oracle"], 1.0);
 }
 
 }  // namespace

@@ -75,7 +75,7 @@ TEST(RlTrain, TrainsSavesAndEvaluatesTheSavedPolicy) {
             0u);
   const std::string summary = slurp(dir / "summary.csv");
   EXPECT_NE(summary.find("\nrl,rl,all,"), std::string::npos) << summary;
-  EXPECT_NE(summary.find(",rl,1\n"), std::string::npos);  // reference policy column
+  EXPECT_NE(summary.find(",rl,1,"), std::string::npos);  // reference policy column
   EXPECT_NE(slurp(dir / "policy.json").find("\"feature_scales\""), std::string::npos);
   EXPECT_NE(slurp(dir / "provenance.json").find("\"policy_bytes\""), std::string::npos);
 }
