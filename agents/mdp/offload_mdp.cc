@@ -78,8 +78,9 @@ Observation OffloadEnv::observe() const {
     if (params_.store_distances) {
       features_ = f.features;
       for (const int stored : {robot_store_frame_, cloud_store_frame_}) {
-        features_.push_back(stored < 0 ? 2.0 * norm(f.descriptor)
-                                       : distance(f.descriptor, trace_->frames[static_cast<size_t>(stored)].descriptor));
+        features_.push_back(stored < 0
+                                ? 2.0 * norm(f.descriptor)
+                                : distance(f.descriptor, trace_->frames[static_cast<size_t>(stored)].descriptor));
       }
       obs.features = features_.data();
       obs.num_features = static_cast<int>(features_.size());

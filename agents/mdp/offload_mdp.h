@@ -71,9 +71,12 @@ struct QuirkName {
   bool Quirks::*flag;
 };
 inline constexpr QuirkName kQuirkNames[] = {
-    {"unlogged-final-step", &Quirks::unlogged_final_step}, {"two-stage-steps", &Quirks::two_stage_steps},
-    {"prefilled-stores", &Quirks::prefilled_stores},       {"all-cloud-floor-period", &Quirks::all_cloud_floor_period},
-    {"heuristic-lag", &Quirks::heuristic_lag},             {"random-any-action", &Quirks::random_any_action},
+    {"unlogged-final-step", &Quirks::unlogged_final_step},
+    {"two-stage-steps", &Quirks::two_stage_steps},
+    {"prefilled-stores", &Quirks::prefilled_stores},
+    {"all-cloud-floor-period", &Quirks::all_cloud_floor_period},
+    {"heuristic-lag", &Quirks::heuristic_lag},
+    {"random-any-action", &Quirks::random_any_action},
     {"stream-timing", &Quirks::stream_timing},
 };
 

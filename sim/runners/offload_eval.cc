@@ -51,8 +51,8 @@ agents::Quirks mdp_quirks(const Scenario& sc) {
     if (it == std::end(agents::kQuirkNames)) {
       std::string names;
       for (const agents::QuirkName& n : agents::kQuirkNames) names += (names.empty() ? "" : ", ") + std::string(n.name);
-      throw sc.error("mdp.quirks_off", fmt::format("element {}: unknown quirk '{}'; the quirks are {}", i + 1,
-                                                   off[i], names));
+      throw sc.error("mdp.quirks_off",
+                     fmt::format("element {}: unknown quirk '{}'; the quirks are {}", i + 1, off[i], names));
     }
     q.*it->flag = false;
   }
@@ -381,23 +381,24 @@ void write_decisions_csv(std::ostream& out, const OffloadEvalResult& result) {
       // With the paper code's two-stage steps a frame can take several rows, one per step.
       const int frame = r.frames[i];
       const agents::Frame& f = t.frames[static_cast<size_t>(frame)];
-      fmt::print(out, "{},{},{},{},{},{},{},{}\n", r.policy, r.family, r.trace, budget_label(r.budget_fraction),
-                 frame, kActionNames[r.actions[i]], f.robot_confidence, f.true_label);
+      fmt::print(out, "{},{},{},{},{},{},{},{}\n", r.policy, r.family, r.trace, budget_label(r.budget_fraction), frame,
+                 kActionNames[r.actions[i]], f.robot_confidence, f.true_label);
     }
   }
 }
 
 std::string format_summary_table(const OffloadEvalResult& result) {
   const auto multiple = [](double x) { return std::isnan(x) ? std::string("-") : fmt::format("{:.2f}", x); };
-  std::string s = fmt::format("{:<24} {:>9} {:>9} {:>7} {:>9} {:>9} {:>8} {:>9} {:>9} {:>9}\n", "policy (all budgets)",
-                              "reward", "median", "s.e.", "loss", "cost", "accuracy", "cost×ref", "med×ref", "step×ref");
+  std::string s =
+      fmt::format("{:<24} {:>9} {:>9} {:>7} {:>9} {:>9} {:>8} {:>9} {:>9} {:>9}\n", "policy (all budgets)", "reward",
+                  "median", "s.e.", "loss", "cost", "accuracy", "cost×ref", "med×ref", "step×ref");
   for (const SummaryRow& r : result.summary) {
     if (r.budget != "all") continue;
     const std::string mark = r.family == "robot-heuristic" && r.best_in_family ? " *" : "";
-    s += fmt::format("{:<24} {:>9.2f} {:>9.2f} {:>7.2f} {:>9.2f} {:>9.2f} {:>8.3f} {:>9} {:>9} {:>9}\n",
-                     r.policy + mark, r.reward_mean, r.reward_median, r.reward_se, r.loss_mean, r.cost_mean,
-                     r.accuracy_mean, multiple(r.cost_multiple_mean), multiple(r.cost_multiple_median),
-                     multiple(r.cost_multiple_paper));
+    s +=
+        fmt::format("{:<24} {:>9.2f} {:>9.2f} {:>7.2f} {:>9.2f} {:>9.2f} {:>8.3f} {:>9} {:>9} {:>9}\n", r.policy + mark,
+                    r.reward_mean, r.reward_median, r.reward_se, r.loss_mean, r.cost_mean, r.accuracy_mean,
+                    multiple(r.cost_multiple_mean), multiple(r.cost_multiple_median), multiple(r.cost_multiple_paper));
   }
   s += fmt::format(
       "reference for cost multiples: {} (cost = −reward; multiple = policy cost ÷ reference cost): cost×ref from mean "

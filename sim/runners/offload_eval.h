@@ -40,7 +40,7 @@ struct OffloadEvalConfig {
   int all_robot_run_every = 1;
   std::string reference_policy;
   bool rl_sample = false;
-  std::string metric = "mean";  // mean | paper: which cost multiple is the headline (eval.metric)
+  std::string metric = "mean";       // mean | paper: which cost multiple is the headline (eval.metric)
   std::string variant = "standard";  // mdp.variant; cfg.mdp.quirks holds its switches
   std::uint64_t seed = 1;
 };
@@ -83,7 +83,7 @@ struct SummaryRow {
   // The paper's metric: the median over episodes of the mean reward per step, and the cost
   // multiple it gives (−median ÷ the reference's −median).
   double reward_per_step_median = 0, cost_multiple_paper = 0;
-  double cost_multiple = 0;    // the headline: cost_multiple_mean or cost_multiple_paper (eval.metric)
+  double cost_multiple = 0;     // the headline: cost_multiple_mean or cost_multiple_paper (eval.metric)
   bool best_in_family = false;  // the heuristic threshold with the best overall reward by eval.metric
 };
 

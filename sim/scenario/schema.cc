@@ -118,7 +118,7 @@ std::vector<FieldSpec> build_schema() {
                         "unlogged-final-step, two-stage-steps, prefilled-stores, all-cloud-floor-period, "
                         "heuristic-lag, random-any-action, stream-timing (docs/mdp.md).",
                         {"offload-eval"});
-    f.choices = {"unlogged-final-step", "two-stage-steps",  "prefilled-stores", "all-cloud-floor-period",
+    f.choices = {"unlogged-final-step", "two-stage-steps",   "prefilled-stores", "all-cloud-floor-period",
                  "heuristic-lag",       "random-any-action", "stream-timing"};
     f.allow_empty = true;  // none switched off
     s.push_back(f);
@@ -168,8 +168,8 @@ std::vector<FieldSpec> build_schema() {
               "{rl: file.pt} a saved RL policy; rl (rl-train only) the policy just trained; congestion-aware "
               "(closed-loop only) the robot heuristic that also needs the predicted reply to fit the deadline.",
               kPolicies);
-    f.choices = {"random", "all-robot", "all-cloud", "robot-heuristic", "congestion-aware", "oracle", "paper-oracle",
-                 "rl"};
+    f.choices = {"random",           "all-robot", "all-cloud",    "robot-heuristic",
+                 "congestion-aware", "oracle",    "paper-oracle", "rl"};
     s.push_back(f);
   }
   s.push_back(field("eval.heuristic_percentiles", FieldType::kNumberList, "percent",

@@ -140,7 +140,7 @@ TEST(PaperCodeEnv, PerStepMetricLeavesOutTheFinalStepOnlyWithItsQuirk) {
 }
 
 TEST(PaperOracle, QueriesOncePerNewInputRobotIfRightElseCloudAndIgnoresTheBudget) {
-  Trace trace = testing::simple_trace(6);  // robot right on even frames
+  Trace trace = testing::simple_trace(6);                        // robot right on even frames
   for (int t = 0; t < 6; ++t) trace.frames[t].input_id = t / 2;  // frames 0-1, 2-3, 4-5 share an input
   // Within an input the robot's answer is the same (the same image): make the pairs consistent.
   for (int t = 1; t < 6; t += 2) trace.frames[t] = trace.frames[t - 1];
@@ -224,7 +224,7 @@ TEST(PaperCodePolicies, LaggedHeuristicReadsThePreviousStepsPrediction) {
   obs.budget_remaining = 0;
   EXPECT_EQ(h.act(obs), kRobot);  // the code's first planned action
   obs.last_used = {true, 3, 0.2};
-  EXPECT_EQ(h.act(obs), kCloud);  // below the threshold, budget or not
+  EXPECT_EQ(h.act(obs), kCloud);   // below the threshold, budget or not
   obs.last_used = {true, 3, 1.0};  // a cloud answer just used
   EXPECT_EQ(h.act(obs), kRobot);
 }

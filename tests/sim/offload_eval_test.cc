@@ -187,14 +187,14 @@ TEST(PaperCodeVariant, QuirksOffNeedsThePaperCodeVariantAndSavedRlNeedsOneStepFr
   } catch (const ScenarioError& e) {
     EXPECT_NE(std::string(e.what()).find("mdp.quirks_off"), std::string::npos) << e.what();
   }
-  EXPECT_THROW(load_scenario(kQuickstart, {"mdp.variant=paper-code", "mdp.quirks_off=[no-such-quirk]"}),
-               ScenarioError);
+  EXPECT_THROW(load_scenario(kQuickstart, {"mdp.variant=paper-code", "mdp.quirks_off=[no-such-quirk]"}), ScenarioError);
 }
 
 TEST(PaperCodeVariant, TwoStageDecisionsHaveARowPerStep) {
-  const fs::path dir = run_into("variant_decisions", {"eval.test_traces=1", "eval.calibration_traces=5",
-                                                      "eval.budgets=[0.5]", "eval.policies=[all-robot]", "eval.reference_policy=all-robot",
-                                                      "eval.decisions=true", "mdp.variant=paper-code"});
+  const fs::path dir =
+      run_into("variant_decisions",
+               {"eval.test_traces=1", "eval.calibration_traces=5", "eval.budgets=[0.5]", "eval.policies=[all-robot]",
+                "eval.reference_policy=all-robot", "eval.decisions=true", "mdp.variant=paper-code"});
   std::istringstream in(slurp(dir / "decisions.csv"));
   std::string line;
   std::getline(in, line);
@@ -227,9 +227,10 @@ TEST(PaperCodeVariant, ShippedProtocolRegeneratesThePublishedRatios) {
     for (std::stringstream ls(line); std::getline(ls, line, ',');) f.push_back(line);
     if (f[col("budget_fraction")] == "all") ratio[f[col("family")]] = std::stod(f[col("cost_multiple")]);
   }
-  const std::map<std::string, std::pair<double, double>> published = {
-      {"random", {5.67, 5.79}}, {"all-robot", {3.69, 3.82}}, {"all-cloud", {3.70, 3.78}},
-      {"robot-heuristic", {3.36, 3.51}}};
+  const std::map<std::string, std::pair<double, double>> published = {{"random", {5.67, 5.79}},
+                                                                      {"all-robot", {3.69, 3.82}},
+                                                                      {"all-cloud", {3.70, 3.78}},
+                                                                      {"robot-heuristic", {3.36, 3.51}}};
   for (const auto& [family, range] : published) {
     ASSERT_TRUE(ratio.count(family)) << family;
     EXPECT_GE(ratio[family], 0.9 * range.first) << family;

@@ -165,11 +165,13 @@ TEST_F(SweepTest, ZippedLengthsMustMatch) {
 // A switch that stays put down one zipped axis is fine (docs/mdp.md's cumulative table); two
 // identical rows, or a repeat in an axis of its own, are not.
 TEST_F(SweepTest, ZippedValuesMayRepeatButRowsMayNot) {
-  const auto points = expand_sweep(load_sweep(sweep("axes:\n  - zip:\n      - {key: mdp.cost.cloud, values: [2, 2, 5]}\n"
-                                                    "      - {key: mdp.cost.robot, values: [1, 3, 3]}\n")));
+  const auto points =
+      expand_sweep(load_sweep(sweep("axes:\n  - zip:\n      - {key: mdp.cost.cloud, values: [2, 2, 5]}\n"
+                                    "      - {key: mdp.cost.robot, values: [1, 3, 3]}\n")));
   EXPECT_EQ(points.size(), 3u);
-  const ScenarioIssue i = first_issue(sweep(
-      "axes:\n  - zip:\n      - {key: mdp.cost.cloud, values: [2, 2]}\n      - {key: mdp.cost.robot, values: [1, 1]}\n"));
+  const ScenarioIssue i =
+      first_issue(sweep("axes:\n  - zip:\n      - {key: mdp.cost.cloud, values: [2, 2]}\n      - {key: mdp.cost.robot, "
+                        "values: [1, 1]}\n"));
   EXPECT_EQ(i.key, "axes[0].zip");
   EXPECT_NE(i.message.find("the same point twice"), std::string::npos) << i.message;
   EXPECT_NE(first_issue(sweep("axes:\n  - {key: mdp.cost.cloud, values: [2, 2]}\n")).message.find("listed twice"),
