@@ -3,7 +3,7 @@ PRESET ?= release
 JOBS ?= $(shell nproc)
 BIN := build/$(PRESET)/bin
 
-.PHONY: deps configure build run test bench clean
+.PHONY: deps configure build run test bench reproduce clean
 
 deps:
 	scripts/install-deps
@@ -21,6 +21,11 @@ run: build
 # The whole test suite through ctest.
 test: build
 	ctest --preset $(PRESET) -j $(JOBS)
+
+# Every experiment of the paper that offloadsim reproduces, then results/reproduction/REPORT.md
+# (and report.html): about 30 minutes here; run it again after a stop to continue.
+reproduce: build
+	$(BIN)/offloadsim reproduce
 
 # Google Benchmark binaries (not timed tests).
 bench: build

@@ -21,6 +21,7 @@
 #include "sim/runners/emulation.h"
 #include "sim/runners/experiment.h"
 #include "sim/runners/live_run.h"
+#include "sim/runners/reproduce.h"
 #include "sim/scenario/scenario.h"
 #include "sim/scenario/schema.h"
 #include "sim/sweep/sweep_runner.h"
@@ -55,12 +56,14 @@ Examples:
   offloadsim validate scenarios/my_experiment.yaml
   offloadsim schema            # every scenario field: type, unit, default, allowed values
   offloadsim run scenarios/live_loopback.yaml        # the agent as real processes over sockets
+  offloadsim reproduce         # every experiment of the paper we reproduce, then REPORT.md
   offloadsim sweep scenarios/sweep_example.yaml      # a parameter sweep on all cores
   offloadsim sweep scenarios/sweep_example.yaml --backend slurm --partition batch --time 00:30:00
 
 Exit codes: 0 success, 1 run failed, 2 bad input (scenario, data file or arguments), 130 interrupted.
 Documentation: README.md, docs/scenarios.md, docs/mdp.md, docs/rl.md, docs/perception.md,
-  docs/network.md, docs/loop.md, docs/live.md, docs/cluster.md, docs/limits.md.)";
+  docs/network.md, docs/loop.md, docs/live.md, docs/cluster.md, docs/limits.md,
+  docs/reproduction.md.)";
 
 const CLI::Validator kNonEmpty(
     [](std::string& v) { return v.empty() ? std::string("must not be empty") : std::string(); }, "", "non-empty");
@@ -198,6 +201,37 @@ numeric swept axis (collected/fig_sweep_<field>.png/pdf).)");
   task->add_option("--index", point_index, "Point index (sweep.json)")->required();
   task->add_flag("--quiet,-q", quiet, "No progress output");
 
+  // Every experiment of the paper we reproduce, and the report (docs/reproduction.md).
+  sim::ReproduceOptions repro;
+  std::string repro_out;
+  bool report_only = false;
+  CLI::App* reproduce =
+      app.add_subcommand("reproduce", "Run every experiment of the paper that offloadsim reproduces, then REPORT.md.");
+  reproduce->add_option("--out,-o", repro_out, "Result directory (default: results/reproduction/)")
+      ->type_name("DIR")
+      ->check(kNonEmpty);
+  reproduce
+      ->add_option("--only", repro.only,
+                   "Run only these parts (repeatable): fig2_lidar, fig5_paper_code, "
+                   "fig5_way_between, fig5_rl, hardware")
+      ->take_all()
+      ->check(CLI::IsMember({"fig2_lidar", "fig5_paper_code", "fig5_way_between", "fig5_rl", "hardware"}));
+  reproduce->add_flag("--report-only", report_only, "Write the report from the parts already done, run nothing");
+  reproduce->footer(R"(
+Runs, one after the other, each part into <out>/<part>/ (its output in <out>/logs/<part>.log,
+progress here every 15 s): the ROS LIDAR study (Fig. 2), Fig. 5 as the paper's code computes it,
+the way from its protocol to ours, RL trained and evaluated with our protocol (Fig. 5/6), and the
+real-video experiment. Then writes <out>/REPORT.md and <out>/report.html: every number of the
+paper we reproduce beside ours, with its status (within tolerance, explained difference, not
+reproduced) and the doc that explains it. About 30 minutes on 2 cores.
+
+A part is done when its provenance.json exists: run the same command again after a stop (Ctrl-C,
+a kill) and it skips the done parts and continues an interrupted RL training from its checkpoint.
+
+Example:
+  offloadsim reproduce                      # or: make reproduce
+  offloadsim reproduce --only fig5_paper_code --only fig5_way_between)");
+
   // Live mode (docs/live.md): the cloud and a robot as real processes.
   sim::CloudProcessOptions cloud_opt;
   CLI::App* cloud = app.add_subcommand("cloud", "Serve a live scenario's cloud model over TCP (live mode).");
@@ -271,6 +305,11 @@ Example:
     if (*cloud) return sim::cloud_main(cloud_opt, std::cout);
     if (*robot) return sim::robot_main(robot_opt, std::cout);
     if (*emulate) return sim::emulate_main(emulate_opt, std::cout);
+    if (*reproduce) {
+      if (!repro_out.empty()) repro.out_dir = repro_out;
+      repro.report_only = report_only;
+      return sim::reproduce_main(repro, std::cout);
+    }
     if (*collect) {
       std::optional<sim::DirectoryLock> lock;  // a missing directory: collect_sweep says what is wrong
       if (std::filesystem::is_directory(sweep_root)) lock.emplace(sweep_root, "the collect directory");
