@@ -84,7 +84,7 @@ Trace SyntheticStream::generate(std::uint64_t seed, const std::string& id) const
     }
     f.features = {std::sqrt(d2)};
     f.input_id = static_cast<int>(image - table_.images().data());
-    f.descriptor = image->embedding;
+    if (params_.descriptors) f.descriptor = image->embedding;
     previous = &image->embedding;
     trace.frames.push_back(std::move(f));
     --interval_left;

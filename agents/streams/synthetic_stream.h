@@ -31,6 +31,9 @@ struct SyntheticStreamParams {
   // The paper code's timing (Quirks::stream_timing, docs/mdp.md): a switch when t % ℓ == 0, with
   // ℓ redrawn at each switch, and a new image when t % redraw_every == 0 on the episode's clock.
   bool paper_timing = false;
+  // Fill Frame::descriptor with the image's FaceNet embedding (1 kB a frame: only when
+  // MdpParams::store_distances needs it).
+  bool descriptors = false;
 };
 
 class SyntheticStream {

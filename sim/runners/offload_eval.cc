@@ -161,6 +161,7 @@ agents::SyntheticStreamParams synthetic_stream_params(const OffloadEvalConfig& c
   p.redraw_every = cfg.redraw_every;
   p.split = split;
   p.paper_timing = cfg.mdp.quirks.stream_timing;
+  p.descriptors = cfg.mdp.store_distances;
   return p;
 }
 
@@ -183,6 +184,7 @@ std::vector<Trace> synthetic_traces(const agents::FacenetTable& table, const Off
   const agents::SyntheticStream gen(table, synthetic_stream_params(cfg, split));
   std::vector<Trace> traces;
   for (int i = 0; i < n; ++i) {
+    check_interrupt();  // many traces take a while: a stop need not wait for them
     traces.push_back(gen.generate(base::derive_seed(cfg.seed, stream, static_cast<std::uint64_t>(i)),
                                   fmt::format("{}{:03}", prefix, i)));
   }

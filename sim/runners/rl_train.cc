@@ -173,6 +173,7 @@ void run_rl_train(const Scenario& sc, const RunOptions& opt, std::ostream& out, 
     p.p_known = eval.p_known;
     p.redraw_every = eval.redraw_every;
     p.split = eval.train_split;
+    p.descriptors = eval.mdp.store_distances;
     traces = std::make_unique<agents::SyntheticTrainingTraces>(*table, p, sc.seed());
   } else {
     traces = std::make_unique<agents::FileTrainingTraces>(agents::read_traces_csv(eval.train_traces_file), sc.seed());
