@@ -59,7 +59,8 @@ std::string last_line(const fs::path& log) {
 }
 
 std::string elapsed(double s) {
-  return s < 60 ? fmt::format("{:.0f} s", s) : fmt::format("{:.0f} min {:02.0f} s", std::floor(s / 60), std::fmod(s, 60));
+  return s < 60 ? fmt::format("{:.0f} s", s)
+                : fmt::format("{:.0f} min {:02.0f} s", std::floor(s / 60), std::fmod(s, 60));
 }
 
 // Runs one part as a child process, printing its progress every few seconds; returns its status.
