@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "agents/mdp/offload_mdp.h"
 #include "netmodels/networks/network_run.h"
 #include "sim/runners/experiment.h"
 
@@ -118,9 +119,8 @@ std::vector<FieldSpec> build_schema() {
                         "unlogged-final-step, two-stage-steps, prefilled-stores, all-cloud-floor-period, "
                         "heuristic-lag, random-any-action, stream-timing (docs/mdp.md).",
                         {"offload-eval"});
-    f.choices = {"unlogged-final-step", "two-stage-steps",   "prefilled-stores", "all-cloud-floor-period",
-                 "heuristic-lag",       "random-any-action", "stream-timing"};
-    f.allow_empty = true;  // none switched off
+    for (const agents::QuirkName& q : agents::kQuirkNames) f.choices.push_back(q.name);  // one list of names
+    f.allow_empty = true;                                                                // none switched off
     s.push_back(f);
   }
 
