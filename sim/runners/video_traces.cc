@@ -30,10 +30,11 @@ namespace {
 // Which of n segments are held out: a seeded Fisher–Yates shuffle (our own, so that every
 // standard library gives the same split), the first round(fraction·n) of it. At least one
 // segment on each side whenever 0 < fraction < 1 and n ≥ 2.
-std::vector<bool> choose_test_segments(size_t n, double fraction, std::uint64_t seed) {
+// Index 0 draws the test segments; index 1 the validation segments among the rest.
+std::vector<bool> choose_segments(size_t n, double fraction, std::uint64_t seed, std::uint64_t index) {
   std::vector<size_t> order(n);
   std::iota(order.begin(), order.end(), 0);
-  std::mt19937_64 rng(base::derive_seed(seed, base::streams::kVideoSplit, 0));
+  std::mt19937_64 rng(base::derive_seed(seed, base::streams::kVideoSplit, index));
   for (size_t i = n; i > 1; --i) std::swap(order[i - 1], order[rng() % i]);
   long k = std::lround(fraction * static_cast<double>(n));
   if (fraction > 0 && fraction < 1 && n >= 2) k = std::clamp<long>(k, 1, static_cast<long>(n) - 1);
@@ -42,12 +43,35 @@ std::vector<bool> choose_test_segments(size_t n, double fraction, std::uint64_t 
   return test;
 }
 
+// Each segment's role: train, test, or (with validation) validation — a share
+// hardware.validation_fraction of the non-test segments, drawn from its own seeded stream so that
+// the test segments are the same with or without it.
+std::vector<std::string> segment_roles(const Scenario& sc, size_t n, bool validation) {
+  const std::vector<bool> test = choose_segments(n, sc.number("video.test_fraction"), sc.seed(), 0);
+  std::vector<std::string> roles(n);
+  std::vector<size_t> rest;
+  for (size_t i = 0; i < n; ++i) {
+    roles[i] = test[i] ? "test" : "train";
+    if (!test[i]) rest.push_back(i);
+  }
+  if (validation) {
+    const std::vector<bool> held =
+        choose_segments(rest.size(), sc.number("hardware.validation_fraction"), sc.seed(), 1);
+    for (size_t k = 0; k < rest.size(); ++k) {
+      if (held[k]) roles[rest[k]] = "validation";
+    }
+  }
+  return roles;
+}
+
 void check_split(const Scenario& sc, const VideoTraceSet& set, size_t segments) {
   if (set.train.empty() || set.test.empty()) {
-    throw sc.error("video.test_fraction",
-                   fmt::format("{} segments of {} frames give {} training and {} test traces; both sets need one "
-                               "(use more video, shorter video.segment_frames, or another test fraction)",
-                               segments, sc.integer("video.segment_frames"), set.train.size(), set.test.size()));
+    const bool validation = set.held_out == "validation";
+    throw sc.error(validation ? "hardware.validation_fraction" : "video.test_fraction",
+                   fmt::format("{} segments of {} frames give {} training and {} {} traces; both sets need one "
+                               "(use more video, shorter video.segment_frames, or another {} fraction)",
+                               segments, sc.integer("video.segment_frames"), set.train.size(), set.test.size(),
+                               set.held_out, set.held_out));
   }
 }
 
@@ -90,11 +114,11 @@ double spearman(const std::vector<double>& x, const std::vector<double>& y) {
   return sxy / std::sqrt(sxx * syy);
 }
 
-VideoTraceSet build_video_traces(const Scenario& sc, const std::string& source, bool progress) {
+VideoTraceSet build_video_traces(const Scenario& sc, const std::string& source, bool progress, bool validation) {
   VideoTraceSet set;
   set.source = source;
+  set.held_out = validation ? "validation" : "test";
   const int T = static_cast<int>(sc.integer("video.segment_frames"));
-  const double fraction = sc.number("video.test_fraction");
 
   if (source == "paper") {
     std::vector<agents::Trace> segments;
@@ -103,8 +127,11 @@ VideoTraceSet build_video_traces(const Scenario& sc, const std::string& source, 
         segments.push_back(std::move(s));
       }
     }
-    const std::vector<bool> test = choose_test_segments(segments.size(), fraction, sc.seed());
-    for (size_t i = 0; i < segments.size(); ++i) (test[i] ? set.test : set.train).push_back(segments[i]);
+    const std::vector<std::string> roles = segment_roles(sc, segments.size(), validation);
+    for (size_t i = 0; i < segments.size(); ++i) {
+      if (roles[i] == "train") set.train.push_back(segments[i]);
+      if (roles[i] == set.held_out) set.test.push_back(segments[i]);
+    }
     check_split(sc, set, segments.size());
     return set;
   }
@@ -142,7 +169,7 @@ VideoTraceSet build_video_traces(const Scenario& sc, const std::string& source, 
     });
     if (bar) bar->finish();
     const size_t base = set.frames.size();
-    for (const agents::FrameRecord& r : records) set.frames.push_back({file, r, "", 0, false});
+    for (const agents::FrameRecord& r : records) set.frames.push_back({file, r, "", 0, ""});
     const std::string stem = fs::path(file).stem().string();
     for (size_t start = 0, k = 0; start < records.size(); start += static_cast<size_t>(T), ++k) {
       const size_t count = std::min(records.size() - start, static_cast<size_t>(T));
@@ -150,11 +177,11 @@ VideoTraceSet build_video_traces(const Scenario& sc, const std::string& source, 
       segments.push_back({fmt::format("{}-s{}", stem, k), base + start, count});
     }
   }
-  const std::vector<bool> test = choose_test_segments(segments.size(), fraction, sc.seed());
+  const std::vector<std::string> roles = segment_roles(sc, segments.size(), validation);
   // The robot model's calibration is fitted on training segments only.
   std::vector<agents::FrameRecord> training;
   for (size_t i = 0; i < segments.size(); ++i) {
-    if (test[i]) continue;
+    if (roles[i] != "train") continue;
     for (size_t j = 0; j < segments[i].count; ++j) training.push_back(set.frames[segments[i].first + j].record);
   }
   set.calibration = agents::RobotCalibration::fit(training);
@@ -166,14 +193,15 @@ VideoTraceSet build_video_traces(const Scenario& sc, const std::string& source, 
       VideoTraceSet::Row& row = set.frames[segments[i].first + j];
       row.trace = segments[i].id;
       row.step = static_cast<int>(j);
-      row.test = test[i];
+      row.split = roles[i];
       records.push_back(row.record);
     }
     agents::Trace t;
     t.id = segments[i].id;
     t.feature_names = {"frame_diff"};
     t.frames = agents::to_mdp_frames(records, set.calibration, edges, labels.get());
-    (test[i] ? set.test : set.train).push_back(std::move(t));
+    if (roles[i] == "train") set.train.push_back(std::move(t));
+    if (roles[i] == set.held_out) set.test.push_back(std::move(t));
   }
   check_split(sc, set, segments.size());
   return set;
@@ -182,7 +210,7 @@ VideoTraceSet build_video_traces(const Scenario& sc, const std::string& source, 
 void write_video_traces(const VideoTraceSet& set, const fs::path& dir, std::ostream& out, RunRecord& rec) {
   for (const auto& [name, traces] :
        {std::pair<std::string, const std::vector<agents::Trace>*>{"train_traces.csv", &set.train},
-        {"test_traces.csv", &set.test}}) {
+        {set.held_out + "_traces.csv", &set.test}}) {
     AtomicFile f(dir / name);
     agents::write_traces_csv(f.stream(), *traces);
     f.commit();
@@ -192,8 +220,8 @@ void write_video_traces(const VideoTraceSet& set, const fs::path& dir, std::ostr
   for (const auto* traces : {&set.train, &set.test}) {
     for (const auto& t : *traces) frames += static_cast<size_t>(t.horizon());
   }
-  fmt::print(out, "{}: {} training and {} test traces ({} frames)\n", set.source, set.train.size(), set.test.size(),
-             frames);
+  fmt::print(out, "{}: {} training and {} {} traces ({} frames)\n", set.source, set.train.size(), set.test.size(),
+             set.held_out, frames);
   if (set.frames.empty()) return;
 
   // frames.csv: deterministic (model outputs, no times). timing.csv: the wall-time measurements.
@@ -202,8 +230,8 @@ void write_video_traces(const VideoTraceSet& set, const fs::path& dir, std::ostr
     f.stream() << "video,frame,trace,step,split,frame_diff,robot_count,cloud_count\n";
     for (const auto& r : set.frames) {
       fmt::print(f.stream(), "{},{},{},{},{},{},{},{}\n", fs::path(r.video).filename().string(), r.record.frame,
-                 r.trace, r.step, r.trace.empty() ? "none" : (r.test ? "test" : "train"), r.record.frame_diff,
-                 r.record.robot_count, r.record.cloud_count);
+                 r.trace, r.step, r.trace.empty() ? "none" : r.split, r.record.frame_diff, r.record.robot_count,
+                 r.record.cloud_count);
     }
     f.commit();
   }

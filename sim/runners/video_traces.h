@@ -19,6 +19,9 @@ namespace offloadsim::sim {
 
 struct VideoTraceSet {
   std::string source;  // opencv | paper
+  // test: the segments evaluated on — the test segments, or the validation ones when held_out
+  // is "validation" (the test segments are then left out of the set altogether).
+  std::string held_out = "test";
   std::vector<agents::Trace> train, test;
   // opencv only: every processed frame, with where it went.
   struct Row {
@@ -26,7 +29,7 @@ struct VideoTraceSet {
     agents::FrameRecord record;
     std::string trace;  // segment id ("" when the segment was dropped)
     int step = 0;       // frame index within the trace
-    bool test = false;
+    std::string split;  // train | validation | test ("" when the segment was dropped)
   };
   std::vector<Row> frames;
   agents::RobotCalibration calibration;
@@ -35,10 +38,12 @@ struct VideoTraceSet {
 // The scenario's HOG people-counter options of one model (which: robot | cloud), video.<which>.*.
 agents::HogCounterOptions video_counter_options(const Scenario& sc, const std::string& which);
 
-// Builds the trace set of one source from a video-traces or hardware-experiment scenario.
-VideoTraceSet build_video_traces(const Scenario& sc, const std::string& source, bool progress);
+// Builds the trace set of one source from a video-traces or hardware-experiment scenario. With
+// validation, a share hardware.validation_fraction of the training segments is held out as
+// VideoTraceSet::test instead (held_out "validation"), and the test segments are left out.
+VideoTraceSet build_video_traces(const Scenario& sc, const std::string& source, bool progress, bool validation = false);
 
-// Writes train_traces.csv, test_traces.csv and (opencv) frames.csv and timing.csv into dir;
+// Writes train_traces.csv, <held_out>_traces.csv and (opencv) frames.csv and timing.csv into dir;
 // prints a summary (segments, model accuracy and times) to out.
 void write_video_traces(const VideoTraceSet& set, const std::filesystem::path& dir, std::ostream& out, RunRecord& rec);
 

@@ -253,6 +253,16 @@ std::vector<FieldSpec> build_schema() {
     f.choices = {"opencv", "paper"};
     s.push_back(f);
   }
+  s.push_back(choice("hardware.evaluate_on", {"test", "validation"}, "test",
+                     "test: train on every training segment, evaluate on the held-out test segments; validation: "
+                     "train on the training segments less a validation share (hardware.validation_fraction), "
+                     "evaluate on that share, and leave the test segments out — for choosing settings without "
+                     "looking at the test segments.",
+                     {"hardware-experiment"}));
+  s.push_back(field("hardware.validation_fraction", FieldType::kNumber, "fraction", 0.3, 0, 1,
+                    "With hardware.evaluate_on: validation, the share of the training segments held out for "
+                    "validation (seeded; the test segments are the same either way).",
+                    {"hardware-experiment"}));
   s.push_back(field("video.files", FieldType::kPathList, "",
                     std::vector<std::string>{"/usr/share/doc/opencv-doc/examples/data/vtest.avi"}, -kInf, kInf,
                     "Videos for the opencv source (anything OpenCV decodes). Default: Debian opencv-doc's vtest.avi "

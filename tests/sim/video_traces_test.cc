@@ -98,6 +98,36 @@ TEST(VideoTraces, BadInputsAreNamed) {
   }
 }
 
+TEST(HardwareExperiment, ValidationModeHoldsOutTrainingSegmentsAndNeverTouchesTheTestOnes) {
+  const std::string base =
+      "schema: 1\nkind: hardware-experiment\nhardware: {sources: [paper]}\n"
+      "video: {segment_frames: 40}\ntrain: {env_steps: 200, num_envs: 4}\n"
+      "eval: {budgets: [0.1], heuristic_thresholds: [0.5]}\n";
+  const fs::path test_run = run_into(write_temp("hw_test.yaml", base), "hw_test");
+  const fs::path val_run = run_into(write_temp("hw_val.yaml", base), "hw_val", {"hardware.evaluate_on=validation"});
+  auto ids = [](const fs::path& file) {
+    std::set<std::string> out;
+    for (const auto& t : agents::read_traces_csv(file.string())) out.insert(t.id);
+    return out;
+  };
+  const std::set<std::string> test = ids(test_run / "paper" / "test_traces.csv"),
+                              all_train = ids(test_run / "paper" / "train_traces.csv"),
+                              train = ids(val_run / "paper" / "train_traces.csv"),
+                              validation = ids(val_run / "paper" / "validation_traces.csv");
+  ASSERT_FALSE(validation.empty());
+  // The evaluation's own copy of the traces it played (offload-eval's test_traces.csv) is the validation set.
+  EXPECT_EQ(ids(val_run / "paper" / "test_traces.csv"), validation);
+  // Validation + training segments are exactly the test run's training segments; none is a test one.
+  std::set<std::string> joined = train;
+  for (const auto& id : validation) EXPECT_TRUE(joined.insert(id).second) << id << " is in both sets";
+  EXPECT_EQ(joined, all_train);
+  for (const auto& id : joined) EXPECT_EQ(test.count(id), 0u) << id;
+  EXPECT_NEAR(static_cast<double>(validation.size()) / static_cast<double>(all_train.size()), 0.3, 0.03);
+  const base::CsvTable cmp = base::CsvTable::read((val_run / "comparison.csv").string());
+  EXPECT_EQ(cmp.cell(0, cmp.column("split")), "validation");
+  EXPECT_NE(slurp(val_run / "paper" / "scenario.rl-train.yaml").find("validation_traces.csv"), std::string::npos);
+}
+
 TEST(HardwareExperiment, EndToEndOnThePaperTraces) {
   const std::string file = write_temp("hw_small.yaml",
                                       "schema: 1\nkind: hardware-experiment\nhardware: {sources: [paper]}\n"
