@@ -5,6 +5,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <map>
 
 #include <fmt/format.h>
@@ -107,19 +108,28 @@ std::vector<Metric> compare(const fs::path& dir) {
   const base::CsvTable decisions = base::CsvTable::read((dir / "decisions.csv").string());
   const size_t d_family = decisions.column("family"), d_action = decisions.column("action"),
                d_conf = decisions.column("robot_confidence");
-  std::vector<double> cloud, confidence;
+  // Per policy family: whether it queried the cloud (1/0) and the robot's confidence, every frame.
+  std::map<std::string, std::pair<std::vector<double>, std::vector<double>>> queries;
   for (size_t r = 0; r < decisions.rows(); ++r) {
-    if (decisions.cell(r, d_family) != "rl") continue;
+    auto& [cloud, confidence] = queries[decisions.cell(r, d_family)];
     cloud.push_back(decisions.cell(r, d_action) == "cloud" ? 1.0 : 0.0);
     confidence.push_back(decisions.number(r, d_conf));
   }
+  auto rho = [&](const std::string& family) {
+    const auto it = queries.find(family);
+    return it == queries.end() ? std::numeric_limits<double>::quiet_NaN()
+                               : spearman(it->second.first, it->second.second);
+  };
   return {{"all-robot cost ÷ RL cost", multiple.at("all-robot"), "1.6"},
           {"all-cloud cost ÷ RL cost", multiple.at("all-cloud"), "1.35"},
           {"oracle (exact optimum) cost ÷ RL cost", multiple.at("oracle"), "-"},
           {"paper-oracle (the paper's greedy oracle) cost ÷ RL cost", multiple.at("paper-oracle"), "0.82"},
           {"best threshold heuristic cost ÷ RL cost", heuristic_lo, "1.1"},
           {"worst threshold heuristic cost ÷ RL cost", heuristic_hi, "1.5"},
-          {"Spearman of RL cloud queries with robot confidence", spearman(cloud, confidence), "±0.517"}};
+          {"Spearman of RL cloud queries with robot confidence", rho("rl"), "±0.517"},
+          // How much an optimal policy's queries follow the confidence: the yardstick for RL's.
+          {"Spearman of the exact oracle's cloud queries with robot confidence", rho("oracle"), "-"},
+          {"Spearman of the paper-oracle's cloud queries with robot confidence", rho("paper-oracle"), "-"}};
 }
 
 // A strip of frames of one test segment, each framed in the colour of the prediction RL used

@@ -135,12 +135,14 @@ TEST(HardwareExperiment, EndToEndOnThePaperTraces) {
                                       "eval: {budgets: [0.1, 0.5], heuristic_thresholds: [0.3, 0.6]}\n");
   const fs::path out = run_into(file, "hw_small");
   const base::CsvTable cmp = base::CsvTable::read((out / "comparison.csv").string());
-  EXPECT_EQ(cmp.rows(), 7u);
+  EXPECT_EQ(cmp.rows(), 9u);
   EXPECT_EQ(cmp.cell(0, cmp.column("source")), "paper");
   EXPECT_EQ(cmp.cell(2, cmp.column("metric")), "oracle (exact optimum) cost ÷ RL cost");
   EXPECT_LE(cmp.number(2, cmp.column("ours")), 1.0);  // the oracle never costs more than RL
   EXPECT_EQ(cmp.cell(3, cmp.column("metric")), "paper-oracle (the paper's greedy oracle) cost ÷ RL cost");
   EXPECT_GE(cmp.number(3, cmp.column("ours")), cmp.number(2, cmp.column("ours")));
+  EXPECT_EQ(cmp.cell(7, cmp.column("metric")), "Spearman of the exact oracle's cloud queries with robot confidence");
+  EXPECT_LE(std::abs(cmp.number(7, cmp.column("ours"))), 1.0);
   // The generated rl-train scenario is kept and runs alone.
   EXPECT_NO_THROW(load_scenario((out / "paper" / "scenario.rl-train.yaml").string()));
   const base::CsvTable decisions = base::CsvTable::read((out / "paper" / "decisions.csv").string());
