@@ -42,8 +42,8 @@ void check_offload_eval(const Scenario& sc) {
     }
   }
   if (cfg.source == "traces") {
-    test = agents::read_traces_csv(cfg.test_traces_file);
-    if (!cfg.train_traces_file.empty()) agents::read_traces_csv(cfg.train_traces_file);
+    test = load_traces(cfg, cfg.test_traces_file);
+    if (!cfg.train_traces_file.empty()) load_traces(cfg, cfg.train_traces_file);
   }
   check_saved_policies(sc, agents::observation_feature_names(test.front(), cfg.mdp));
   // The exact oracle's memory grows with the square of the episode: refuse what it cannot hold now,

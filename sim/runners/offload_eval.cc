@@ -14,6 +14,7 @@
 #include "agents/streams/facenet_table.h"
 #include "agents/streams/synthetic_stream.h"
 #include "agents/streams/trace_csv.h"
+#include "sim/base/input_error.h"
 #include "sim/base/random_streams.h"
 #include "sim/base/seed.h"
 #include "sim/base/stats.h"
@@ -66,7 +67,10 @@ OffloadEvalConfig offload_eval_config(const Scenario& sc) {
     c.variant = sc.text("mdp.variant");
     c.mdp.quirks = mdp_quirks(sc);
   }
-  if (sc.kind() == "offload-eval" || sc.kind() == "rl-train") c.mdp.store_distances = sc.flag("mdp.store_distances");
+  if (sc.kind() == "offload-eval" || sc.kind() == "rl-train") {
+    c.mdp.store_distances = sc.flag("mdp.store_distances");
+    c.store_distance_feature = sc.text("mdp.store_distance_feature");
+  }
   c.metric = sc.text("eval.metric");
   c.source = sc.text("stream.source");
   c.table = sc.text("stream.table");
@@ -118,9 +122,14 @@ OffloadEvalConfig offload_eval_config(const Scenario& sc) {
   if (std::count(c.policies.begin(), c.policies.end(), "congestion-aware") > 0) {
     throw sc.error("eval.policies", "'congestion-aware' needs a network to measure: it runs in kind closed-loop");
   }
-  if (c.source == "traces" && c.mdp.store_distances) {
+  if (c.source == "traces" && c.mdp.store_distances && c.store_distance_feature.empty()) {
     throw sc.error("mdp.store_distances",
-                   "needs input descriptors, which only the synthetic stream has (trace files carry none)");
+                   "needs input descriptors, which only the synthetic stream has; with trace files, name the "
+                   "feature whose running sum stands in for one (mdp.store_distance_feature)");
+  }
+  if (!c.store_distance_feature.empty() && (c.source != "traces" || !c.mdp.store_distances)) {
+    throw sc.error("mdp.store_distance_feature",
+                   "applies to trace files (stream.source: traces) with mdp.store_distances: true");
   }
   if (c.source == "traces" && c.test_traces_file.empty()) {
     throw sc.error("stream.test_traces", "required when stream.source is 'traces'");
@@ -151,6 +160,25 @@ OffloadEvalConfig offload_eval_config(const Scenario& sc) {
                    "'" + c.reference_policy + "' is not among the evaluated policies: " + list);
   }
   return c;
+}
+
+std::vector<Trace> load_traces(const OffloadEvalConfig& cfg, const std::string& file) {
+  std::vector<Trace> traces = agents::read_traces_csv(file);
+  if (cfg.store_distance_feature.empty()) return traces;
+  for (Trace& t : traces) {
+    const auto it = std::find(t.feature_names.begin(), t.feature_names.end(), cfg.store_distance_feature);
+    if (it == t.feature_names.end()) {
+      throw base::InputError(file, 0, "phi_" + cfg.store_distance_feature,
+                             "trace " + t.id + " has no such feature, which mdp.store_distance_feature names");
+    }
+    const size_t k = static_cast<size_t>(it - t.feature_names.begin());
+    double path = 0.0;
+    for (agents::Frame& f : t.frames) {
+      path += std::abs(f.features[k]);
+      f.descriptor = {path};
+    }
+  }
+  return traces;
 }
 
 agents::SyntheticStreamParams synthetic_stream_params(const OffloadEvalConfig& cfg, const std::string& split) {
@@ -203,8 +231,8 @@ OffloadEvalResult run_offload_eval(const OffloadEvalConfig& cfg, const ProgressH
     calibration = synthetic_traces(table, cfg, cfg.train_split, cfg.num_calibration_traces,
                                    base::streams::kCalibrationTraces, "train-");
   } else {
-    result.test_traces = agents::read_traces_csv(cfg.test_traces_file);
-    if (!cfg.train_traces_file.empty()) calibration = agents::read_traces_csv(cfg.train_traces_file);
+    result.test_traces = load_traces(cfg, cfg.test_traces_file);
+    if (!cfg.train_traces_file.empty()) calibration = load_traces(cfg, cfg.train_traces_file);
   }
 
   PolicySettings settings;

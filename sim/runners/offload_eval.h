@@ -29,6 +29,9 @@ struct OffloadEvalConfig {
   int redraw_every = 3;
   std::string train_split, test_split;
   std::string test_traces_file, train_traces_file;
+  // mdp.store_distance_feature: with trace files, the φ feature whose running sum is each frame's
+  // descriptor, so that the store distances are that feature summed since each store was filled.
+  std::string store_distance_feature;
   int num_test_traces = 100;
   int num_calibration_traces = 100;
   std::vector<double> budgets;
@@ -53,6 +56,10 @@ agents::Quirks mdp_quirks(const Scenario& sc);
 
 // Reads the fields of an offload-eval scenario and checks how they fit together.
 OffloadEvalConfig offload_eval_config(const Scenario& sc);
+// Reads a trace file as the evaluation sees it: with mdp.store_distance_feature, each frame gets
+// the running sum of that feature as its descriptor (base::InputError naming the file when a
+// trace lacks the feature).
+std::vector<agents::Trace> load_traces(const OffloadEvalConfig& cfg, const std::string& file);
 // The synthetic stream's parameters for one split of the FaceNet table.
 agents::SyntheticStreamParams synthetic_stream_params(const OffloadEvalConfig& cfg, const std::string& split);
 

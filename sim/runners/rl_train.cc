@@ -176,7 +176,7 @@ void run_rl_train(const Scenario& sc, const RunOptions& opt, std::ostream& out, 
     p.descriptors = eval.mdp.store_distances;
     traces = std::make_unique<agents::SyntheticTrainingTraces>(*table, p, sc.seed());
   } else {
-    traces = std::make_unique<agents::FileTrainingTraces>(agents::read_traces_csv(eval.train_traces_file), sc.seed());
+    traces = std::make_unique<agents::FileTrainingTraces>(load_traces(eval, eval.train_traces_file), sc.seed());
   }
   // Feature scales from a sample of training episodes (never from test traces).
   std::vector<agents::Trace> sample;

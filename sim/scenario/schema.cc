@@ -106,8 +106,14 @@ std::vector<FieldSpec> build_schema() {
   s.push_back(field("mdp.store_distances", FieldType::kBool, "", false, -kInf, kInf,
                     "Give every observation two more features: how far the current input is from the one each store "
                     "answered (distance between FaceNet embeddings; the paper's code has them in its state). Synthetic "
-                    "stream only; a policy trained with them is evaluated with them (docs/rl.md).",
-                    {"offload-eval", "rl-train"}));
+                    "stream, or trace files with mdp.store_distance_feature; a policy trained with them is evaluated "
+                    "with them (docs/rl.md).",
+                    {"offload-eval", "rl-train", "hardware-experiment"}));
+  s.push_back(field("mdp.store_distance_feature", FieldType::kString, "", std::string(), -kInf, kInf,
+                    "Trace files have no input descriptors: with mdp.store_distances, name a φ feature measuring the "
+                    "change from the previous frame (e.g. frame_diff) and the store distances become that feature "
+                    "summed since each store was filled — how much the input has changed since (docs/rl.md).",
+                    {"offload-eval", "rl-train", "hardware-experiment"}));
   s.push_back(choice("mdp.variant", {"standard", "paper-code"}, "standard",
                      "standard: the MDP of docs/mdp.md. paper-code: the environment, stream and baselines as the "
                      "paper's public code computes them (its published Fig. 5 ratios), every quirk switched on "

@@ -9,6 +9,8 @@
 
 #include <csignal>
 
+#include "agents/mdp/offload_mdp.h"
+#include "sim/base/input_error.h"
 #include "sim/io/interrupt.h"
 #include "sim/io/output_lock.h"
 #include "sim/runners/experiment.h"
@@ -149,6 +151,48 @@ TEST(OffloadEval, TraceFilesSourceRunsOnExportedTraces) {
     ++compared;
   }
   EXPECT_EQ(compared, 3 * 7);
+}
+
+TEST(OffloadEval, StoreDistanceFeatureSumsTheFeatureSinceEachStoreWasFilled) {
+  const fs::path file = fs::path(::testing::TempDir()) / "store_feature_traces.csv";
+  {
+    std::ofstream f(file);
+    f << "trace,frame,true_label,robot_prediction,robot_confidence,cloud_prediction,cloud_confidence,phi_change\n"
+         "a,0,1,1,0.5,1,1,1\na,1,1,1,0.5,1,1,-2\na,2,1,1,0.5,1,1,3\na,3,1,1,0.5,1,1,4\n";
+  }
+  const std::vector<std::string> sets = {"stream.source=traces", "stream.test_traces=" + file.string(),
+                                         "stream.train_traces=" + file.string(), "mdp.store_distances=true",
+                                         "mdp.store_distance_feature=change"};
+  const OffloadEvalConfig cfg = offload_eval_config(load_scenario(kQuickstart, sets));
+  const std::vector<agents::Trace> traces = load_traces(cfg, file.string());
+  ASSERT_EQ(traces.size(), 1u);
+  std::vector<double> path;
+  for (const agents::Frame& f : traces[0].frames) path.push_back(f.descriptor.at(0));
+  EXPECT_EQ(path, (std::vector<double>{1, 3, 6, 10}));  // running sum of |change|
+  // The cloud answers frame 0; two frames on, its store is 2 + 3 = 5 of change away.
+  agents::OffloadEnv env(cfg.mdp);
+  env.reset(traces[0], 4);
+  env.step(agents::kCloud);
+  env.step(agents::kPastCloud);
+  const agents::Observation obs = env.observe();
+  ASSERT_EQ(obs.num_features, 3);
+  EXPECT_EQ(obs.features[2], 5.0);
+
+  OffloadEvalConfig missing = cfg;
+  missing.store_distance_feature = "nothing";
+  try {
+    load_traces(missing, file.string());
+    ADD_FAILURE() << "accepted";
+  } catch (const base::InputError& e) {
+    EXPECT_EQ(e.field(), "phi_nothing");
+    EXPECT_EQ(e.file(), file.string());
+  }
+  try {
+    offload_eval_config(load_scenario(kQuickstart, {"mdp.store_distances=true", "mdp.store_distance_feature=change"}));
+    ADD_FAILURE() << "accepted on the synthetic stream";
+  } catch (const ScenarioError& e) {
+    EXPECT_EQ(e.issues().front().key, "mdp.store_distance_feature");
+  }
 }
 
 fs::path run_scenario_into(const std::string& file, const std::string& name, const std::vector<std::string>& sets) {
