@@ -4,14 +4,19 @@
 #pragma once
 
 #include <array>
-#include <string>
 
 namespace offloadsim::agents {
 
+// How many of its latest round trips a robot keeps in view.
+inline constexpr int kRecentRtts = 3;
+
 struct NetworkView {
-  bool has_delay = false;         // at least one round trip measured
-  bool has_delivery = false;      // at least one query's delivery rate measured
-  double rtt_s = 0;               // smoothed network round trip (reply time minus the cloud's service time)
+  bool has_delay = false;     // at least one round trip measured
+  bool has_delivery = false;  // at least one query's delivery rate measured
+  double rtt_s = 0;           // smoothed network round trip (reply time minus the cloud's service time)
+  // The last queries' network round trips, newest first; the first recent_rtts are set.
+  std::array<double, kRecentRtts> recent_rtt_s{};
+  int recent_rtts = 0;
   double base_rtt_s = 0;          // the smallest recent round trip: the path without queues
   double queue_delay_s = 0;       // smoothed queueing: round trip − base − transmission
   double delivery_bps = 0;        // smoothed delivery rate of queries (bits/s)
@@ -24,18 +29,5 @@ struct NetworkView {
   int in_flight = 0;              // queries sent and neither answered nor timed out
   int max_in_flight = 0;
 };
-
-// The network features appended to a policy's observation when the scenario asks for them
-// (loop.network_features), in this order, with these names (a saved policy's sidecar lists them).
-inline constexpr int kNumNetworkFeatures = 6;
-inline const std::array<std::string, kNumNetworkFeatures>& network_feature_names() {
-  static const std::array<std::string, kNumNetworkFeatures> names = {
-      "net_rtt_ms", "net_queue_ms", "net_delivery_mbps", "net_timeout_rate", "net_price", "net_predicted_reply_ms"};
-  return names;
-}
-inline std::array<double, kNumNetworkFeatures> network_features(const NetworkView& v) {
-  return {v.rtt_s * 1e3, v.queue_delay_s * 1e3,    v.delivery_bps / 1e6, v.timeout_rate,
-          v.price,       v.predicted_reply_s * 1e3};
-}
 
 }  // namespace offloadsim::agents

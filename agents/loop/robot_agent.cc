@@ -4,6 +4,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "agents/mdp/observation_features.h"
 #include "sim/base/seed.h"
 
 namespace offloadsim::agents {
@@ -34,12 +35,13 @@ RobotAgent::RobotAgent(int robot, Policy& policy, std::vector<Trace> episodes,
   view_.max_in_flight = settings_.max_in_flight;
 }
 
+FeatureSet RobotAgent::feature_set() const {
+  return {settings_.mdp.store_distances, settings_.network_features};
+}
+
 std::vector<std::string> RobotAgent::feature_names() const {
-  std::vector<std::string> names = episodes_.empty() ? std::vector<std::string>{} : episodes_.front().feature_names;
-  if (settings_.network_features) {
-    for (const auto& n : network_feature_names()) names.push_back(n);
-  }
-  return names;
+  return agents::feature_names(episodes_.empty() ? std::vector<std::string>{} : episodes_.front().feature_names,
+                               feature_set());
 }
 
 const Frame& RobotAgent::frame(int f) const {
@@ -90,6 +92,8 @@ void RobotAgent::update_view(int frame, double now_s) {
   view_.has_delay = estimator_.has_delay();
   view_.has_delivery = estimator_.has_delivery();
   view_.rtt_s = estimator_.rtt_s();
+  view_.recent_rtts = static_cast<int>(recent_rtt_s_.size());
+  std::copy(recent_rtt_s_.begin(), recent_rtt_s_.end(), view_.recent_rtt_s.begin());
   view_.base_rtt_s = estimator_.base_rtt_s();
   view_.queue_delay_s = estimator_.queue_delay_s();
   view_.delivery_bps = estimator_.delivery_bps();
@@ -130,10 +134,8 @@ Decision RobotAgent::on_frame(int frame, double now_s) {
   obs.budget_initial = budget_initial_;
   obs.budget_remaining = budget_;
   obs.robot_confidence = f.robot_confidence;
-  features_ = f.features;
-  if (settings_.network_features) {
-    for (double x : network_features(view_)) features_.push_back(x);
-  }
+  const auto input = [this](const Cache& c) { return c.p.present ? &this->frame(c.frame) : nullptr; };
+  extract_features(f, input(robot_store_), input(cloud_store_), &view_, feature_set(), features_);
   obs.features = features_.data();
   obs.num_features = static_cast<int>(features_.size());
   obs.robot_store = robot_store_.p;
@@ -217,6 +219,8 @@ void RobotAgent::on_reply(const CloudReply& reply) {
   const InFlight q = it->second;
   in_flight_.erase(it);
   estimator_.on_reply(reply.now_s, reply.now_s - q.sent_s, reply.service_s, q.bytes, false);
+  recent_rtt_s_.push_front(std::max(0.0, reply.now_s - q.sent_s - reply.service_s));  // as the estimator counts it
+  if (recent_rtt_s_.size() > static_cast<size_t>(kRecentRtts)) recent_rtt_s_.pop_back();
   // A late answer still updates the cache, unless a newer frame's answer is already there.
   if (q.frame > cloud_store_.frame) cloud_store_ = {{true, reply.label, reply.confidence}, q.frame};
   if (pending_.count(q.frame)) replied_[reply.query_id] = {reply.now_s, reply.label};

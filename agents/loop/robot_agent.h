@@ -25,6 +25,7 @@
 #include "agents/loop/congestion_estimator.h"
 #include "agents/loop/network_view.h"
 #include "agents/loop/offload_agent.h"
+#include "agents/mdp/observation_features.h"
 #include "agents/mdp/offload_mdp.h"
 #include "agents/mdp/trace.h"
 #include "agents/policies/policy.h"
@@ -43,7 +44,7 @@ struct RobotAgentSettings {
   double price_gain = 2.0;
   double probe_interval_s = 0.5;
   double mean_query_bytes = 512;  // the reference size of price and tokens
-  bool network_features = false;  // append network_features() to the policy's observation
+  bool network_features = false;  // append the network features to the policy's observation
   EstimatorSettings estimator;
 };
 
@@ -61,7 +62,7 @@ class RobotAgent final : public OffloadAgent {
   const NetworkView& view() const { return view_; }
   int unmatched_replies() const { return unmatched_replies_; }
   int in_flight() const { return static_cast<int>(in_flight_.size()); }
-  // The feature names a policy sees (the stream's, then the network's when switched on).
+  // The feature names a policy sees (agents/mdp/observation_features.h).
   std::vector<std::string> feature_names() const;
 
   // A live robot's on-board model ran on frame f: its output replaces the trace's robot side of
@@ -96,6 +97,7 @@ class RobotAgent final : public OffloadAgent {
   void promote_robot_results(double now_s);
   void update_view(int frame, double now_s);
   double price(std::uint32_t bytes) const;
+  FeatureSet feature_set() const;
   int age(const Cache& c, int frame, int horizon) const;
 
   int robot_;
@@ -107,7 +109,8 @@ class RobotAgent final : public OffloadAgent {
   std::uint64_t seed_;
   CongestionEstimator estimator_;
   NetworkView view_;
-  std::vector<double> features_;  // the observation's features (stream + network)
+  std::vector<double> features_;     // the observation's features φ
+  std::deque<double> recent_rtt_s_;  // the last queries' network round trips, newest first
 
   int episode_ = -1;
   int budget_initial_ = 0, budget_ = 0;

@@ -4,28 +4,15 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "agents/mdp/observation_features.h"
+
 namespace offloadsim::agents {
 
 OffloadEnv::OffloadEnv(MdpParams params) : params_(params) {}
 
 std::vector<std::string> observation_feature_names(const Trace& trace, const MdpParams& params) {
-  std::vector<std::string> names = trace.feature_names;
-  if (params.store_distances) names.insert(names.end(), std::begin(kStoreDistanceNames), std::end(kStoreDistanceNames));
-  return names;
+  return feature_names(trace.feature_names, {params.store_distances, false});
 }
-
-namespace {
-double distance(const std::vector<double>& a, const std::vector<double>& b) {
-  double d2 = 0.0;
-  for (size_t i = 0; i < a.size(); ++i) d2 += (a[i] - b[i]) * (a[i] - b[i]);
-  return std::sqrt(d2);
-}
-double norm(const std::vector<double>& a) {
-  double n2 = 0.0;
-  for (double x : a) n2 += x * x;
-  return std::sqrt(n2);
-}
-}  // namespace
 
 Observation OffloadEnv::reset(const Trace& trace, int budget) {
   if (trace.frames.empty()) throw std::invalid_argument("OffloadEnv::reset: empty trace " + trace.id);
@@ -33,9 +20,10 @@ Observation OffloadEnv::reset(const Trace& trace, int budget) {
   if (params_.store_distances) {
     for (const Frame& f : trace.frames) {
       if (f.descriptor.empty() || f.descriptor.size() != trace.frames.front().descriptor.size()) {
-        throw std::invalid_argument("trace " + trace.id +
-                                    " has frames without input descriptors (or of different lengths): store distances "
-                                    "need them (the synthetic stream has them; trace files do not)");
+        throw std::invalid_argument(
+            "trace " + trace.id +
+            " has frames without input descriptors (or of different lengths): store distances "
+            "need them (the synthetic stream has them; trace files get them from mdp.store_distance_feature)");
       }
     }
   }
@@ -73,17 +61,16 @@ Observation OffloadEnv::observe() const {
   if (t_ < horizon_) {
     const Frame& f = trace_->frames[static_cast<size_t>(t_)];
     obs.robot_confidence = f.robot_confidence;
-    obs.features = f.features.data();
-    obs.num_features = static_cast<int>(f.features.size());
     if (params_.store_distances) {
-      features_ = f.features;
-      for (const int stored : {robot_store_frame_, cloud_store_frame_}) {
-        features_.push_back(stored < 0
-                                ? 2.0 * norm(f.descriptor)
-                                : distance(f.descriptor, trace_->frames[static_cast<size_t>(stored)].descriptor));
-      }
+      const auto input = [this](int stored) {
+        return stored < 0 ? nullptr : &trace_->frames[static_cast<size_t>(stored)];
+      };
+      extract_features(f, input(robot_store_frame_), input(cloud_store_frame_), nullptr, {true, false}, features_);
       obs.features = features_.data();
       obs.num_features = static_cast<int>(features_.size());
+    } else {  // φ is the frame's own features: no copy on the training hot path
+      obs.features = f.features.data();
+      obs.num_features = static_cast<int>(f.features.size());
     }
   }
   obs.robot_store = robot_store_;

@@ -93,9 +93,9 @@ struct MdpParams {
   bool store_distances = false;
 };
 
-// The names of the observation's features φ: the trace's, then the store distances if on.
+// The names of the observation's features φ: the trace's, then the store distances if on
+// (agents/mdp/observation_features.h).
 std::vector<std::string> observation_feature_names(const Trace& trace, const MdpParams& params);
-inline constexpr const char* kStoreDistanceNames[] = {"robot_store_distance", "cloud_store_distance"};
 
 // A stored prediction (the robot's or the cloud's cache).
 struct StoredPrediction {
@@ -175,7 +175,7 @@ class OffloadEnv {
   StoredPrediction last_used_;
   int robot_store_frame_ = -1;  // the frame whose answer each store holds (−1: empty)
   int cloud_store_frame_ = -1;
-  mutable std::vector<double> features_;  // φ with the store distances (MdpParams::store_distances)
+  mutable std::vector<double> features_;  // φ (agents/mdp/observation_features.h)
 };
 
 // Cost and loss of using `store` for a frame whose truth is `true_label`.

@@ -10,6 +10,7 @@
 
 #include "agents/learning/rl_policy.h"
 #include "agents/loop/robot_agent.h"
+#include "agents/mdp/observation_features.h"
 #include "agents/streams/facenet_table.h"
 #include "agents/streams/synthetic_stream.h"
 #include "agents/streams/trace_csv.h"
@@ -194,11 +195,7 @@ ClosedLoopSpec loop_spec(const Scenario& sc, const Sources& src) {
 
 // The feature names a saved policy was trained on (its sidecar's).
 std::vector<std::string> expected_features(const Scenario& sc, const LoopInputs& in) {
-  std::vector<std::string> names = in.episodes.front().front().feature_names;
-  if (sc.flag("loop.network_features")) {
-    for (const auto& n : agents::network_feature_names()) names.push_back(n);
-  }
-  return names;
+  return agents::feature_names(in.episodes.front().front().feature_names, {false, sc.flag("loop.network_features")});
 }
 
 }  // namespace

@@ -23,6 +23,7 @@
 #include <opencv2/videoio.hpp>
 
 #include "agents/loop/robot_agent.h"
+#include "agents/mdp/observation_features.h"
 #include "agents/perception/video_perception.h"
 #include "sim/base/csv_table.h"
 #include "sim/base/input_error.h"
@@ -549,10 +550,8 @@ void check_live(const Scenario& sc) {
     if (sc.texts("video.files").size() != 1) throw sc.error("video.files", "a live run reads one video");
     const auto& edges = sc.numbers("video.crowd_edges");
     if (!std::is_sorted(edges.begin(), edges.end())) throw sc.error("video.crowd_edges", "must be increasing");
-    std::vector<std::string> features = {"frame_diff"};
-    if (sc.flag("loop.network_features")) {
-      for (const auto& n : agents::network_feature_names()) features.push_back(n);
-    }
+    const std::vector<std::string> features =
+        agents::feature_names({"frame_diff"}, {false, sc.flag("loop.network_features")});
     check_saved_policies(sc, features, sc.flag("loop.network_features") ? "" : "; loop.network_features is off");
   }
   if (sc.number("loop.start_s") >= sc.number("run.duration_s")) {

@@ -559,8 +559,9 @@ std::vector<FieldSpec> build_schema() {
   loop("loop.estimator_window_s", FieldType::kNumber, "s", 10.0, 0.1, 1e6,
        "Window of the estimator's min-RTT and max-delivery-rate filters (BBR's 10 s).");
   loop("loop.network_features", FieldType::kBool, "", false, -kInf, kInf,
-       "Append the network features (RTT, queueing, delivery rate, time-out rate, price, predicted reply) to a "
-       "policy's observation. Off: the paper's state, so the paper's policies run unchanged.");
+       "Append the network features (smoothed and the last three round trips, queueing, delivery rate, time-out "
+       "rate, price, predicted reply, tokens left; docs/loop.md) to a policy's observation. Off: the paper's "
+       "state, so the paper's policies run unchanged.");
   loop("robot.inference_ms", FieldType::kNumber, "ms", kRobotInferenceMs, 0, 1e6,
        "The on-board model's time per frame; its result counts only if ready by the deadline. Default: the "
        "measured median of the OpenCV robot model (docs/loop.md).");

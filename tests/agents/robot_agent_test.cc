@@ -2,10 +2,12 @@
 // estimator, driven by hand with chosen times.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "agents/loop/congestion_estimator.h"
 #include "agents/loop/robot_agent.h"
+#include "agents/mdp/observation_features.h"
 #include "agents/policies/all_cloud_policy.h"
 #include "agents/policies/all_robot_policy.h"
 #include "agents/policies/congestion_aware_policy.h"
@@ -90,6 +92,60 @@ TEST(RobotAgent, AReplyByTheDeadlineIsUsed) {
   EXPECT_EQ(agent.unmatched_replies(), 0);
   agent.on_reply(reply(d.query->id, 0, 0.06));  // a second answer to the same query is nobody's
   EXPECT_EQ(agent.unmatched_replies(), 1);
+}
+
+// Copies the features it is shown (the observation points into the agent's buffer).
+class RecordingCloud final : public Policy {
+ public:
+  std::string name() const override { return "recording-cloud"; }
+  void begin_episode(const EpisodeContext&) override {}
+  int act(const Observation& obs) override {
+    seen.emplace_back(obs.features, obs.features + obs.num_features);
+    return kCloud;
+  }
+  std::vector<std::vector<double>> seen;
+};
+
+TEST(RobotAgent, SeesTheMdpsFeaturesAndThenItsOwnViewOfTheNetwork) {
+  Trace t = trace(4);
+  t.feature_names = {"diff"};
+  for (int i = 0; i < 4; ++i) {
+    t.frames[i].features = {0.5 * i};
+    t.frames[i].descriptor = {static_cast<double>(i), 1.0};
+  }
+  RobotAgentSettings s = settings();
+  s.mdp.store_distances = true;
+  s.network_features = true;
+  RecordingCloud policy;
+  RobotAgent agent(0, policy, {t}, kilobyte, s, 1);
+  EXPECT_EQ(agent.feature_names(), feature_names({"diff"}, {true, true}));
+  const Decision d = agent.on_frame(0, 0.0);
+  CloudReply r = reply(d.query->id, 0, 0.03);
+  r.service_s = 0.01;
+  agent.on_reply(r);
+  agent.on_deadline(0, 0.1);
+  agent.on_frame(1, 0.1);
+  ASSERT_EQ(policy.seen.size(), 2u);
+  const std::vector<double>& phi = policy.seen[1];
+  ASSERT_EQ(phi.size(), agent.feature_names().size());
+  // The stream's feature and the store distances are the MDP's own, for the same stores.
+  OffloadEnv env(s.mdp);
+  env.reset(t, 4);
+  env.step(kCloud);
+  const Observation obs = env.observe();
+  ASSERT_EQ(obs.num_features, 3);
+  for (int i = 0; i < 3; ++i) EXPECT_DOUBLE_EQ(phi[static_cast<size_t>(i)], obs.features[i]) << i;
+  EXPECT_DOUBLE_EQ(phi[1], 2.0 * std::sqrt(2.0));  // robot store empty: 2 · ‖(1, 1)‖
+  EXPECT_DOUBLE_EQ(phi[2], 1.0);                   // the cloud answered frame 0, (0, 1)
+  // Then the network: the last round trip is the reply's 30 ms less its 10 ms of service.
+  const auto& names = agent.feature_names();
+  const auto at = [&](const std::string& n) {
+    return phi[static_cast<size_t>(std::find(names.begin(), names.end(), n) - names.begin())];
+  };
+  EXPECT_NEAR(at("net_recent_rtt_1_ms"), 20.0, 1e-9);
+  EXPECT_EQ(at("net_recent_rtt_2_ms"), 0.0);  // only one so far
+  EXPECT_EQ(at("net_tokens"), 3.0);           // four granted, one spent
+  EXPECT_DOUBLE_EQ(at("net_price"), agent.view().price);
 }
 
 TEST(RobotAgent, OnBoardInferenceCountsAgainstTheDeadline) {
