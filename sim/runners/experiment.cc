@@ -82,6 +82,9 @@ void check_video(const Scenario& sc) {
 void check_hardware(const Scenario& sc) {
   trainer_options(sc);
   check_video(sc);
+  if (!sc.flag("train.evaluate")) {
+    throw sc.error("train.evaluate", "the hardware experiment is the evaluation: it cannot skip it");
+  }
 }
 
 void run_offload_eval_kind(const Scenario& sc, const RunOptions& opt, std::ostream& out, RunRecord& rec) {

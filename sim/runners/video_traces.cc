@@ -64,6 +64,49 @@ std::vector<std::string> segment_roles(const Scenario& sc, size_t n, bool valida
   return roles;
 }
 
+// The training episodes: with a stride, windows of T frames every `stride` frames over each run of
+// consecutive training segments of one video (a run shorter than T is one episode), so that a
+// learner sees the training footage from many starting points rather than 40-frame blocks it can
+// learn by heart; without (0), the training segments themselves. Windows never reach into a
+// held-out segment.
+std::vector<agents::Trace> training_episodes(const std::vector<agents::Trace>& segments,
+                                             const std::vector<std::string>& video,
+                                             const std::vector<std::string>& roles, int T, int stride) {
+  std::vector<agents::Trace> out;
+  for (size_t i = 0; i < segments.size();) {
+    if (roles[i] != "train") {
+      ++i;
+      continue;
+    }
+    if (stride <= 0) {
+      out.push_back(segments[i++]);
+      continue;
+    }
+    agents::Trace run;
+    run.feature_names = segments[i].feature_names;
+    const size_t first = i;
+    for (; i < segments.size() && roles[i] == "train" && video[i] == video[first]; ++i) {
+      run.frames.insert(run.frames.end(), segments[i].frames.begin(), segments[i].frames.end());
+    }
+    const int n = run.horizon();
+    std::vector<int> starts;
+    for (int s = 0; s + T <= n; s += stride) starts.push_back(s);
+    if (starts.empty() || starts.back() + T < n) starts.push_back(std::max(0, n - T));
+    for (const int s : starts) {
+      agents::Trace w;
+      w.id = fmt::format("{}-w{}", segments[first].id, s);
+      w.feature_names = run.feature_names;
+      w.frames.assign(run.frames.begin() + s, run.frames.begin() + std::min(n, s + T));
+      out.push_back(std::move(w));
+    }
+  }
+  return out;
+}
+
+int window_stride(const Scenario& sc) {
+  return sc.kind() == "hardware-experiment" ? static_cast<int>(sc.integer("hardware.train_window_stride")) : 0;
+}
+
 void check_split(const Scenario& sc, const VideoTraceSet& set, size_t segments) {
   if (set.train.empty() || set.test.empty()) {
     const bool validation = set.held_out == "validation";
@@ -122,14 +165,16 @@ VideoTraceSet build_video_traces(const Scenario& sc, const std::string& source, 
 
   if (source == "paper") {
     std::vector<agents::Trace> segments;
+    std::vector<std::string> video;
     for (const std::string& file : sc.texts("video.paper_traces")) {
       for (agents::Trace& s : agents::segment_trace(agents::read_paper_video_trace(file), T)) {
         segments.push_back(std::move(s));
+        video.push_back(file);
       }
     }
     const std::vector<std::string> roles = segment_roles(sc, segments.size(), validation);
+    set.train = training_episodes(segments, video, roles, T, window_stride(sc));
     for (size_t i = 0; i < segments.size(); ++i) {
-      if (roles[i] == "train") set.train.push_back(segments[i]);
       if (roles[i] == set.held_out) set.test.push_back(segments[i]);
     }
     check_split(sc, set, segments.size());
@@ -187,6 +232,8 @@ VideoTraceSet build_video_traces(const Scenario& sc, const std::string& source, 
   set.calibration = agents::RobotCalibration::fit(training);
   const std::vector<double>& edges = sc.numbers("video.crowd_edges");
   if (!std::is_sorted(edges.begin(), edges.end())) throw sc.error("video.crowd_edges", "must be increasing");
+  std::vector<agents::Trace> traces;
+  std::vector<std::string> video;
   for (size_t i = 0; i < segments.size(); ++i) {
     std::vector<agents::FrameRecord> records;
     for (size_t j = 0; j < segments[i].count; ++j) {
@@ -200,9 +247,11 @@ VideoTraceSet build_video_traces(const Scenario& sc, const std::string& source, 
     t.id = segments[i].id;
     t.feature_names = {"frame_diff"};
     t.frames = agents::to_mdp_frames(records, set.calibration, edges, labels.get());
-    if (roles[i] == "train") set.train.push_back(std::move(t));
-    if (roles[i] == set.held_out) set.test.push_back(std::move(t));
+    if (roles[i] == set.held_out) set.test.push_back(t);
+    traces.push_back(std::move(t));
+    video.push_back(set.frames[segments[i].first].video);
   }
+  set.train = training_episodes(traces, video, roles, T, window_stride(sc));
   check_split(sc, set, segments.size());
   return set;
 }

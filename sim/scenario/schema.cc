@@ -265,6 +265,11 @@ std::vector<FieldSpec> build_schema() {
                      "evaluate on that share, and leave the test segments out — for choosing settings without "
                      "looking at the test segments.",
                      {"hardware-experiment"}));
+  s.push_back(field("hardware.train_window_stride", FieldType::kInt, "frames", 0LL, 0, 100000,
+                    "0: RL trains on the training segments. k > 0: on windows of video.segment_frames frames every k "
+                    "frames over each run of consecutive training segments of a video — the same footage from many "
+                    "starting points (never reaching into a held-out segment).",
+                    {"hardware-experiment"}));
   s.push_back(field("hardware.validation_fraction", FieldType::kNumber, "fraction", 0.3, 0, 1,
                     "With hardware.evaluate_on: validation, the share of the training segments held out for "
                     "validation (seeded; the test segments are the same either way).",

@@ -128,6 +128,29 @@ TEST(HardwareExperiment, ValidationModeHoldsOutTrainingSegmentsAndNeverTouchesTh
   EXPECT_NE(slurp(val_run / "paper" / "scenario.rl-train.yaml").find("validation_traces.csv"), std::string::npos);
 }
 
+TEST(HardwareExperiment, TrainingWindowsCoverOnlyTrainingFootage) {
+  const std::string base =
+      "schema: 1\nkind: hardware-experiment\nhardware: {sources: [paper]}\n"
+      "video: {segment_frames: 40}\ntrain: {env_steps: 200, num_envs: 4}\n"
+      "eval: {budgets: [0.1], heuristic_thresholds: [0.5]}\n";
+  const fs::path plain = run_into(write_temp("hw_plain.yaml", base), "hw_plain");
+  const fs::path windows =
+      run_into(write_temp("hw_windows.yaml", base), "hw_windows", {"hardware.train_window_stride=10"});
+  const auto segments = agents::read_traces_csv((plain / "paper" / "train_traces.csv").string());
+  const auto episodes = agents::read_traces_csv((windows / "paper" / "train_traces.csv").string());
+  EXPECT_GT(episodes.size(), 2 * segments.size());  // 77 windows from 29 segments
+  // Every window frame is a training frame (frames told apart by their three real-valued features).
+  std::set<std::vector<double>> training;
+  for (const auto& t : segments) {
+    for (const auto& f : t.frames) training.insert(f.features);
+  }
+  for (const auto& t : episodes) {
+    EXPECT_LE(t.horizon(), 40);
+    for (const auto& f : t.frames) EXPECT_EQ(training.count(f.features), 1u) << t.id;
+  }
+  EXPECT_EQ(slurp(plain / "paper" / "test_traces.csv"), slurp(windows / "paper" / "test_traces.csv"));
+}
+
 TEST(HardwareExperiment, EndToEndOnThePaperTraces) {
   const std::string file = write_temp("hw_small.yaml",
                                       "schema: 1\nkind: hardware-experiment\nhardware: {sources: [paper]}\n"
