@@ -98,11 +98,14 @@ TEST(VideoTraces, BadInputsAreNamed) {
   }
 }
 
+// A hardware experiment on the paper's traces small enough for a test (seconds).
+const std::string kTinyHardware =
+    "schema: 1\nkind: hardware-experiment\nhardware: {sources: [paper]}\n"
+    "video: {segment_frames: 40}\ntrain: {env_steps: 200, num_envs: 4}\n"
+    "eval: {budgets: [0.1], heuristic_thresholds: [0.5]}\n";
+
 TEST(HardwareExperiment, ValidationModeHoldsOutTrainingSegmentsAndNeverTouchesTheTestOnes) {
-  const std::string base =
-      "schema: 1\nkind: hardware-experiment\nhardware: {sources: [paper]}\n"
-      "video: {segment_frames: 40}\ntrain: {env_steps: 200, num_envs: 4}\n"
-      "eval: {budgets: [0.1], heuristic_thresholds: [0.5]}\n";
+  const std::string base = kTinyHardware;
   const fs::path test_run = run_into(write_temp("hw_test.yaml", base), "hw_test");
   const fs::path val_run = run_into(write_temp("hw_val.yaml", base), "hw_val", {"hardware.evaluate_on=validation"});
   auto ids = [](const fs::path& file) {
@@ -129,10 +132,7 @@ TEST(HardwareExperiment, ValidationModeHoldsOutTrainingSegmentsAndNeverTouchesTh
 }
 
 TEST(HardwareExperiment, TrainingWindowsCoverOnlyTrainingFootage) {
-  const std::string base =
-      "schema: 1\nkind: hardware-experiment\nhardware: {sources: [paper]}\n"
-      "video: {segment_frames: 40}\ntrain: {env_steps: 200, num_envs: 4}\n"
-      "eval: {budgets: [0.1], heuristic_thresholds: [0.5]}\n";
+  const std::string base = kTinyHardware;
   const fs::path plain = run_into(write_temp("hw_plain.yaml", base), "hw_plain");
   const fs::path windows =
       run_into(write_temp("hw_windows.yaml", base), "hw_windows", {"hardware.train_window_stride=10"});
