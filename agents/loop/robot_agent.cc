@@ -11,7 +11,6 @@ namespace offloadsim::agents {
 
 namespace {
 constexpr double kEps = 1e-12;
-const char* const kUsedName[] = {"past_robot", "past_cloud", "robot", "cloud"};
 }  // namespace
 
 RobotAgent::RobotAgent(int robot, Policy& policy, std::vector<Trace> episodes,
@@ -278,7 +277,7 @@ ScoredFrame RobotAgent::on_deadline(int frame, double now_s) {
       }
       if (r.replied_s >= 0 && r.replied_s <= now_s + kEps) {
         r.on_time = true;
-        r.used = kUsedName[kCloud];
+        r.used = kActionNames[kCloud];
         r.prediction = label;  // what the cloud answered
         r.why = "cloud reply in time";
       } else {
@@ -289,7 +288,7 @@ ScoredFrame RobotAgent::on_deadline(int frame, double now_s) {
     case kRobot:
       if (p.robot_ready_s <= now_s + kEps) {
         r.on_time = true;
-        r.used = kUsedName[kRobot];
+        r.used = kActionNames[kRobot];
         r.prediction = f.robot_prediction;
         r.why = "on-board result in time";
       } else {
@@ -298,7 +297,7 @@ ScoredFrame RobotAgent::on_deadline(int frame, double now_s) {
       break;
     default:
       if (p.reused.p.present) {
-        r.used = kUsedName[r.executed_action];
+        r.used = kActionNames[r.executed_action];
         r.prediction = p.reused.p.label;
         r.why = "reuse (frame " + std::to_string(p.reused.frame) + ")";
       } else {

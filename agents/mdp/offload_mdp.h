@@ -33,6 +33,7 @@ struct NetworkView;  // agents/loop/network_view.h
 
 enum Action : int { kPastRobot = 0, kPastCloud = 1, kRobot = 2, kCloud = 3 };
 inline constexpr int kNumActions = 4;
+inline constexpr const char* kActionNames[kNumActions] = {"past_robot", "past_cloud", "robot", "cloud"};
 
 // What the paper's code does differently from the MDP above, each switch its own (mdp.variant:
 // paper-code turns all on; mdp.quirks_off turns single ones back off). The environment reads the

@@ -47,10 +47,11 @@ void OffloadServer::StopApplication() {
   }
 }
 
-void OffloadServer::OnAccept(ns3::Ptr<ns3::Socket> socket, const ns3::Address&) {
+void OffloadServer::OnAccept(ns3::Ptr<ns3::Socket> socket, const ns3::Address& from) {
   auto c = std::make_unique<Connection>();
   Connection* raw = c.get();
   c->socket = socket;
+  if (ns3::InetSocketAddress::IsMatchingType(from)) c->peer = ns3::InetSocketAddress::ConvertFrom(from).GetIpv4();
   c->writer.attach(socket);
   c->reader.emplace(kOffloadHeadBytes, [this, raw](std::uint32_t, const std::vector<std::uint8_t>& prefix) {
     if (const auto head = decode_offload_head(prefix)) OnRequest(raw, *head);
@@ -84,7 +85,7 @@ void OffloadServer::OnRequest(Connection* c, const OffloadHead& head) {
   }
   if (head.type != OffloadMessageType::kQuery) return;  // a reply sent to the cloud: not ours to answer
   ++stats_.queries;
-  waiting_.push_back({c, head.id});
+  waiting_.push_back({c, head.id, ns3::Simulator::Now().GetSeconds()});
   stats_.max_waiting = std::max(stats_.max_waiting, waiting_.size());
   StartJobs();
 }
@@ -94,6 +95,7 @@ void OffloadServer::StartJobs() {
     const Job job = waiting_.front();
     waiting_.pop_front();
     ++busy_;
+    if (observer_) observer_(job.connection->peer, job.id, job.arrived_s, ns3::Simulator::Now().GetSeconds());
     const double s = std::max(0.0, service_time_s_ ? service_time_s_() : 0.0);
     running_.push_back(ns3::Simulator::Schedule(ns3::Seconds(s), &OffloadServer::Finish, this, job, s));
   }

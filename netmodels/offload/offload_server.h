@@ -14,6 +14,7 @@
 
 #include <ns3/application.h>
 #include <ns3/event-id.h>
+#include <ns3/ipv4-address.h>
 #include <ns3/socket.h>
 
 #include "netmodels/offload/framed_writer.h"
@@ -35,16 +36,22 @@ class OffloadServer : public ns3::Application {
   // Queries waiting plus queries in service: the cloud's queue, for analysis (ground truth).
   std::size_t queue_length() const { return waiting_.size() + static_cast<std::size_t>(busy_); }
   const CloudStats& stats() const { return stats_; }
+  // Ground truth for analysis, never on the wire: called when a worker takes a query, with the
+  // robot's address, the query's id, and when it arrived and started (its wait in the cloud's queue).
+  using JobObserver = std::function<void(ns3::Ipv4Address peer, std::uint64_t id, double arrived_s, double started_s)>;
+  void SetJobObserver(JobObserver observer) { observer_ = std::move(observer); }
 
  private:
   struct Connection {
     ns3::Ptr<ns3::Socket> socket;
     FramedWriter writer;
     std::optional<FrameReassembler> reader;
+    ns3::Ipv4Address peer;
   };
   struct Job {
     Connection* connection;
     std::uint64_t id;
+    double arrived_s;
   };
 
   void StartApplication() override;
@@ -69,6 +76,7 @@ class OffloadServer : public ns3::Application {
   std::vector<ns3::EventId> running_;
   std::vector<std::uint8_t> buffer_;
   CloudStats stats_;
+  JobObserver observer_;
 };
 
 }  // namespace offloadsim::netmodels

@@ -39,6 +39,9 @@ class Loop {
     network.server(spec.cloud_server)->AddApplication(server_);
     server_->SetStartTime(ns3::Seconds(0));
     server_->SetStopTime(ns3::Seconds(spec.network.duration_s));
+    server_->SetJobObserver([this](ns3::Ipv4Address peer, std::uint64_t id, double arrived_s, double started_s) {
+      on_job_started(peer, id, arrived_s, started_s);
+    });
     const ns3::Address cloud(ns3::InetSocketAddress(network.server_address(spec.cloud_server), kCloudPort));
     for (std::size_t r = 0; r < robots_.size(); ++r) {
       auto client = ns3::CreateObject<nm::OffloadClient>();
@@ -124,6 +127,16 @@ class Loop {
     // The request body is the payload; its 17-byte head comes on top (as a real protocol's would).
     clients_[static_cast<std::size_t>(r)]->Send(probe ? nm::OffloadMessageType::kProbe : nm::OffloadMessageType::kQuery,
                                                 id, bytes);
+  }
+
+  // Ground truth from the cloud: how long the query waited in its queue for a worker.
+  void on_job_started(ns3::Ipv4Address peer, std::uint64_t id, double arrived_s, double started_s) {
+    for (std::size_t r = 0; r < robots_.size(); ++r) {
+      if (network_.robot_address(static_cast<int>(r)) != peer) continue;
+      const auto it = by_id_[r].find(id);
+      if (it != by_id_[r].end()) out_.queries[it->second].cloud_wait_s = started_s - arrived_s;
+      return;
+    }
   }
 
   void timeout(int r, std::uint64_t id) {

@@ -42,6 +42,9 @@ struct QueryRecord {
   double sent_s = 0;
   double replied_s = -1;  // -1: never answered within the run
   double service_s = 0;
+  // Ground truth the robot never sees: the query's wait in the cloud's queue for a worker; -1 when
+  // no worker took it within the run (and for probes, which no worker answers).
+  double cloud_wait_s = -1;
   bool timed_out = false;
 };
 

@@ -14,7 +14,7 @@ namespace offloadsim::sim {
 
 namespace {
 
-const char* const kActionNames[] = {"past_robot", "past_cloud", "robot", "cloud"};
+using agents::kActionNames;
 
 std::string num(double x, int digits = 3) {
   return std::isnan(x) ? "NA" : fmt::format("{:.{}f}", x, digits);
@@ -131,6 +131,44 @@ void append_queries(std::string& csv, const std::string& policy, const ClosedLoo
                    replied ? fmt::format("{:.6f}", q.replied_s) : "",
                    replied ? num((q.replied_s - q.sent_s) * 1e3) : "", replied ? num(q.service_s * 1e3) : "",
                    q.timed_out ? 1 : 0);
+  }
+}
+
+const char* const kCongestionTracesHeader =
+    "network,robots,background_mbps,policy,robot,frame,t_s,requested,executed,reason,bytes,price,tokens,"
+    "tokens_granted,est_rtt_ms,est_base_rtt_ms,est_queue_ms,est_delivery_mbps,est_timeout_rate,"
+    "est_predicted_reply_ms,sent_s,replied_s,rtt_ms,service_ms,cloud_wait_ms,network_ms,timed_out,on_time,correct,"
+    "true_cloud_queue,"
+    "true_ap_queue\n";
+
+void append_congestion_traces(std::string& csv, const std::string& condition, const std::string& policy,
+                              const ClosedLoopResult& r) {
+  std::map<std::pair<int, std::uint64_t>, const QueryRecord*> query;
+  for (const QueryRecord& q : r.queries) {
+    if (!q.probe) query[{q.robot, q.id}] = &q;
+  }
+  for (const agents::ScoredFrame& f : r.frames) {
+    const QueryRecord* q = nullptr;
+    if (f.sent_s >= 0) {
+      const auto it = query.find({f.robot, f.query_id});
+      if (it != query.end()) q = it->second;
+    }
+    const bool replied = q != nullptr && q->replied_s >= 0;
+    const bool waited = q != nullptr && q->cloud_wait_s >= 0;
+    const auto gt = r.ground_truth.find({f.robot, f.frame});
+    const bool known = gt != r.ground_truth.end();
+    fmt::format_to(
+        std::back_inserter(csv),
+        "{},{},robot{},{},{:.6f},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", condition,
+        policy, f.robot + 1, f.frame, f.t_s, kActionNames[f.requested_action], kActionNames[f.executed_action],
+        f.reason, f.bytes, num(f.price, 4), f.tokens, f.tokens_granted, num(f.est_rtt_ms), num(f.est_base_rtt_ms),
+        num(f.est_queue_ms), num(f.est_delivery_mbps), num(f.est_timeout_rate, 4), num(f.est_predicted_reply_ms),
+        q ? fmt::format("{:.6f}", q->sent_s) : "", replied ? fmt::format("{:.6f}", q->replied_s) : "",
+        replied ? num((q->replied_s - q->sent_s) * 1e3) : "", replied ? num(q->service_s * 1e3) : "",
+        waited ? num(q->cloud_wait_s * 1e3) : "",
+        replied && waited ? num((q->replied_s - q->sent_s - q->service_s - q->cloud_wait_s) * 1e3) : "",
+        q && q->timed_out ? 1 : 0, f.on_time ? 1 : 0, f.correct ? 1 : 0,
+        known ? std::to_string(gt->second.cloud_queue) : "", known ? num(gt->second.network.ap_queue_packets, 0) : "");
   }
 }
 

@@ -14,6 +14,7 @@ namespace offloadsim::sim {
 extern const char* const kSummaryHeader;
 extern const char* const kDecisionsHeader;
 extern const char* const kQueriesHeader;
+extern const char* const kCongestionTracesHeader;
 
 // One sensor stream of a robot, as the network tables summarise it (flow names start robotN-).
 struct SensorStream {
@@ -40,6 +41,10 @@ std::string summary_csv_line(const SummaryLine& s);
 // result has none (a live run).
 void append_decisions(std::string& csv, const std::string& policy, const ClosedLoopResult& r);
 void append_queries(std::string& csv, const std::string& policy, const ClosedLoopResult& r);
+// Rows of congestion_traces.csv (docs/congestion.md): one per scored frame, joined with its query's
+// record (the true outcome: a late reply, a time-out); `condition` its first cells.
+void append_congestion_traces(std::string& csv, const std::string& condition, const std::string& policy,
+                              const ClosedLoopResult& r);
 
 // Reads back what summarise needs from decisions.csv and queries.csv rows of one policy (a live
 // robot's files). Throws base::InputError naming the file, line and column.

@@ -67,6 +67,7 @@ PolicySettings loop_policy_settings(const Scenario& sc) {
   p.entries = sc.texts("eval.policies");
   p.all_robot_run_every = static_cast<int>(sc.integer("eval.all_robot_run_every"));
   p.heuristic_percentiles = sc.numbers("eval.heuristic_percentiles");
+  p.query_rates = sc.numbers("loop.query_rates");
   p.rl_sample = sc.flag("eval.rl_sample");
   return p;
 }

@@ -18,6 +18,7 @@
 #include "sim/io/progress.h"
 #include "sim/io/provenance.h"
 #include "sim/runners/closed_loop_run.h"
+#include "sim/runners/congestion_traces.h"
 #include "sim/runners/live_run.h"
 #include "sim/runners/network_study.h"
 #include "sim/runners/offload_eval.h"
@@ -114,6 +115,10 @@ const std::vector<ExperimentKind>& experiment_kinds() {
        "robots running their offload agents inside an ns-3 WiFi or LTE network: queries cross it, budget and price "
        "come from measured congestion",
        check_closed_loop, run_closed_loop_kind},
+      {"congestion-traces",
+       "what the network does to robots' queries, over a grid of networks, robots per cell and background "
+       "load: the closed loop with scripted query rates, one row per frame (the congestion surrogate's data)",
+       check_congestion_traces, run_congestion_traces},
       {"live",
        "the offload agent as real processes: a cloud server and N robots over TCP sockets (Boost.Asio), on "
        "loopback or across an ns-3 network in real time, beside the same scenario simulated",

@@ -122,6 +122,11 @@ OffloadEvalConfig offload_eval_config(const Scenario& sc) {
   if (std::count(c.policies.begin(), c.policies.end(), "congestion-aware") > 0) {
     throw sc.error("eval.policies", "'congestion-aware' needs a network to measure: it runs in kind closed-loop");
   }
+  if (std::count(c.policies.begin(), c.policies.end(), "scripted") > 0) {
+    throw sc.error(
+        "eval.policies",
+        "'scripted' probes a network with blind queries: it runs in kinds closed-loop and congestion-traces");
+  }
   if (c.source == "traces" && c.mdp.store_distances && c.store_distance_feature.empty()) {
     throw sc.error("mdp.store_distances",
                    "needs input descriptors, which only the synthetic stream has; with trace files, name the "
@@ -401,7 +406,7 @@ void write_summary_csv(std::ostream& out, const std::vector<SummaryRow>& rows, c
 }
 
 void write_decisions_csv(std::ostream& out, const OffloadEvalResult& result) {
-  static const char* const kActionNames[] = {"past_robot", "past_cloud", "robot", "cloud"};
+  using agents::kActionNames;
   std::map<std::string, const Trace*> traces;
   for (const Trace& t : result.test_traces) traces[t.id] = &t;
   out << "policy,family,trace,budget_fraction,frame,action,robot_confidence,true_label\n";

@@ -16,6 +16,7 @@
 #include "agents/policies/paper_oracle_policy.h"
 #include "agents/policies/random_policy.h"
 #include "agents/policies/robot_heuristic_policy.h"
+#include "agents/policies/scripted_query_policy.h"
 
 namespace offloadsim::sim {
 
@@ -32,6 +33,11 @@ MadePolicies make_policies(const PolicySettings& settings, const std::vector<age
   auto& out = made.policies;
   for (const std::string& family : settings.entries) {
     if (family == "random") out.push_back({std::make_unique<agents::RandomPolicy>(), family});
+    if (family == "scripted") {
+      for (double rate : settings.query_rates) {
+        out.push_back({std::make_unique<agents::ScriptedQueryPolicy>(rate), family});
+      }
+    }
     if (family == "all-robot") {
       out.push_back({std::make_unique<agents::AllRobotPolicy>(settings.all_robot_run_every), family});
     }

@@ -1,6 +1,6 @@
 // Makes the policies a scenario's `eval.policies` list names, the same way for every runner:
-// random, all-robot, all-cloud, the robot-heuristic sweep (calibrated on training traces, never on
-// test traces), the exact oracle, the paper code's greedy oracle and saved TorchScript policies ({rl: file.pt}).
+// random, scripted query rates, all-robot, all-cloud, the robot-heuristic sweep (calibrated on training traces, never
+// on test traces), the exact oracle, the paper code's greedy oracle and saved TorchScript policies ({rl: file.pt}).
 #pragma once
 
 #include <string>
@@ -19,6 +19,7 @@ struct PolicySettings {
   std::string heuristic_mode = "percentile";  // percentile | threshold
   std::vector<double> heuristic_percentiles;
   std::vector<double> heuristic_thresholds;
+  std::vector<double> query_rates;  // scripted: one policy per rate (eval.query_rates)
   bool rl_sample = false;
 };
 

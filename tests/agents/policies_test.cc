@@ -1,3 +1,6 @@
+#include <algorithm>
+#include <cmath>
+
 #include <gtest/gtest.h>
 
 #include "agents/eval/episode_runner.h"
@@ -5,6 +8,7 @@
 #include "agents/policies/all_robot_policy.h"
 #include "agents/policies/random_policy.h"
 #include "agents/policies/robot_heuristic_policy.h"
+#include "agents/policies/scripted_query_policy.h"
 #include "test_traces.h"
 
 namespace offloadsim::agents {
@@ -90,6 +94,22 @@ TEST(RandomPolicy, SameSeedSameActions) {
   const Trace t = testing::random_trace(50, 2);
   EXPECT_EQ(requested_actions(p, t, 10, 42), requested_actions(p, t, 10, 42));
   EXPECT_NE(requested_actions(p, t, 10, 42), requested_actions(p, t, 10, 43));
+}
+
+TEST(ScriptedQueryPolicy, QueriesAtItsRateAndOtherwiseRunsTheRobotModel) {
+  const Trace t = testing::random_trace(4000, 2);
+  for (double rate : {0.0, 0.3, 1.0}) {
+    ScriptedQueryPolicy p(rate);
+    const std::vector<int> a = requested_actions(p, t, 4000, 9);
+    const auto clouds = std::count(a.begin(), a.end(), kCloud);
+    EXPECT_EQ(clouds + std::count(a.begin(), a.end(), kRobot), 4000) << "only robot or cloud";
+    // Binomial(4000, rate): within 4 standard deviations (≈ 116 at 0.3).
+    EXPECT_NEAR(static_cast<double>(clouds), 4000 * rate, 4 * std::sqrt(4000 * rate * (1 - rate)) + 1e-9) << rate;
+  }
+  ScriptedQueryPolicy p(0.5);
+  EXPECT_EQ(p.name(), "scripted-q0.5");
+  EXPECT_EQ(requested_actions(p, t, 4000, 42), requested_actions(p, t, 4000, 42));
+  EXPECT_NE(requested_actions(p, t, 4000, 42), requested_actions(p, t, 4000, 43));
 }
 
 TEST(RobotHeuristicPolicy, ThresholdIsPercentileOfCalibrationConfidences) {

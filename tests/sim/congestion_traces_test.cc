@@ -1,0 +1,121 @@
+// kind: congestion-traces: the closed loop over a grid of conditions, one row per robot and frame,
+// each query joined with what it experienced on the wire (docs/congestion.md).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <string>
+
+#include "run_fixtures.h"
+#include "sim/base/csv_table.h"
+#include "sim/scenario/scenario_error.h"
+#include "sim/scenario/schema.h"
+
+namespace offloadsim::sim {
+namespace {
+
+// Two networks' worth of grid would double the run time; one WiFi cell, 1 or 2 robots, with and
+// without a 200 Mbps download, two scripted query rates, a second of frames after a second of
+// warm-up. Two robots querying every frame (10 per second) load the one 60 ms worker past 100%.
+std::string grid_scenario(const std::string& name, const std::string& extra = "") {
+  return fixtures::write_temp(name, R"(schema: 1
+kind: congestion-traces
+seed: 3
+robots: {count: 1, streams: []}
+stations: {count: 1}
+stream: {horizon: 10}
+eval: {policies: [scripted]}
+loop: {query_rates: [0.2, 1.0], budget: 1}
+cloud: {service_ms: 60, workers: 1}
+traces: {networks: [wifi], robots: [1, 2], background_mbps: [0, 200]}
+run: {duration_s: 2, warmup_s: 1}
+output: {figures: false}
+)" + extra);
+}
+
+TEST(CongestionTracesKind, OneRowPerRobotFrameAndPolicyOfEveryConditionTheSameForTheSameSeed) {
+  const std::string file = grid_scenario("traces_grid.yaml");
+  const auto a = fixtures::run_into(file, "traces_a");
+  const auto b = fixtures::run_into(file, "traces_b");
+  EXPECT_EQ(fixtures::slurp(a / "congestion_traces.csv"), fixtures::slurp(b / "congestion_traces.csv"));
+
+  const base::CsvTable t = base::CsvTable::read((a / "congestion_traces.csv").string());
+  // (condition robots, background, policy) → rows; every robot has the same frames in a condition.
+  std::map<std::string, std::map<std::string, int>> rows_per_robot;
+  const std::size_t robots = t.column("robots"), bg = t.column("background_mbps"), policy = t.column("policy"),
+                    robot = t.column("robot"), requested = t.column("requested"), executed = t.column("executed"),
+                    sent = t.column("sent_s"), replied = t.column("replied_s"), rtt = t.column("rtt_ms"),
+                    timed_out = t.column("timed_out"), tokens = t.column("tokens");
+  int queries = 0, answered = 0;
+  double longest_wait = 0;
+  std::map<std::string, std::pair<double, int>> rtt_by_background;  // sum, count
+  for (std::size_t r = 0; r < t.rows(); ++r) {
+    EXPECT_EQ(t.cell(r, t.column("network")), "wifi");
+    const std::string cond = t.cell(r, robots) + "/" + t.cell(r, bg) + "/" + t.cell(r, policy);
+    ++rows_per_robot[cond][t.cell(r, robot)];
+    EXPECT_NE(t.cell(r, requested), "past_robot") << "scripted asks for the robot or the cloud only";
+    // A query's row carries its record: sent at its frame, and either answered, timed out or still
+    // out when the run ended; a frame that ran on the robot has none.
+    if (t.cell(r, executed) == "cloud") {
+      ++queries;
+      EXPECT_EQ(t.cell(r, sent), t.cell(r, t.column("t_s"))) << "row " << r;
+      if (!t.cell(r, replied).empty()) {
+        ++answered;
+        EXPECT_GT(t.number(r, rtt), 0.0);
+        EXPECT_NEAR(t.number(r, rtt), (t.number(r, replied) - t.number(r, sent)) * 1e3, 1e-2);
+        // The reply's time splits into the wire, the wait for a worker and the work.
+        const double wait = t.number(r, t.column("cloud_wait_ms"));
+        EXPECT_GE(wait, 0.0);
+        EXPECT_GT(t.number(r, t.column("network_ms")), 0.0);
+        EXPECT_NEAR(t.number(r, t.column("network_ms")) + wait + t.number(r, t.column("service_ms")), t.number(r, rtt),
+                    2e-3);
+        longest_wait = std::max(longest_wait, wait);
+        rtt_by_background[t.cell(r, bg)].first += t.number(r, rtt);
+        ++rtt_by_background[t.cell(r, bg)].second;
+      }
+    } else {
+      EXPECT_TRUE(t.cell(r, sent).empty()) << "row " << r;
+      EXPECT_EQ(t.cell(r, timed_out), "0");
+    }
+    EXPECT_GE(t.number(r, tokens), 0.0);
+  }
+  EXPECT_GT(queries, 30);
+  EXPECT_GT(answered, queries * 9 / 10);
+  EXPECT_GT(longest_wait, 30.0) << "ms: the overloaded worker made queries wait";
+  // The condition is really applied: the download slows the queries on the same cell.
+  ASSERT_EQ(rtt_by_background.size(), 2u);
+  const auto mean = [&](const std::string& level) {
+    return rtt_by_background[level].first / rtt_by_background[level].second;
+  };
+  EXPECT_GT(mean("200"), mean("0") + 0.5) << "mean RTT in ms";
+  // The grid: robots {1, 2} × background {0, 30} × two rates, each robot with the same frames.
+  ASSERT_EQ(rows_per_robot.size(), 8u);
+  for (const auto& [cond, per_robot] : rows_per_robot) {
+    EXPECT_EQ(per_robot.size(), cond[0] == '1' ? 1u : 2u) << cond;
+    EXPECT_EQ(per_robot.begin()->second, per_robot.rbegin()->second) << cond;
+    EXPECT_GE(per_robot.begin()->second, 8) << cond;
+  }
+}
+
+TEST(CongestionTracesKind, BadGridsAreRefusedNamingTheField) {
+  const auto refused = [](const std::string& file, const std::vector<std::string>& sets, const std::string& field) {
+    try {
+      check_scenario(load_scenario(file, sets));
+      ADD_FAILURE() << "accepted: " << (sets.empty() ? file : sets.front());
+    } catch (const ScenarioError& e) {
+      EXPECT_NE(std::string(e.what()).find(field), std::string::npos) << e.what();
+    }
+  };
+  const std::string file = grid_scenario("traces_bad.yaml");
+  refused(file, {"traces.robots=[1.5]"}, "traces.robots");
+  refused(file, {"traces.networks=[wifi, mesh]"}, "traces.networks");
+  refused(file, {"traces.background_mbps=[-1]"}, "traces.background_mbps");
+  refused(file, {"loop.query_rates=[1.5]"}, "loop.query_rates");
+  // Blind queries need a network to probe: an MDP evaluation refuses them.
+  refused(fixtures::write_temp("eval_scripted.yaml", "schema: 1\nkind: offload-eval\neval: {policies: [scripted]}\n"),
+          {}, "eval.policies");
+}
+
+}  // namespace
+}  // namespace offloadsim::sim
