@@ -4,6 +4,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "agents/loop/loop_rules.h"
 #include "agents/mdp/observation_features.h"
 #include "sim/base/seed.h"
 
@@ -49,8 +50,8 @@ const Frame& RobotAgent::frame(int f) const {
 }
 
 double RobotAgent::price(std::uint32_t bytes) const {
-  const double c = settings_.mdp.action_cost[kCloud];
-  return c * (1.0 + settings_.price_gain * estimator_.congestion() * bytes / settings_.mean_query_bytes);
+  return query_price(estimator_, settings_.mdp.action_cost[kCloud], settings_.price_gain, bytes,
+                     settings_.mean_query_bytes);
 }
 
 int RobotAgent::age(const Cache& c, int frame, int horizon) const {
@@ -69,14 +70,8 @@ void RobotAgent::begin_episode(int episode, double now_s) {
   (void)now_s;
   episode_ = episode;
   const Trace& trace = episodes_[static_cast<std::size_t>(episode)];
-  const int paper_budget = budget_queries(settings_.budget_fraction, trace.horizon());
-  int grant = paper_budget;
-  if (estimator_.has_delivery()) {
-    const double episode_s = trace.horizon() / settings_.fps;
-    const double affordable =
-        settings_.budget_share * estimator_.delivery_bps() / 8.0 * episode_s / settings_.mean_query_bytes;
-    if (affordable < paper_budget) grant = static_cast<int>(std::floor(affordable + 1e-9));
-  }
+  const int grant = episode_grant(estimator_, budget_queries(settings_.budget_fraction, trace.horizon()),
+                                  settings_.budget_share, trace.horizon() / settings_.fps, settings_.mean_query_bytes);
   budget_initial_ = budget_ = grant;
   EpisodeContext ctx;
   ctx.horizon = trace.horizon();
@@ -87,23 +82,10 @@ void RobotAgent::begin_episode(int episode, double now_s) {
 }
 
 void RobotAgent::update_view(int frame, double now_s) {
-  const std::uint32_t bytes = query_bytes_(frame);
-  view_.has_delay = estimator_.has_delay();
-  view_.has_delivery = estimator_.has_delivery();
-  view_.rtt_s = estimator_.rtt_s();
-  view_.recent_rtts = static_cast<int>(recent_rtt_s_.size());
-  std::copy(recent_rtt_s_.begin(), recent_rtt_s_.end(), view_.recent_rtt_s.begin());
-  view_.base_rtt_s = estimator_.base_rtt_s();
-  view_.queue_delay_s = estimator_.queue_delay_s();
-  view_.delivery_bps = estimator_.delivery_bps();
-  view_.timeout_rate = estimator_.timeout_rate();
-  view_.service_s = estimator_.service_s();
-  view_.price = price(bytes);
-  view_.predicted_reply_s = estimator_.predicted_reply_s(bytes);
-  view_.time_to_deadline_s = settings_.deadline_s;
-  view_.tokens = budget_;
-  view_.in_flight = static_cast<int>(in_flight_.size());
   (void)now_s;
+  const std::uint32_t bytes = query_bytes_(frame);
+  fill_network_view(view_, estimator_, recent_rtt_s_.begin(), static_cast<int>(recent_rtt_s_.size()), price(bytes),
+                    bytes, settings_.deadline_s, budget_, static_cast<int>(in_flight_.size()));
 }
 
 void RobotAgent::set_robot_view(int frame, int prediction, double confidence, std::vector<double> features) {

@@ -38,6 +38,16 @@ const std::vector<std::string>& network_feature_names() {
   return names;
 }
 
+std::vector<double> network_feature_scales(double timeout_s, double delivery_mbps, double max_price, int horizon) {
+  if (!(timeout_s > 0) || !(delivery_mbps > 0) || !(max_price > 0) || horizon < 1) {
+    throw std::invalid_argument("network feature scales must be positive");
+  }
+  const double ms = timeout_s * 1e3;
+  std::vector<double> s(1 + kRecentRtts, ms);  // net_rtt_ms, net_recent_rtt_k_ms
+  for (double x : {ms, delivery_mbps, 1.0, max_price, ms, static_cast<double>(horizon)}) s.push_back(x);
+  return s;
+}
+
 std::vector<std::string> feature_names(const std::vector<std::string>& stream_features, FeatureSet set) {
   std::vector<std::string> names = stream_features;
   if (set.store_distances) names.insert(names.end(), std::begin(kStoreDistanceNames), std::end(kStoreDistanceNames));

@@ -31,6 +31,11 @@ inline constexpr const char* kStoreDistanceNames[] = {"robot_store_distance", "c
 // The network part's names, in order (part 3).
 const std::vector<std::string>& network_feature_names();
 
+// Scales of the network part for StateNormalizer (trace files cannot fit them): times (ms) by the
+// query time-out, the delivery rate by `delivery_mbps`, the time-out rate by 1, the price by its
+// largest value, tokens by the episode length.
+std::vector<double> network_feature_scales(double timeout_s, double delivery_mbps, double max_price, int horizon);
+
 // Every feature's name, given the stream's.
 std::vector<std::string> feature_names(const std::vector<std::string>& stream_features, FeatureSet set);
 
