@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "agents/loop/loop_rules.h"
+#include "sim/base/random_streams.h"
 #include "sim/base/seed.h"
 
 namespace offloadsim::agents {
@@ -26,32 +27,35 @@ double median(std::vector<double> v) {
 }  // namespace
 
 CellFit fit_cell_model(std::vector<WireSample> samples) {
-  if (samples.empty()) throw std::invalid_argument("fit_cell_model: no queries to fit");
+  if (std::none_of(samples.begin(), samples.end(), [](const WireSample& w) { return !w.probe; })) {
+    throw std::invalid_argument("fit_cell_model: no queries to fit");
+  }
   std::stable_sort(samples.begin(), samples.end(), [](const WireSample& a, const WireSample& b) {
     return a.run != b.run ? a.run < b.run : a.sent_s < b.sent_s;
   });
-  std::vector<double> d(samples.size());
+  std::vector<double> queries, probes;  // residuals wire − model
   const auto residuals = [&](double c_bps) {
+    queries.clear();
+    probes.clear();
     double backlog = 0, at = 0;
     int run = -1;
-    for (std::size_t i = 0; i < samples.size(); ++i) {
-      const WireSample& q = samples[i];
+    for (const WireSample& q : samples) {
       if (q.run != run) run = q.run, backlog = 0, at = q.sent_s;
       backlog = std::max(0.0, backlog - (q.sent_s - at));
       at = q.sent_s;
       const double tx = 8.0 * q.bytes / c_bps;
-      d[i] = q.wire_s - (backlog + tx);
-      backlog += tx;
+      (q.probe ? probes : queries).push_back(q.wire_s - (backlog + tx));
+      if (!q.probe) backlog += tx;
     }
   };
   CellFit best;
   best.mean_abs_error_s = INFINITY;
   const auto consider = [&](double c) {
     residuals(c);
-    const double b = median(d);
+    const double b = std::max(0.0, median(probes.empty() ? queries : probes));  // never faster than the model
     double err = 0;
-    for (double x : d) err += std::abs(x - b);
-    err /= static_cast<double>(d.size());
+    for (double x : queries) err += std::abs(x - b);
+    err /= static_cast<double>(queries.size());
     if (err < best.mean_abs_error_s - 1e-15) {
       best.mean_abs_error_s = err;
       best.capacity_bps = c;
@@ -66,9 +70,8 @@ CellFit fit_cell_model(std::vector<WireSample> samples) {
   const double coarse = best.capacity_bps;
   for (int k = -50; k <= 50; ++k) consider(coarse * std::pow(ratio, k / 50.0));
   residuals(best.capacity_bps);
-  best.base_rtt_s = std::max(0.0, best.base_rtt_s);
-  best.jitter_s.resize(d.size());
-  for (std::size_t i = 0; i < d.size(); ++i) best.jitter_s[i] = d[i] - best.base_rtt_s;
+  for (double x : queries) best.jitter_s.push_back(x - best.base_rtt_s);
+  for (double x : probes) best.probe_jitter_s.push_back(x - best.base_rtt_s);
   return best;
 }
 
@@ -95,7 +98,7 @@ CongestionSurrogate::CongestionSurrogate(std::vector<CellModel> cells, Surrogate
     Cell cell;
     cell.model = m;
     cell.worker_free_s.assign(static_cast<std::size_t>(m.cloud_workers), 0.0);
-    cell.rng.seed(base::derive_seed(seed, 0x5u, c));
+    cell.rng.seed(base::derive_seed(seed, base::streams::kSurrogateCells, c));
     for (int k = 0; k < m.robots; ++k) {
       Slot s;
       s.cell = static_cast<int>(c);
@@ -138,7 +141,8 @@ CongestionSurrogate::Query CongestionSurrogate::send(Slot& s, double now, std::u
   const double backlog =
       now > cell.backlog_at_s ? std::max(0.0, cell.backlog_s - (now - cell.backlog_at_s)) : cell.backlog_s;
   const double tx = 8.0 * bytes / m.capacity_bps;
-  const double wire = std::max(tx, m.base_rtt_s + backlog + tx + sample(m.jitter_s, cell.rng));
+  const double wire =
+      std::max(tx, m.base_rtt_s + backlog + tx + sample(probe ? m.probe_jitter_s : m.jitter_s, cell.rng));
   Query q;
   q.sent_s = now;
   q.bytes = bytes;

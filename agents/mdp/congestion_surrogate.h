@@ -42,33 +42,38 @@ namespace offloadsim::agents {
 
 // One cell's network, as fitted from its congestion traces.
 struct CellModel {
-  std::string name;               // the condition, e.g. wifi/8/40
-  int robots = 1;                 // slots of this cell
-  double base_rtt_s = 0.002;      // b
-  double capacity_bps = 100e6;    // C
-  std::vector<double> jitter_s;   // ε: resampled; empty: none
-  std::vector<double> service_s;  // the cloud's service times, resampled; empty: 0
+  std::string name;                    // the condition, e.g. wifi/8/40
+  int robots = 1;                      // slots of this cell
+  double base_rtt_s = 0.002;           // b
+  double capacity_bps = 100e6;         // C
+  std::vector<double> jitter_s;        // ε of a query: resampled; empty: none
+  std::vector<double> probe_jitter_s;  // ε of a probe: resampled; empty: none
+  std::vector<double> service_s;       // the cloud's service times, resampled; empty: 0
   int cloud_workers = 1;
 };
 
-// One query as recorded on the wire: its run (one simulation: the queries that shared the cell),
-// when it was sent, its bytes, and its time on the wire (round trip − service − the cloud's wait).
+// One query or probe as recorded on the wire: its run (one simulation: the requests that shared
+// the cell), when it was sent, its bytes, and its time on the wire (round trip − service − the
+// cloud's wait; a probe's round trip).
 struct WireSample {
   int run = 0;
   double sent_s = 0;
   std::uint32_t bytes = 0;
   double wire_s = 0;
+  bool probe = false;
 };
 
 struct CellFit {
   double base_rtt_s = 0, capacity_bps = 0;
-  std::vector<double> jitter_s;  // the residuals at the fit
-  double mean_abs_error_s = 0;
+  std::vector<double> jitter_s, probe_jitter_s;  // the residuals at the fit
+  double mean_abs_error_s = 0;                   // of the queries
 };
 
-// Fits b and C to the samples: C the least mean absolute error of wire − b − model on a log grid
-// from 0.1 Mbps to 10 Gbps (refined around the best), b the median residual at that C. Samples of a run are replayed in
-// send order through the queue. Throws std::invalid_argument without samples.
+// Fits b and C: each run is replayed in send order through the queue; b is the median residual
+// of the probes (of the queries when there are none), never negative; C is the least mean
+// absolute error of the queries' wire − b − model, on a log grid from 0.1 Mbps to 10 Gbps refined
+// around the best. Probes pin b, so that queries of one size alone (where b and 8B/C trade off)
+// still give the transmission its due. Throws std::invalid_argument without queries.
 CellFit fit_cell_model(std::vector<WireSample> samples);
 
 struct SurrogateSettings {

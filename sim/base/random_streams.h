@@ -30,6 +30,7 @@ constexpr std::uint64_t kLoopRobotTraces = 31;   // closed-loop: robot r's frame
 constexpr std::uint64_t kLoopPolicies = 32;      // closed-loop: robot r's policy draws
 constexpr std::uint64_t kLoopServiceTimes = 33;  // closed-loop: the cloud's service times
 constexpr std::uint64_t kLoopCalibration = 34;   // closed-loop: heuristic calibration traces
+constexpr std::uint64_t kSurrogateCells = 41;    // congestion surrogate: cell c's jitter and service draws
 
 // ---- ns-3 stream index bases ----
 constexpr std::int64_t kNs3Wifi = 1000;        // channel, then devices (+10)

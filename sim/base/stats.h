@@ -39,4 +39,29 @@ inline double lower_quantile(std::vector<double> v, double q) {
   return v[static_cast<std::size_t>(std::floor(q * static_cast<double>(v.size() - 1)))];
 }
 
+// Kendall's rank correlation τ-b of paired samples (ties in either count against neither
+// concordance nor discordance, and shrink the denominator); NaN for fewer than two pairs or when
+// either side is constant.
+inline double kendall_tau(const std::vector<double>& x, const std::vector<double>& y) {
+  const std::size_t n = std::min(x.size(), y.size());
+  double concordant = 0, discordant = 0, tied_x = 0, tied_y = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t j = i + 1; j < n; ++j) {
+      const double dx = x[i] - x[j], dy = y[i] - y[j];
+      if (dx == 0 && dy == 0) continue;
+      if (dx == 0) {
+        ++tied_x;
+      } else if (dy == 0) {
+        ++tied_y;
+      } else if ((dx > 0) == (dy > 0)) {
+        ++concordant;
+      } else {
+        ++discordant;
+      }
+    }
+  }
+  const double denominator = std::sqrt((concordant + discordant + tied_x) * (concordant + discordant + tied_y));
+  return denominator > 0 ? (concordant - discordant) / denominator : std::nan("");
+}
+
 }  // namespace offloadsim::base

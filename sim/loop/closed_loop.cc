@@ -51,20 +51,15 @@ class Loop {
       client->SetStopTime(ns3::Seconds(spec.network.duration_s));
       clients_.push_back(client);
       by_id_.emplace_back();
-      // Cameras are not synchronised: robot r's frames are offset by r / R of a frame period.
-      const double phase = static_cast<double>(r) / static_cast<double>(robots_.size()) / spec.fps;
-      const double first = spec.start_s + phase;
-      const double last_deadline = spec.network.duration_s - 1e-9;
-      const int fit = static_cast<int>(std::floor((last_deadline - spec.deadline_s - first) * spec.fps)) + 1;
-      frames_.push_back(std::clamp(fit, 0, robots_[r].frames));
-      first_.push_back(first);
+      frames_.push_back(loop_frames(spec, static_cast<int>(r), static_cast<int>(robots_.size()), robots_[r].frames));
+      first_.push_back(loop_first_frame_s(spec, static_cast<int>(r), static_cast<int>(robots_.size())));
       if (robots_[r].agent == nullptr) {
         for (std::size_t k = 0; k < robots_[r].replay.size(); ++k) {
           ns3::Simulator::Schedule(ns3::Seconds(robots_[r].replay[k].sent_s), &Loop::replay, this, static_cast<int>(r),
                                    k);
         }
       } else if (frames_.back() > 0) {
-        ns3::Simulator::Schedule(ns3::Seconds(first), &Loop::tick, this, static_cast<int>(r), 0);
+        ns3::Simulator::Schedule(ns3::Seconds(first_.back()), &Loop::tick, this, static_cast<int>(r), 0);
       }
     }
   }
@@ -195,6 +190,18 @@ class Loop {
 };
 
 }  // namespace
+
+double loop_first_frame_s(const ClosedLoopSpec& spec, int robot, int robots) {
+  // Cameras are not synchronised: robot r's frames are offset by r / R of a frame period.
+  return spec.start_s + static_cast<double>(robot) / static_cast<double>(robots) / spec.fps;
+}
+
+int loop_frames(const ClosedLoopSpec& spec, int robot, int robots, int available) {
+  const double last_deadline = spec.network.duration_s - 1e-9;
+  const double first = loop_first_frame_s(spec, robot, robots);
+  const int fit = static_cast<int>(std::floor((last_deadline - spec.deadline_s - first) * spec.fps)) + 1;
+  return std::clamp(fit, 0, available);
+}
 
 ClosedLoopResult run_closed_loop(const ClosedLoopSpec& spec, std::vector<LoopRobot>& robots) {
   if (static_cast<int>(robots.size()) != spec.network.robots) {

@@ -76,6 +76,11 @@ struct ClosedLoopResult {
   std::vector<std::string> errors;  // e.g. a robot whose connection to the cloud failed
 };
 
+// When robot r (of `robots`) decides its first frame, and how many frames it plays: every frame
+// whose deadline falls within the run, at most `available`.
+double loop_first_frame_s(const ClosedLoopSpec& spec, int robot, int robots);
+int loop_frames(const ClosedLoopSpec& spec, int robot, int robots, int available);
+
 // Runs one closed-loop simulation; `robots[r]` drives robot r of spec.network (one per robot).
 ClosedLoopResult run_closed_loop(const ClosedLoopSpec& spec, std::vector<LoopRobot>& robots);
 

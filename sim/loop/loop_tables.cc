@@ -172,6 +172,20 @@ void append_congestion_traces(std::string& csv, const std::string& condition, co
   }
 }
 
+const char* const kCongestionProbesHeader =
+    "network,robots,background_mbps,policy,robot,sent_s,replied_s,rtt_ms,bytes\n";
+
+void append_congestion_probes(std::string& csv, const std::string& condition, const std::string& policy,
+                              const ClosedLoopResult& r) {
+  for (const QueryRecord& q : r.queries) {
+    if (!q.probe) continue;
+    const bool replied = q.replied_s >= 0;
+    fmt::format_to(std::back_inserter(csv), "{},{},robot{},{:.6f},{},{},{}\n", condition, policy, q.robot + 1, q.sent_s,
+                   replied ? fmt::format("{:.6f}", q.replied_s) : "",
+                   replied ? num((q.replied_s - q.sent_s) * 1e3) : "", q.bytes);
+  }
+}
+
 namespace {
 int robot_index(const base::CsvTable& t, std::size_t row, std::size_t col) {
   const std::string& v = t.cell(row, col);

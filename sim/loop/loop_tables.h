@@ -15,6 +15,7 @@ extern const char* const kSummaryHeader;
 extern const char* const kDecisionsHeader;
 extern const char* const kQueriesHeader;
 extern const char* const kCongestionTracesHeader;
+extern const char* const kCongestionProbesHeader;
 
 // One sensor stream of a robot, as the network tables summarise it (flow names start robotN-).
 struct SensorStream {
@@ -44,6 +45,9 @@ void append_queries(std::string& csv, const std::string& policy, const ClosedLoo
 // Rows of congestion_traces.csv (docs/congestion.md): one per scored frame, joined with its query's
 // record (the true outcome: a late reply, a time-out); `condition` its first cells.
 void append_congestion_traces(std::string& csv, const std::string& condition, const std::string& policy,
+                              const ClosedLoopResult& r);
+// Rows of congestion_probes.csv: every probe of the run (the path's base delay, docs/congestion.md).
+void append_congestion_probes(std::string& csv, const std::string& condition, const std::string& policy,
                               const ClosedLoopResult& r);
 
 // Reads back what summarise needs from decisions.csv and queries.csv rows of one policy (a live

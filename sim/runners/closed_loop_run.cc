@@ -289,6 +289,32 @@ double ClosedLoopExperiment::fps() const {
   return inputs_->agent.fps;
 }
 
+const std::vector<agents::Trace>& ClosedLoopExperiment::episodes(int robot) const {
+  return inputs_->in.episodes.at(static_cast<std::size_t>(robot));
+}
+
+const std::vector<std::uint32_t>& ClosedLoopExperiment::query_sizes() const {
+  return inputs_->in.query_sizes;
+}
+
+const agents::RobotAgentSettings& ClosedLoopExperiment::agent_settings() const {
+  return inputs_->agent;
+}
+
+agents::Policy& ClosedLoopExperiment::policy(std::size_t p, int robot) {
+  return *inputs_->made.at(static_cast<std::size_t>(robot)).policies.at(p).policy;
+}
+
+std::uint64_t ClosedLoopExperiment::policy_seed(std::size_t p) const {
+  return base::derive_seed(inputs_->seed, base::streams::kLoopPolicies, p);
+}
+
+int ClosedLoopExperiment::frames(int robot) const {
+  int available = 0;
+  for (const agents::Trace& t : episodes(robot)) available += t.horizon();
+  return loop_frames(spec_, robot, spec_.network.robots, available);
+}
+
 ClosedLoopResult ClosedLoopExperiment::run(std::size_t p) {
   Inputs& x = *inputs_;
   const std::vector<std::uint32_t>& sizes = x.in.query_sizes;
@@ -298,8 +324,7 @@ ClosedLoopResult ClosedLoopExperiment::run(std::size_t p) {
   for (int r = 0; r < spec_.network.robots; ++r) {
     const std::vector<agents::Trace>& eps = x.in.episodes[static_cast<std::size_t>(r)];
     agents_.push_back(std::make_unique<agents::RobotAgent>(
-        r, *x.made[static_cast<std::size_t>(r)].policies.at(p).policy, eps, query_bytes, x.agent,
-        base::derive_seed(x.seed, base::streams::kLoopPolicies, p)));
+        r, *x.made[static_cast<std::size_t>(r)].policies.at(p).policy, eps, query_bytes, x.agent, policy_seed(p)));
     LoopRobot lr;
     lr.agent = agents_.back().get();
     lr.frames = agents_.back()->frames();

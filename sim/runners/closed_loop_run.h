@@ -52,6 +52,15 @@ class ClosedLoopExperiment {
   ClosedLoopSpec& spec() { return spec_; }
   // Policy p on every robot, in its own simulation of the network.
   ClosedLoopResult run(std::size_t p);
+  // What the robots play, for another backend of the same scenario (the congestion surrogate):
+  // robot r's episodes, the queries' sizes, the agent's settings, policy p's instance on robot r
+  // and the seed its draws derive from (the robot agent's), and the frames robot r plays.
+  const std::vector<agents::Trace>& episodes(int robot) const;
+  const std::vector<std::uint32_t>& query_sizes() const;
+  const agents::RobotAgentSettings& agent_settings() const;
+  agents::Policy& policy(std::size_t p, int robot);
+  std::uint64_t policy_seed(std::size_t p) const;
+  int frames(int robot) const;
   // The same network with `queries` (a run's requests) sent open loop at their recorded times: the
   // same traffic with no agent code in the run.
   ClosedLoopResult replay(const std::vector<QueryRecord>& queries);

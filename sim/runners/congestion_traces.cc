@@ -58,7 +58,7 @@ void check_congestion_traces(const Scenario& sc) {
 
 void run_congestion_traces(const Scenario& sc, const RunOptions& opt, std::ostream& out, RunRecord& rec) {
   const std::vector<CongestionCondition> conditions = congestion_conditions(sc);
-  std::string csv = kCongestionTracesHeader;
+  std::string csv = kCongestionTracesHeader, probes = kCongestionProbesHeader;
   std::unique_ptr<Progress> bar;
   if (opt.progress) bar = std::make_unique<Progress>("congestion-traces (conditions)", conditions.size());
   for (const CongestionCondition& c : conditions) {
@@ -71,6 +71,7 @@ void run_congestion_traces(const Scenario& sc, const RunOptions& opt, std::ostre
       check_interrupt();  // Ctrl-C ended the simulation early: nothing of it is written
       for (const std::string& e : r.errors) fmt::print(out, "warning: {}: {}\n", experiment.policy_name(p), e);
       append_congestion_traces(csv, condition_cells(c), experiment.policy_name(p), r);
+      append_congestion_probes(probes, condition_cells(c), experiment.policy_name(p), r);
       for (const agents::ScoredFrame& f : r.frames) {
         ++rows;
         if (f.sent_s >= 0) {
@@ -86,7 +87,8 @@ void run_congestion_traces(const Scenario& sc, const RunOptions& opt, std::ostre
   }
   if (bar) bar->finish();
   write_file_atomically(opt.out_dir / "congestion_traces.csv", csv);
-  rec.outputs.push_back("congestion_traces.csv");
+  write_file_atomically(opt.out_dir / "congestion_probes.csv", probes);
+  rec.outputs.insert(rec.outputs.end(), {"congestion_traces.csv", "congestion_probes.csv"});
 }
 
 }  // namespace offloadsim::sim

@@ -23,6 +23,7 @@
 #include "sim/runners/network_study.h"
 #include "sim/runners/offload_eval.h"
 #include "sim/runners/rl_train.h"
+#include "sim/runners/surrogate_check.h"
 #include "sim/runners/video_traces.h"
 
 namespace fs = std::filesystem;
@@ -119,6 +120,10 @@ const std::vector<ExperimentKind>& experiment_kinds() {
        "what the network does to robots' queries, over a grid of networks, robots per cell and background "
        "load: the closed loop with scripted query rates, one row per frame (the congestion surrogate's data)",
        check_congestion_traces, run_congestion_traces},
+      {"surrogate-check",
+       "does the congestion surrogate match ns-3? Per condition of the traces grid, the same policies, streams and "
+       "seeds in both: latency percentiles and the policies' ranking by reward",
+       check_surrogate_check, run_surrogate_check},
       {"live",
        "the offload agent as real processes: a cloud server and N robots over TCP sockets (Boost.Asio), on "
        "loopback or across an ns-3 network in real time, beside the same scenario simulated",

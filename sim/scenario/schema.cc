@@ -20,16 +20,19 @@ const std::vector<std::string> kRlTrain = {"rl-train", "hardware-experiment"};
 // Fields of the evaluation protocol that a hardware experiment also takes.
 const std::vector<std::string> kEvalAndHardware = {"offload-eval", "rl-train", "hardware-experiment"};
 const std::vector<std::string> kVideo = {"video-traces", "hardware-experiment", "live"};
-const std::vector<std::string> kNet = {"network-study", "network-run", "closed-loop", "congestion-traces", "live"};
+const std::vector<std::string> kNet = {"network-study",     "network-run",     "closed-loop",
+                                       "congestion-traces", "surrogate-check", "live"};
 // The closed loop plays the MDP (mdp.*) over the evaluation kinds' streams with their policies.
-// Live mode (kind: live) is the closed loop played by real processes, and congestion-traces runs it
-// over a grid of conditions: both take every field of it.
-const std::vector<std::string> kMdp = {"offload-eval", "rl-train",          "hardware-experiment",
-                                       "closed-loop",  "congestion-traces", "live"};
-const std::vector<std::string> kStream = {"offload-eval", "rl-train", "closed-loop", "congestion-traces", "live"};
-const std::vector<std::string> kPolicies = {"offload-eval", "rl-train", "closed-loop", "congestion-traces", "live"};
-const std::vector<std::string> kNetRun = {"network-run", "closed-loop", "congestion-traces", "live"};
-const std::vector<std::string> kLoop = {"closed-loop", "congestion-traces", "live"};
+// Live mode (kind: live) is the closed loop played by real processes, congestion-traces runs it
+// over a grid of conditions and surrogate-check beside the surrogate: all take every field of it.
+const std::vector<std::string> kMdp = {
+    "offload-eval", "rl-train", "hardware-experiment", "closed-loop", "congestion-traces", "surrogate-check", "live"};
+const std::vector<std::string> kStream = {"offload-eval",      "rl-train",        "closed-loop",
+                                          "congestion-traces", "surrogate-check", "live"};
+const std::vector<std::string> kPolicies = {"offload-eval",      "rl-train",        "closed-loop",
+                                            "congestion-traces", "surrogate-check", "live"};
+const std::vector<std::string> kNetRun = {"network-run", "closed-loop", "congestion-traces", "surrogate-check", "live"};
+const std::vector<std::string> kLoop = {"closed-loop", "congestion-traces", "surrogate-check", "live"};
 const std::vector<std::string> kLive = {"live"};
 // Medians of the OpenCV people counters of agents/perception on vtest.avi, as measured here into
 // scenarios/data/opencv-timing/vtest_timing.csv (scenarios/perception_timing.yaml; docs/loop.md): the
@@ -175,7 +178,7 @@ std::vector<FieldSpec> build_schema() {
               "oracle is the exact optimum, paper-oracle the paper code's greedy clairvoyant rule; "
               "{rl: file.pt} a saved RL policy; rl (rl-train only) the policy just trained; congestion-aware "
               "(closed-loop only) the robot heuristic that also needs the predicted reply to fit the deadline; "
-              "scripted (closed-loop, congestion-traces) blind queries at each loop.query_rates rate.",
+              "scripted (closed-loop, congestion-traces, surrogate-check) blind queries at each loop.query_rates rate.",
               kPolicies);
     f.choices = {"random",   "all-robot",    "all-cloud", "robot-heuristic", "congestion-aware", "oracle",
                  "scripted", "paper-oracle", "rl"};
@@ -186,18 +189,24 @@ std::vector<FieldSpec> build_schema() {
                     "The scripted policy (eval.policies: scripted) runs once per rate: at every frame it asks for the "
                     "cloud with this probability, otherwise runs the robot model, blind to everything (the "
                     "congestion traces' probe of the network; tokens and the in-flight limit still apply).",
-                    {"closed-loop", "congestion-traces", "live"}));
+                    {"closed-loop", "congestion-traces", "surrogate-check", "live"}));
   s.push_back(field("traces.networks", FieldType::kChoiceList, "", std::vector<std::string>{"wifi", "lte"}, -kInf, kInf,
-                    "congestion-traces: the networks of the grid (network.type of each condition).",
-                    {"congestion-traces"}));
+                    "congestion-traces, surrogate-check: the networks of the grid (network.type of each condition).",
+                    {"congestion-traces", "surrogate-check"}));
   s.back().choices = {"wifi", "lte", "wired"};
   s.push_back(field("traces.robots", FieldType::kNumberList, "robots", std::vector<double>{1, 4}, 1, 1000,
-                    "congestion-traces: robots per cell of the grid (robots.count of each condition).",
-                    {"congestion-traces"}));
-  s.push_back(field("traces.background_mbps", FieldType::kNumberList, "Mbps", std::vector<double>{0, 20}, 0, 1e6,
-                    "congestion-traces: background load of the grid: one constant-rate (UDP) download of this rate "
-                    "through the cell, 0 none (overrides background.*).",
-                    {"congestion-traces"}));
+                    "congestion-traces, surrogate-check: robots per cell of the grid (robots.count of each condition).",
+                    {"congestion-traces", "surrogate-check"}));
+  s.push_back(field(
+      "traces.background_mbps", FieldType::kNumberList, "Mbps", std::vector<double>{0, 20}, 0, 1e6,
+      "congestion-traces, surrogate-check: background load of the grid: one constant-rate (UDP) download of this rate "
+      "through the cell, 0 none (overrides background.*).",
+      {"congestion-traces", "surrogate-check"}));
+  s.push_back(
+      optional_file("surrogate.traces",
+                    "surrogate-check: the congestion_traces.csv (kind congestion-traces, over the same grid, with "
+                    "another seed) whose answered queries fit each condition's cell model.",
+                    {"surrogate-check"}));
   s.push_back(field("eval.heuristic_percentiles", FieldType::kNumberList, "percent",
                     std::vector<double>{10, 20, 30, 40, 50, 60, 70, 80, 90}, 0, 100,
                     "Sweep of q for robot-heuristic: offload frames whose robot confidence is below the q-th "

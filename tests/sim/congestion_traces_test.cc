@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <set>
 #include <string>
@@ -115,6 +116,79 @@ TEST(CongestionTracesKind, BadGridsAreRefusedNamingTheField) {
   // Blind queries need a network to probe: an MDP evaluation refuses them.
   refused(fixtures::write_temp("eval_scripted.yaml", "schema: 1\nkind: offload-eval\neval: {policies: [scripted]}\n"),
           {}, "eval.policies");
+}
+
+// A quiet two-robot WiFi cell: traces with seed 3 (run into <TempDir>/<out>), the check with
+// seed 4; returns the check's file. Each test has its own files: ctest runs tests in parallel.
+std::string check_scenarios(const std::string& out) {
+  const std::string traces_dir = ::testing::TempDir() + out;
+  const std::string common = R"(schema: 1
+robots: {count: 1, streams: []}
+stations: {count: 1}
+stream: {horizon: 10}
+cloud: {service_ms: 20, workers: 2}
+traces: {networks: [wifi], robots: [2], background_mbps: [0]}
+run: {duration_s: 3, warmup_s: 1}
+output: {figures: false}
+)";
+  const std::string traces = fixtures::write_temp(out + "_traces.yaml", common + R"(kind: congestion-traces
+seed: 3
+eval: {policies: [scripted]}
+loop: {query_rates: [0.3, 1.0], budget: 1}
+)");
+  fixtures::run_into(traces, out);
+  return fixtures::write_temp(out + "_check.yaml", common + R"(kind: surrogate-check
+seed: 4
+eval: {policies: [scripted, all-robot, all-cloud]}
+loop: {query_rates: [0.5], budget: 1}
+surrogate: {traces: )" + traces_dir + "/congestion_traces.csv}\n");
+}
+
+TEST(SurrogateCheckKind, MatchesAQuietCellFittedOnTracesOfAnotherSeed) {
+  const std::string check = check_scenarios("check_traces_a");
+  ASSERT_TRUE(std::filesystem::exists(::testing::TempDir() + "check_traces_a/congestion_probes.csv"));
+  const auto out = fixtures::run_into(check, "check_out");
+
+  const base::CsvTable models = base::CsvTable::read((out / "cell_models.csv").string());
+  ASSERT_EQ(models.rows(), 1u);
+  EXPECT_GT(models.number(0, models.column("queries")), 10.0);
+  EXPECT_GT(models.number(0, models.column("probes")), 5.0);
+  EXPECT_GT(models.number(0, models.column("base_rtt_ms")), 0.5);  // an 802.11ac hop and a wire: a few ms
+  EXPECT_LT(models.number(0, models.column("base_rtt_ms")), 20.0);
+
+  const base::CsvTable t = base::CsvTable::read((out / "surrogate_check.csv").string());
+  ASSERT_EQ(t.rows(), 3u);
+  for (std::size_t r = 0; r < t.rows(); ++r) {
+    const std::string policy = t.cell(r, t.column("policy"));
+    EXPECT_EQ(t.cell(r, t.column("ns3_frames")), t.cell(r, t.column("surrogate_frames"))) << policy;
+    if (policy == "all-robot") {
+      EXPECT_EQ(t.cell(r, t.column("p50_ok")), "NA");  // no queries to compare
+      EXPECT_EQ(t.cell(r, t.column("ns3_reward_per_frame")), t.cell(r, t.column("surrogate_reward_per_frame")));
+      continue;
+    }
+    // In a quiet cell with 512-byte queries the fitted model has nothing to get wrong.
+    EXPECT_EQ(t.cell(r, t.column("p50_ok")), "1") << policy << " " << t.cell(r, t.column("p50_error"));
+    EXPECT_EQ(t.cell(r, t.column("p95_ok")), "1") << policy << " " << t.cell(r, t.column("p95_error"));
+  }
+  const base::CsvTable ranking = base::CsvTable::read((out / "surrogate_ranking.csv").string());
+  ASSERT_EQ(ranking.rows(), 1u);
+  EXPECT_EQ(ranking.cell(0, ranking.column("policies")), "3");
+  EXPECT_NE(ranking.cell(0, ranking.column("kendall_tau")), "NA");
+}
+
+TEST(SurrogateCheckKind, RefusesTracesOfAnotherGridAndADeadlineBeyondAFrame) {
+  const std::string check = check_scenarios("check_traces_b");
+  const auto refused = [&](const std::vector<std::string>& sets, const std::string& what) {
+    try {
+      check_scenario(load_scenario(check, sets));
+      ADD_FAILURE() << "accepted: " << sets.front();
+    } catch (const ScenarioError& e) {
+      EXPECT_NE(std::string(e.what()).find(what), std::string::npos) << e.what();
+    }
+  };
+  refused({"traces.robots=[4]"}, "no traces of condition wifi,4,0");
+  refused({"loop.deadline_ms=150"}, "loop.deadline_ms");  // 10 frames/s: a period is 100 ms
+  refused({"surrogate.traces="}, "surrogate.traces");
 }
 
 }  // namespace
