@@ -35,6 +35,7 @@ A2CTrainer::A2CTrainer(TrainerOptions options, MdpParams mdp, const TrainingTrac
       a2c_(net_, options_.a2c) {
   if (options_.num_envs < 1 || options_.n_steps < 1) throw std::invalid_argument("A2CTrainer: bad sizes");
   if (options_.budgets.empty()) throw std::invalid_argument("A2CTrainer: no training budgets");
+  make_env_ = [this](std::int64_t) { return std::make_unique<VectorOffloadEnv>(options_.num_envs, mdp_, normalizer_); };
 }
 
 void A2CTrainer::train(const std::function<bool()>& should_stop,
@@ -61,7 +62,12 @@ void A2CTrainer::run_round() {
   const int n = options_.num_envs;
   const int64_t obs_size = normalizer_.size();
   std::vector<Trace> traces;
-  VectorOffloadEnv venv(n, mdp_, normalizer_);
+  const std::unique_ptr<BatchEnv> env = make_env_(round_);
+  if (env->size() != n || env->observation_size() != obs_size) {
+    throw std::invalid_argument(fmt::format("A2CTrainer: the environment has {} slots of {} observations, not {} of {}",
+                                            env->size(), env->observation_size(), n, obs_size));
+  }
+  BatchEnv& venv = *env;
   int longest = 0;
   for (int i = 0; i < n; ++i) {
     const std::uint64_t key =
@@ -98,7 +104,7 @@ void A2CTrainer::run_round() {
     for (int k = 0; k < options_.n_steps && t < longest; ++k, ++t) {
       venv.observe(obs.data_ptr<float>());
       venv.allowed_actions(allowed.data_ptr<float>());
-      for (int i = 0; i < n; ++i) active_v[static_cast<size_t>(i)] = venv.env(i).done() ? 0.0f : 1.0f;
+      for (int i = 0; i < n; ++i) active_v[static_cast<size_t>(i)] = venv.done(i) ? 0.0f : 1.0f;
       torch::Tensor probs;
       {
         torch::NoGradGuard no_grad;
@@ -132,7 +138,7 @@ void A2CTrainer::run_round() {
       bootstrap = net_->step(obs, state, allowed).value.contiguous();
       float* b = bootstrap.data_ptr<float>();
       for (int i = 0; i < n; ++i) {
-        if (venv.env(i).done()) b[i] = 0.0f;
+        if (venv.done(i)) b[i] = 0.0f;
       }
     }
     a2c_.set_entropy_coef(entropy_coef_at(env_steps_));

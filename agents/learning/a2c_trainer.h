@@ -9,12 +9,14 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "agents/learning/a2c.h"
 #include "agents/learning/actor_critic.h"
 #include "agents/learning/training_traces.h"
+#include "agents/mdp/batch_env.h"
 #include "agents/mdp/offload_mdp.h"
 #include "agents/mdp/state_normalizer.h"
 
@@ -42,9 +44,16 @@ struct TrainingRow {
   double entropy = 0, policy_loss = 0, value_loss = 0;  // means over this round's updates
 };
 
+// Makes the environment of one round (num_envs slots), given the round's number: the plain MDP by
+// default; the congestion surrogate to train inside a fitted cell (docs/congestion.md).
+using EnvFactory = std::function<std::unique_ptr<BatchEnv>(std::int64_t round)>;
+
 class A2CTrainer {
  public:
   A2CTrainer(TrainerOptions options, MdpParams mdp, const TrainingTraces& traces, StateNormalizer normalizer);
+  // Trains in the environments `make_env` makes instead (each of num_envs slots and the
+  // normaliser's observation size; checked every round).
+  void set_environment(EnvFactory make_env) { make_env_ = std::move(make_env); }
 
   // Trains until total_env_steps is reached or `should_stop` (asked between rounds) says so.
   // `on_round` sees every new row.
@@ -78,6 +87,7 @@ class A2CTrainer {
   std::int64_t round_ = 0, updates_ = 0, env_steps_ = 0;
   double wall_before_ = 0;  // wall time of training before this process (resumed runs)
   std::vector<TrainingRow> history_;
+  EnvFactory make_env_;
 };
 
 }  // namespace offloadsim::agents

@@ -33,6 +33,7 @@
 #include "agents/loop/congestion_estimator.h"
 #include "agents/loop/network_view.h"
 #include "agents/loop/robot_agent.h"
+#include "agents/mdp/batch_env.h"
 #include "agents/mdp/observation_features.h"
 #include "agents/mdp/offload_mdp.h"
 #include "agents/mdp/state_normalizer.h"
@@ -90,33 +91,36 @@ struct SurrogateOutcome {
   double latency_s = -1;  // a query: reply − send (≥ the time-out: it timed out); else −1
 };
 
-class CongestionSurrogate {
+class CongestionSurrogate final : public BatchEnv {
  public:
   // query_sizes: a query for frame f carries query_sizes[f mod size] bytes (as in the loop).
   // Throws std::invalid_argument when the deadline exceeds a frame period or a model is invalid.
   CongestionSurrogate(std::vector<CellModel> cells, SurrogateSettings settings, std::vector<std::uint32_t> query_sizes,
                       StateNormalizer normalizer, std::uint64_t seed);
 
-  int size() const { return static_cast<int>(slots_.size()); }
+  int size() const override { return static_cast<int>(slots_.size()); }
   int cells() const { return static_cast<int>(cells_.size()); }
   int cell_of(int slot) const { return slots_[static_cast<std::size_t>(slot)].cell; }
-  int observation_size() const { return normalizer_.size(); }
+  int observation_size() const override { return normalizer_.size(); }
   FeatureSet feature_set() const { return {settings_.robot.mdp.store_distances, settings_.robot.network_features}; }
 
   // Begins the slot's next episode on `trace` with the paper's budget N; the grant follows the
   // loop's rule from the robot's estimate. The cell's network and the robot's estimate, stores and
   // queries in flight carry on (a robot's episodes follow one another, as in the loop).
-  void reset(int slot, const Trace& trace, int paper_budget);
-  bool done(int slot) const;
+  void reset(int slot, const Trace& trace, int paper_budget) override;
+  bool done(int slot) const override;
 
   // One frame for every slot: actions[i] is slot i's requested action (ignored for a finished
   // slot: reward 0, done 1). Writes rewards, dones and, when non-null, outcomes.
-  void step(const int* actions, float* rewards, std::uint8_t* dones, SurrogateOutcome* outcomes = nullptr);
+  void step(const int* actions, float* rewards, std::uint8_t* dones, SurrogateOutcome* outcomes);
+  void step(const int* actions, float* rewards, std::uint8_t* dones) override {
+    step(actions, rewards, dones, nullptr);
+  }
 
   // As VectorOffloadEnv: allowed actions (the cloud only with tokens left) and normalised
   // observations, row-major; a finished slot's rows are zeros.
-  void allowed_actions(float* out) const;
-  void observe(float* out) const;
+  void allowed_actions(float* out) const override;
+  void observe(float* out) const override;
   // The raw observation of a slot (valid until the next step or reset).
   Observation observation(int slot) const;
   const NetworkView& view(int slot) const { return slots_[static_cast<std::size_t>(slot)].view; }
