@@ -122,23 +122,31 @@ LoopStreams loop_streams(const Scenario& sc) {
   return in;
 }
 
+QuerySizes loop_query_sizes(const Scenario& sc, bool progress) {
+  QuerySizes q;
+  if (!sc.text("loop.query_video").empty()) {
+    const nm::EncodedVideo v = encode_camera_video(sc, sc.text("loop.query_video"), progress);
+    q.bytes = v.frame_bytes;
+    q.what = fmt::format("JPEG frames of {} ({}×{}, q{})", sc.text("loop.query_video"), v.width, v.height,
+                         sc.integer("camera.jpeg_quality"));
+  } else {
+    q.bytes = {static_cast<std::uint32_t>(sc.integer("loop.query_bytes"))};
+    q.what = "a fixed payload (loop.query_bytes)";
+  }
+  q.mean = std::accumulate(q.bytes.begin(), q.bytes.end(), 0.0) / static_cast<double>(q.bytes.size());
+  return q;
+}
+
 namespace {
 LoopInputs load_inputs(const Scenario& sc, bool progress) {
   LoopInputs in;
   LoopStreams streams = loop_streams(sc);
   in.episodes = std::move(streams.episodes);
   in.calibration = std::move(streams.calibration);
-  if (!sc.text("loop.query_video").empty()) {
-    const nm::EncodedVideo v = encode_camera_video(sc, sc.text("loop.query_video"), progress);
-    in.query_sizes = v.frame_bytes;
-    in.query_what = fmt::format("JPEG frames of {} ({}×{}, q{})", sc.text("loop.query_video"), v.width, v.height,
-                                sc.integer("camera.jpeg_quality"));
-  } else {
-    in.query_sizes = {static_cast<std::uint32_t>(sc.integer("loop.query_bytes"))};
-    in.query_what = "a fixed payload (loop.query_bytes)";
-  }
-  in.mean_query_bytes =
-      std::accumulate(in.query_sizes.begin(), in.query_sizes.end(), 0.0) / static_cast<double>(in.query_sizes.size());
+  QuerySizes q = loop_query_sizes(sc, progress);
+  in.query_sizes = std::move(q.bytes);
+  in.query_what = std::move(q.what);
+  in.mean_query_bytes = q.mean;
   return in;
 }
 

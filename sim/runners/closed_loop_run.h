@@ -37,6 +37,14 @@ PolicySettings loop_policy_settings(const Scenario& sc);
 double loop_deadline_s(const Scenario& sc);
 int loop_frames_needed(const Scenario& sc);
 std::vector<double> loop_service_times(const Scenario& sc);
+// The queries' payloads: the JPEG sizes of loop.query_video's frames (encoded as camera.* says),
+// or loop.query_bytes; and a description of them.
+struct QuerySizes {
+  std::vector<std::uint32_t> bytes;  // frame f's query: bytes[f mod size]
+  double mean = 0;
+  std::string what;
+};
+QuerySizes loop_query_sizes(const Scenario& sc, bool progress);
 
 // A closed-loop scenario loaded once (streams, query sizes, policies, the network spec), from which
 // each policy's simulation is run — by the kind, and by the loop's overhead benchmark.

@@ -28,9 +28,8 @@ std::vector<CongestionCondition> congestion_conditions(const Scenario& sc) {
   return out;
 }
 
-Scenario condition_scenario(const Scenario& sc, const std::vector<std::string>& overrides,
-                            const CongestionCondition& c) {
-  std::vector<std::string> sets = overrides;
+Scenario condition_scenario(const Scenario& sc, const CongestionCondition& c) {
+  std::vector<std::string> sets = sc.overrides();
   sets.push_back("network.type=" + c.network);
   sets.push_back(fmt::format("robots.count={}", c.robots));
   if (c.background_mbps > 0) {
@@ -53,7 +52,7 @@ void check_congestion_traces(const Scenario& sc) {
     }
   }
   // Every condition must be a valid closed-loop scenario; check them all before hours of simulation.
-  for (const CongestionCondition& c : congestion_conditions(sc)) check_closed_loop(condition_scenario(sc, {}, c));
+  for (const CongestionCondition& c : congestion_conditions(sc)) check_closed_loop(condition_scenario(sc, c));
 }
 
 void run_congestion_traces(const Scenario& sc, const RunOptions& opt, std::ostream& out, RunRecord& rec) {
@@ -62,7 +61,7 @@ void run_congestion_traces(const Scenario& sc, const RunOptions& opt, std::ostre
   std::unique_ptr<Progress> bar;
   if (opt.progress) bar = std::make_unique<Progress>("congestion-traces (conditions)", conditions.size());
   for (const CongestionCondition& c : conditions) {
-    const Scenario csc = condition_scenario(sc, opt.overrides, c);
+    const Scenario csc = condition_scenario(sc, c);
     ClosedLoopExperiment experiment(csc, false);
     experiment.spec().network.stop_requested = interrupt_requested;
     std::size_t rows = 0, queries = 0, on_time = 0;

@@ -26,9 +26,8 @@ struct CongestionCondition {
 
 // The grid of traces.networks × traces.robots × traces.background_mbps, in that nesting order.
 std::vector<CongestionCondition> congestion_conditions(const Scenario& sc);
-// The scenario of one condition: the file again, with the run's overrides and the condition's.
-Scenario condition_scenario(const Scenario& sc, const std::vector<std::string>& overrides,
-                            const CongestionCondition& c);
+// The scenario of one condition: the file again, with the scenario's overrides and the condition's.
+Scenario condition_scenario(const Scenario& sc, const CongestionCondition& c);
 
 // The condition's first three cells of congestion_traces.csv (network,robots,background_mbps).
 std::string condition_cells(const CongestionCondition& c);

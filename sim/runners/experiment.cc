@@ -24,6 +24,7 @@
 #include "sim/runners/offload_eval.h"
 #include "sim/runners/rl_train.h"
 #include "sim/runners/surrogate_check.h"
+#include "sim/runners/surrogate_train.h"
 #include "sim/runners/video_traces.h"
 
 namespace fs = std::filesystem;
@@ -124,6 +125,10 @@ const std::vector<ExperimentKind>& experiment_kinds() {
        "does the congestion surrogate match ns-3? Per condition of the traces grid, the same policies, streams and "
        "seeds in both: latency percentiles and the policies' ranking by reward",
        check_surrogate_check, run_surrogate_check},
+      {"surrogate-train",
+       "the paper's A2C + LSTM trained in the congestion surrogate of the traces grid's cells, seeing the network "
+       "(loop.network_features) or the paper's state; a policy for {rl: policy.pt} in the closed loop",
+       check_surrogate_train, run_surrogate_train},
       {"live",
        "the offload agent as real processes: a cloud server and N robots over TCP sockets (Boost.Asio), on "
        "loopback or across an ns-3 network in real time, beside the same scenario simulated",

@@ -112,15 +112,18 @@ std::map<std::string, FittedCell> fit_cells(const std::string& traces_csv, int c
   return out;
 }
 
-void check_surrogate_check(const Scenario& sc) {
-  if (sc.text("surrogate.traces").empty()) {
-    throw sc.error("surrogate.traces", "required: a congestion_traces.csv recorded with another seed");
-  }
+void check_surrogate_traces(const Scenario& sc, const std::string& why) {
+  if (sc.text("surrogate.traces").empty()) throw sc.error("surrogate.traces", "required: " + why);
   if (sc.number("loop.deadline_ms") > 1000.0 / sc.number("loop.fps") + 1e-9) {
     throw sc.error("loop.deadline_ms",
                    fmt::format("{} ms is more than a frame period ({} ms at loop.fps {}): the surrogate scores a "
                                "frame before the next one is decided",
                                sc.number("loop.deadline_ms"), 1000.0 / sc.number("loop.fps"), sc.number("loop.fps")));
+  }
+  for (double robots : sc.numbers("traces.robots")) {
+    if (robots != std::floor(robots) || robots < 1) {
+      throw sc.error("traces.robots", fmt::format("{} is not a whole number of robots ≥ 1", robots));
+    }
   }
   read_for_field(sc, "surrogate.traces", [&](const std::string& f) {
     const auto cells = fit_cells(f, 1);
@@ -132,6 +135,10 @@ void check_surrogate_check(const Scenario& sc) {
       }
     }
   });
+}
+
+void check_surrogate_check(const Scenario& sc) {
+  check_surrogate_traces(sc, "a congestion_traces.csv recorded with another seed");
   check_congestion_traces(sc);
 }
 
@@ -155,7 +162,7 @@ void run_surrogate_check(const Scenario& sc, const RunOptions& opt, std::ostream
     const FittedCell& cell = cells.at(cond);
     fmt::format_to(std::back_inserter(models), "{},{},{},{:.3f},{:.3f},{:.3f}\n", cond, cell.queries, cell.probes,
                    cell.model.base_rtt_s * 1e3, cell.model.capacity_bps / 1e6, cell.mean_abs_error_s * 1e3);
-    const Scenario csc = condition_scenario(sc, opt.overrides, c);
+    const Scenario csc = condition_scenario(sc, c);
     ClosedLoopExperiment experiment(csc, false);
     experiment.spec().network.stop_requested = interrupt_requested;
     agents::SurrogateSettings settings;

@@ -29,6 +29,10 @@ struct FittedCell {
 // and column.
 std::map<std::string, FittedCell> fit_cells(const std::string& traces_csv, int cloud_workers);
 
+// What the surrogate kinds need of a scenario: surrogate.traces that cover the traces.* grid, and
+// a deadline of at most one frame period. `why`: what the traces are for, in the error.
+void check_surrogate_traces(const Scenario& sc, const std::string& why);
+
 void check_surrogate_check(const Scenario& sc);
 void run_surrogate_check(const Scenario& sc, const RunOptions& opt, std::ostream& out, RunRecord& rec);
 

@@ -369,6 +369,7 @@ YAML::Node load_yaml_document(const std::string& file, const std::string& what) 
 Scenario load_scenario(const std::string& file, const std::vector<std::string>& overrides) {
   Scenario sc;
   sc.file_ = file;
+  sc.overrides_ = overrides;
   // yaml-cpp nodes are references: assigning one node to another overwrites the first one's
   // content in the tree. This function therefore never assigns nodes, it only binds new names.
   const YAML::Node root = load_yaml_document(file, "scenario file");

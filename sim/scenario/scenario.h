@@ -19,6 +19,8 @@ namespace offloadsim::sim {
 class Scenario {
  public:
   const std::string& file() const { return file_; }
+  // The --set overrides it was loaded with, in order (load_scenario(file(), overrides()) loads it again).
+  const std::vector<std::string>& overrides() const { return overrides_; }
   const std::string& kind() const { return kind_; }
   const std::string& name() const { return name_; }
   unsigned long long seed() const { return static_cast<unsigned long long>(integer("seed")); }
@@ -51,6 +53,7 @@ class Scenario {
     int line = 0;
   };
   std::string file_;
+  std::vector<std::string> overrides_;
   std::string kind_;
   std::string name_;
   std::map<std::string, Value> values_;

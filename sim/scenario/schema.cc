@@ -17,22 +17,27 @@ namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
 const std::vector<std::string> kEvalKinds = {"offload-eval", "rl-train"};  // evaluation fields
 const std::vector<std::string> kRlTrain = {"rl-train", "hardware-experiment"};
+// The learning fields, which training in the congestion surrogate takes too.
+const std::vector<std::string> kTrain = {"rl-train", "hardware-experiment", "surrogate-train"};
 // Fields of the evaluation protocol that a hardware experiment also takes.
 const std::vector<std::string> kEvalAndHardware = {"offload-eval", "rl-train", "hardware-experiment"};
 const std::vector<std::string> kVideo = {"video-traces", "hardware-experiment", "live"};
-const std::vector<std::string> kNet = {"network-study",     "network-run",     "closed-loop",
-                                       "congestion-traces", "surrogate-check", "live"};
+const std::vector<std::string> kNet = {"network-study",   "network-run",     "closed-loop", "congestion-traces",
+                                       "surrogate-check", "surrogate-train", "live"};
 // The closed loop plays the MDP (mdp.*) over the evaluation kinds' streams with their policies.
 // Live mode (kind: live) is the closed loop played by real processes, congestion-traces runs it
-// over a grid of conditions and surrogate-check beside the surrogate: all take every field of it.
-const std::vector<std::string> kMdp = {
-    "offload-eval", "rl-train", "hardware-experiment", "closed-loop", "congestion-traces", "surrogate-check", "live"};
-const std::vector<std::string> kStream = {"offload-eval",      "rl-train",        "closed-loop",
-                                          "congestion-traces", "surrogate-check", "live"};
+// over a grid of conditions, surrogate-check beside the surrogate, and surrogate-train trains in
+// the surrogate of its cells: all take every field of it.
+const std::vector<std::string> kMdp = {"offload-eval",      "rl-train",        "hardware-experiment", "closed-loop",
+                                       "congestion-traces", "surrogate-check", "surrogate-train",     "live"};
+const std::vector<std::string> kStream = {"offload-eval",    "rl-train",        "closed-loop", "congestion-traces",
+                                          "surrogate-check", "surrogate-train", "live"};
 const std::vector<std::string> kPolicies = {"offload-eval",      "rl-train",        "closed-loop",
                                             "congestion-traces", "surrogate-check", "live"};
-const std::vector<std::string> kNetRun = {"network-run", "closed-loop", "congestion-traces", "surrogate-check", "live"};
-const std::vector<std::string> kLoop = {"closed-loop", "congestion-traces", "surrogate-check", "live"};
+const std::vector<std::string> kNetRun = {"network-run",     "closed-loop",     "congestion-traces",
+                                          "surrogate-check", "surrogate-train", "live"};
+const std::vector<std::string> kLoop = {"closed-loop", "congestion-traces", "surrogate-check", "surrogate-train",
+                                        "live"};
 const std::vector<std::string> kLive = {"live"};
 // Medians of the OpenCV people counters of agents/perception on vtest.avi, as measured here into
 // scenarios/data/opencv-timing/vtest_timing.csv (scenarios/perception_timing.yaml; docs/loop.md): the
@@ -192,21 +197,21 @@ std::vector<FieldSpec> build_schema() {
                     {"closed-loop", "congestion-traces", "surrogate-check", "live"}));
   s.push_back(field("traces.networks", FieldType::kChoiceList, "", std::vector<std::string>{"wifi", "lte"}, -kInf, kInf,
                     "congestion-traces, surrogate-check: the networks of the grid (network.type of each condition).",
-                    {"congestion-traces", "surrogate-check"}));
+                    {"congestion-traces", "surrogate-check", "surrogate-train"}));
   s.back().choices = {"wifi", "lte", "wired"};
   s.push_back(field("traces.robots", FieldType::kNumberList, "robots", std::vector<double>{1, 4}, 1, 1000,
                     "congestion-traces, surrogate-check: robots per cell of the grid (robots.count of each condition).",
-                    {"congestion-traces", "surrogate-check"}));
+                    {"congestion-traces", "surrogate-check", "surrogate-train"}));
   s.push_back(field(
       "traces.background_mbps", FieldType::kNumberList, "Mbps", std::vector<double>{0, 20}, 0, 1e6,
       "congestion-traces, surrogate-check: background load of the grid: one constant-rate (UDP) download of this rate "
       "through the cell, 0 none (overrides background.*).",
-      {"congestion-traces", "surrogate-check"}));
+      {"congestion-traces", "surrogate-check", "surrogate-train"}));
   s.push_back(
       optional_file("surrogate.traces",
-                    "surrogate-check: the congestion_traces.csv (kind congestion-traces, over the same grid, with "
-                    "another seed) whose answered queries fit each condition's cell model.",
-                    {"surrogate-check"}));
+                    "surrogate-check, surrogate-train: the congestion_traces.csv (kind congestion-traces, over the "
+                    "same grid, with another seed) whose answered queries and probes fit each condition's cell.",
+                    {"surrogate-check", "surrogate-train"}));
   s.push_back(field("eval.heuristic_percentiles", FieldType::kNumberList, "percent",
                     std::vector<double>{10, 20, 30, 40, 50, 60, 70, 80, 90}, 0, 100,
                     "Sweep of q for robot-heuristic: offload frames whose robot confidence is below the q-th "
@@ -241,38 +246,39 @@ std::vector<FieldSpec> build_schema() {
   // ---- rl-train ----
   s.push_back(field(
       "train.budgets", FieldType::kNumberList, "fraction of T", std::vector<double>{0.10, 0.20, 0.50, 0.70, 1.0}, 0, 1,
-      "Training budgets N_budget/T; one is drawn uniformly for each training episode (paper §V-A).", kRlTrain));
+      "Training budgets N_budget/T; one is drawn uniformly for each training episode (paper §V-A).", kTrain));
   s.push_back(field("train.env_steps", FieldType::kInt, "steps", 10000000LL, 1, 1e12, "Environment steps to train for.",
-                    kRlTrain));
+                    kTrain));
   s.push_back(field("train.num_envs", FieldType::kInt, "episodes", 16LL, 1, 4096,
-                    "Episodes stepped together (one round); one A2C batch.", kRlTrain));
+                    "Episodes stepped together (one round); one A2C batch. surrogate-train: at least this many robots, "
+                    "as whole copies of the grid's cells.",
+                    kTrain));
   s.push_back(field("train.n_steps", FieldType::kInt, "steps", 10LL, 1, 10000,
-                    "Steps per A2C update (n of the n-step returns; also the truncated-BPTT length).", kRlTrain));
-  s.push_back(field("train.gamma", FieldType::kNumber, "", 0.99, 0, 1, "Discount factor of the returns.", kRlTrain));
-  s.push_back(choice("train.optimizer", {"rmsprop", "adam"}, "adam", "Optimiser.", kRlTrain));
-  s.push_back(field("train.learning_rate", FieldType::kNumber, "", 1e-3, 1e-8, 1, "Learning rate.", kRlTrain));
-  s.push_back(
-      field("train.entropy_coef", FieldType::kNumber, "", 0.02, 0, 10, "Weight of the entropy bonus.", kRlTrain));
+                    "Steps per A2C update (n of the n-step returns; also the truncated-BPTT length).", kTrain));
+  s.push_back(field("train.gamma", FieldType::kNumber, "", 0.99, 0, 1, "Discount factor of the returns.", kTrain));
+  s.push_back(choice("train.optimizer", {"rmsprop", "adam"}, "adam", "Optimiser.", kTrain));
+  s.push_back(field("train.learning_rate", FieldType::kNumber, "", 1e-3, 1e-8, 1, "Learning rate.", kTrain));
+  s.push_back(field("train.entropy_coef", FieldType::kNumber, "", 0.02, 0, 10, "Weight of the entropy bonus.", kTrain));
   s.push_back(field("train.entropy_final", FieldType::kNumber, "", -1.0, -1, 10,
                     "Entropy weight at the end of training, reached linearly from train.entropy_coef; -1: no "
                     "annealing (train.entropy_coef throughout).",
-                    kRlTrain));
-  s.push_back(field("train.value_coef", FieldType::kNumber, "", 0.5, 0, 100, "Weight of the critic's loss.", kRlTrain));
+                    kTrain));
+  s.push_back(field("train.value_coef", FieldType::kNumber, "", 0.5, 0, 100, "Weight of the critic's loss.", kTrain));
   s.push_back(field("train.max_grad_norm", FieldType::kNumber, "", 0.5, 1e-6, 1e6,
-                    "Gradients are clipped to this global norm.", kRlTrain));
+                    "Gradients are clipped to this global norm.", kTrain));
   s.push_back(field("train.reward_scale", FieldType::kNumber, "", 0.01, 1e-6, 1e6,
-                    "Rewards are multiplied by this for learning (reports are unscaled).", kRlTrain));
+                    "Rewards are multiplied by this for learning (reports are unscaled).", kTrain));
   s.push_back(
-      field("train.lstm_hidden", FieldType::kInt, "units", 64LL, 1, 4096, "LSTM units (the paper: 64).", kRlTrain));
+      field("train.lstm_hidden", FieldType::kInt, "units", 64LL, 1, 4096, "LSTM units (the paper: 64).", kTrain));
   s.push_back(field("train.fc_hidden", FieldType::kInt, "units", 256LL, 1, 65536,
-                    "Fully connected layer units (the paper: 256).", kRlTrain));
+                    "Fully connected layer units (the paper: 256).", kTrain));
   s.push_back(field("train.checkpoint_every", FieldType::kInt, "rounds", 200LL, 1, 1e9,
                     "A checkpoint is written every this many rounds, and when training stops.", kRlTrain));
   s.push_back(field("train.wall_time_limit", FieldType::kNumber, "s", 0.0, 0, 1e9,
                     "Stop training after this much wall time (0: no limit), leaving a checkpoint to resume.",
                     kRlTrain));
   s.push_back(field("train.threads", FieldType::kInt, "threads", 1LL, 1, 256,
-                    "LibTorch intra-op threads. 1 makes training bit-reproducible.", kRlTrain));
+                    "LibTorch intra-op threads. 1 makes training bit-reproducible.", kTrain));
   s.push_back(field("train.evaluate", FieldType::kBool, "", true, -kInf, kInf,
                     "After training, run the offload-eval protocol (eval.*) with the saved policy.", kRlTrain));
 

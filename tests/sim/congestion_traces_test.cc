@@ -191,5 +191,35 @@ TEST(SurrogateCheckKind, RefusesTracesOfAnotherGridAndADeadlineBeyondAFrame) {
   refused({"surrogate.traces="}, "surrogate.traces");
 }
 
+TEST(SurrogateTrainKind, TrainsAPolicyThatSeesTheNetworkAndPlaysInNs3AndTheSurrogate) {
+  const std::string check = check_scenarios("train_traces");
+  const std::string traces = ::testing::TempDir() + "train_traces/congestion_traces.csv";
+  const std::string train = fixtures::write_temp("train.yaml", R"(schema: 1
+kind: surrogate-train
+seed: 5
+robots: {count: 1, streams: []}
+stream: {horizon: 10}
+loop: {budget: 0.5, network_features: true}
+cloud: {service_ms: 20, workers: 2}
+traces: {networks: [wifi], robots: [2], background_mbps: [0]}
+train: {env_steps: 3000, num_envs: 3, lstm_hidden: 8, fc_hidden: 16, budgets: [0.5]}
+output: {figures: false}
+surrogate: {traces: )" + traces + "}\n");
+  const auto trained = fixtures::run_into(train, "train_out");
+  const std::string sidecar = fixtures::slurp(trained / "policy.json");
+  EXPECT_NE(sidecar.find("net_queue_ms"), std::string::npos) << "the policy sees the network";
+  const base::CsvTable curve = base::CsvTable::read((trained / "training.csv").string());
+  // Two copies of the one-cell grid (two robots each) make the four robots of a round.
+  EXPECT_EQ(curve.number(0, curve.column("env_steps")), 4 * 10.0);
+  // The closed loop refuses the policy unless its robots see the network too, then plays it.
+  const std::string rl = "eval.policies=[all-cloud, {rl: " + (trained / "policy.pt").string() + "}]";
+  EXPECT_THROW(check_scenario(load_scenario(check, {rl})), ScenarioError);
+  const auto out = fixtures::run_into(check, "train_check_out", {rl, "loop.network_features=true"});
+  const base::CsvTable t = base::CsvTable::read((out / "surrogate_check.csv").string());
+  ASSERT_EQ(t.rows(), 2u);
+  EXPECT_EQ(t.cell(1, t.column("policy")), "rl");
+  EXPECT_EQ(t.cell(1, t.column("ns3_frames")), t.cell(1, t.column("surrogate_frames")));
+}
+
 }  // namespace
 }  // namespace offloadsim::sim
