@@ -21,6 +21,7 @@
 #include "sim/io/progress.h"
 #include "sim/runners/closed_loop_run.h"
 #include "sim/runners/congestion_traces.h"
+#include "sim/runners/figures.h"
 #include "sim/runners/network_study.h"
 
 namespace offloadsim::sim {
@@ -236,6 +237,10 @@ void run_surrogate_check(const Scenario& sc, const RunOptions& opt, std::ostream
   write_file_atomically(opt.out_dir / "surrogate_check.csv", check);
   write_file_atomically(opt.out_dir / "surrogate_ranking.csv", ranking);
   rec.outputs.insert(rec.outputs.end(), {"cell_models.csv", "surrogate_check.csv", "surrogate_ranking.csv"});
+  if (opt.figures && sc.flag("output.figures")) {
+    draw_figures("plot_surrogate_check.py", opt.out_dir);
+    rec.outputs.insert(rec.outputs.end(), {"fig_surrogate_check.png", "fig_surrogate_check.pdf"});
+  }
 }
 
 }  // namespace offloadsim::sim

@@ -112,8 +112,8 @@ void run_surrogate_train(const Scenario& sc, const RunOptions& opt, std::ostream
         cells, settings, queries.bytes, normalizer,
         base::derive_seed(seed, base::streams::kSurrogateCells, static_cast<std::uint64_t>(round)));
   });
-  fmt::print(out, "{} cells ({} copies of the grid's {}), {} robots per round; {}; {}\n", cells.size(), copies,
-             grid.size(), topt.num_envs, network ? "the policy sees the network" : "the paper's state", queries.what);
+  fmt::print(out, "{} cells (the grid's {}, {} times), {} robots per round; {}; {}\n", cells.size(), grid.size(),
+             copies, topt.num_envs, network ? "the policy sees the network" : "the paper's state", queries.what);
 
   std::unique_ptr<Progress> progress;
   if (opt.progress) progress = std::make_unique<Progress>("surrogate-train (env steps)", topt.total_env_steps);
