@@ -17,7 +17,7 @@ namespace offloadsim::sim {
 namespace {
 
 // Two networks' worth of grid would double the run time; one WiFi cell, 1 or 2 robots, with and
-// without a 200 Mbps download, two scripted query rates, a second of frames after a second of
+// without a 60 Mbps download, a query asked for every frame, a second of frames after a second of
 // warm-up. Two robots querying every frame (10 per second) load the one 60 ms worker past 100%.
 std::string grid_scenario(const std::string& name, const std::string& extra = "") {
   return fixtures::write_temp(name, R"(schema: 1
@@ -27,9 +27,9 @@ robots: {count: 1, streams: []}
 stations: {count: 1}
 stream: {horizon: 10}
 eval: {policies: [scripted]}
-loop: {query_rates: [0.2, 1.0], budget: 1}
+loop: {query_rates: [1.0], budget: 1}
 cloud: {service_ms: 60, workers: 1}
-traces: {networks: [wifi], robots: [1, 2], background_mbps: [0, 200]}
+traces: {networks: [wifi], robots: [1, 2], background_mbps: [0, 60]}
 run: {duration_s: 2, warmup_s: 1}
 output: {figures: false}
 )" + extra);
@@ -81,7 +81,7 @@ TEST(CongestionTracesKind, OneRowPerRobotFrameAndPolicyOfEveryConditionTheSameFo
     }
     EXPECT_GE(t.number(r, tokens), 0.0);
   }
-  EXPECT_GT(queries, 30);
+  EXPECT_GT(queries, 20);
   EXPECT_GT(answered, queries * 9 / 10);
   EXPECT_GT(longest_wait, 30.0) << "ms: the overloaded worker made queries wait";
   // The condition is really applied: the download slows the queries on the same cell.
@@ -89,9 +89,9 @@ TEST(CongestionTracesKind, OneRowPerRobotFrameAndPolicyOfEveryConditionTheSameFo
   const auto mean = [&](const std::string& level) {
     return rtt_by_background[level].first / rtt_by_background[level].second;
   };
-  EXPECT_GT(mean("200"), mean("0") + 0.5) << "mean RTT in ms";
-  // The grid: robots {1, 2} × background {0, 30} × two rates, each robot with the same frames.
-  ASSERT_EQ(rows_per_robot.size(), 8u);
+  EXPECT_GT(mean("60"), mean("0") + 0.1) << "mean RTT in ms: " << mean("60") << " vs " << mean("0");
+  // The grid: robots {1, 2} × background {0, 60}, each robot with the same frames.
+  ASSERT_EQ(rows_per_robot.size(), 4u);
   for (const auto& [cond, per_robot] : rows_per_robot) {
     EXPECT_EQ(per_robot.size(), cond[0] == '1' ? 1u : 2u) << cond;
     EXPECT_EQ(per_robot.begin()->second, per_robot.rbegin()->second) << cond;
