@@ -72,6 +72,16 @@ PolicySettings loop_policy_settings(const Scenario& sc) {
   return p;
 }
 
+agents::SyntheticStreamParams loop_stream_params(const Scenario& sc, const std::string& split) {
+  agents::SyntheticStreamParams p;
+  p.horizon = static_cast<int>(sc.integer("stream.horizon"));
+  p.coherence_mean = sc.number("stream.coherence_mean");
+  p.p_known = sc.number("stream.p_known");
+  p.redraw_every = static_cast<int>(sc.integer("stream.redraw_every"));
+  p.split = split;
+  return p;
+}
+
 LoopStreams loop_streams(const Scenario& sc) {
   LoopStreams in;
   const int robots = static_cast<int>(sc.integer("robots.count"));
@@ -79,12 +89,7 @@ LoopStreams loop_streams(const Scenario& sc) {
   const std::uint64_t seed = sc.seed();
   if (sc.text("stream.source") == "synthetic") {
     const agents::FacenetTable table = agents::FacenetTable::load(sc.text("stream.table"));
-    agents::SyntheticStreamParams p;
-    p.horizon = static_cast<int>(sc.integer("stream.horizon"));
-    p.coherence_mean = sc.number("stream.coherence_mean");
-    p.p_known = sc.number("stream.p_known");
-    p.redraw_every = static_cast<int>(sc.integer("stream.redraw_every"));
-    p.split = sc.text("stream.test_split");
+    agents::SyntheticStreamParams p = loop_stream_params(sc, sc.text("stream.test_split"));
     const agents::SyntheticStream test(table, p);
     for (int r = 0; r < robots; ++r) {
       std::vector<agents::Trace> eps;

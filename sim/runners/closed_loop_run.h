@@ -13,6 +13,7 @@
 
 #include "agents/loop/robot_agent.h"
 #include "agents/mdp/trace.h"
+#include "agents/streams/synthetic_stream.h"
 #include "sim/io/provenance.h"
 #include "sim/loop/closed_loop.h"
 #include "sim/runners/policy_factory.h"
@@ -31,6 +32,9 @@ struct LoopStreams {
   std::vector<agents::Trace> calibration;
 };
 LoopStreams loop_streams(const Scenario& sc);
+// The synthetic stream stream.* describes, on the given split of its table (stream.test_split for
+// the robots' streams, stream.train_split for calibration and training).
+agents::SyntheticStreamParams loop_stream_params(const Scenario& sc, const std::string& split);
 // the agent's settings, its policies' settings, a frame's deadline, frames per robot, service times.
 agents::RobotAgentSettings loop_agent_settings(const Scenario& sc, double mean_query_bytes);
 PolicySettings loop_policy_settings(const Scenario& sc);

@@ -40,13 +40,8 @@ std::unique_ptr<agents::TrainingTraces> training_traces(const Scenario& sc,
                                                         std::unique_ptr<agents::FacenetTable>& table) {
   if (sc.text("stream.source") == "synthetic") {
     table = std::make_unique<agents::FacenetTable>(agents::FacenetTable::load(sc.text("stream.table")));
-    agents::SyntheticStreamParams p;
-    p.horizon = static_cast<int>(sc.integer("stream.horizon"));
-    p.coherence_mean = sc.number("stream.coherence_mean");
-    p.p_known = sc.number("stream.p_known");
-    p.redraw_every = static_cast<int>(sc.integer("stream.redraw_every"));
-    p.split = sc.text("stream.train_split");
-    return std::make_unique<agents::SyntheticTrainingTraces>(*table, p, sc.seed());
+    return std::make_unique<agents::SyntheticTrainingTraces>(
+        *table, loop_stream_params(sc, sc.text("stream.train_split")), sc.seed());
   }
   return std::make_unique<agents::FileTrainingTraces>(agents::read_traces_csv(sc.text("stream.train_traces")),
                                                       sc.seed());

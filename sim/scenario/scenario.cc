@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 
 #include <fmt/format.h>
@@ -513,8 +514,27 @@ std::string Scenario::to_yaml(const std::function<std::string(const std::string&
     parts.push_back(p.substr(start));
     return parts;
   };
+  // Schema order, except that every section's fields come together where the section first
+  // appears: a section split by another's field would open twice (a duplicate key).
+  std::vector<const FieldSpec*> fields;
+  std::map<std::string, std::size_t> first;  // section path → where it first appears
+  std::vector<std::vector<std::size_t>> order;
   for (const FieldSpec& f : scenario_schema()) {
     if (!f.applies_to(kind_)) continue;
+    std::vector<std::size_t> key;
+    std::string prefix;
+    for (const std::string& part : split(f.path)) {
+      prefix += (prefix.empty() ? "" : ".") + part;
+      key.push_back(first.emplace(prefix, fields.size()).first->second);
+    }
+    fields.push_back(&f);
+    order.push_back(std::move(key));
+  }
+  std::vector<std::size_t> index(fields.size());
+  for (std::size_t i = 0; i < index.size(); ++i) index[i] = i;
+  std::stable_sort(index.begin(), index.end(), [&](std::size_t a, std::size_t b) { return order[a] < order[b]; });
+  for (const std::size_t k : index) {
+    const FieldSpec& f = *fields[k];
     std::vector<std::string> parts = split(f.path);
     const std::string leaf = parts.back();
     parts.pop_back();

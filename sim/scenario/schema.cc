@@ -189,29 +189,6 @@ std::vector<FieldSpec> build_schema() {
                  "scripted", "paper-oracle", "rl"};
     s.push_back(f);
   }
-  s.push_back(field("loop.query_rates", FieldType::kNumberList, "queries/frame",
-                    std::vector<double>{0.1, 0.3, 0.6, 1.0}, 0, 1,
-                    "The scripted policy (eval.policies: scripted) runs once per rate: at every frame it asks for the "
-                    "cloud with this probability, otherwise runs the robot model, blind to everything (the "
-                    "congestion traces' probe of the network; tokens and the in-flight limit still apply).",
-                    {"closed-loop", "congestion-traces", "surrogate-check", "live"}));
-  s.push_back(field("traces.networks", FieldType::kChoiceList, "", std::vector<std::string>{"wifi", "lte"}, -kInf, kInf,
-                    "congestion-traces, surrogate-check: the networks of the grid (network.type of each condition).",
-                    {"congestion-traces", "surrogate-check", "surrogate-train"}));
-  s.back().choices = {"wifi", "lte", "wired"};
-  s.push_back(field("traces.robots", FieldType::kNumberList, "robots", std::vector<double>{1, 4}, 1, 1000,
-                    "congestion-traces, surrogate-check: robots per cell of the grid (robots.count of each condition).",
-                    {"congestion-traces", "surrogate-check", "surrogate-train"}));
-  s.push_back(field(
-      "traces.background_mbps", FieldType::kNumberList, "Mbps", std::vector<double>{0, 20}, 0, 1e6,
-      "congestion-traces, surrogate-check: background load of the grid: one constant-rate (UDP) download of this rate "
-      "through the cell, 0 none (overrides background.*).",
-      {"congestion-traces", "surrogate-check", "surrogate-train"}));
-  s.push_back(
-      optional_file("surrogate.traces",
-                    "surrogate-check, surrogate-train: the congestion_traces.csv (kind congestion-traces, over the "
-                    "same grid, with another seed) whose answered queries and probes fit each condition's cell.",
-                    {"surrogate-check", "surrogate-train"}));
   s.push_back(field("eval.heuristic_percentiles", FieldType::kNumberList, "percent",
                     std::vector<double>{10, 20, 30, 40, 50, 60, 70, 80, 90}, 0, 100,
                     "Sweep of q for robot-heuristic: offload frames whose robot confidence is below the q-th "
@@ -596,6 +573,7 @@ std::vector<FieldSpec> build_schema() {
        "gives the path's base delay, and a robot that never queries still has an estimate.");
   loop("loop.probe_bytes", FieldType::kInt, "bytes", 64LL, 1, 1e6, "Payload of a probe.");
   loop("loop.reply_bytes", FieldType::kInt, "bytes", 64LL, 17, 1e6, "A reply's size (the label message).");
+
   loop("loop.estimator_window_s", FieldType::kNumber, "s", 10.0, 0.1, 1e6,
        "Window of the estimator's min-RTT and max-delivery-rate filters (BBR's 10 s).");
   loop("loop.network_features", FieldType::kBool, "", false, -kInf, kInf,
@@ -615,6 +593,30 @@ std::vector<FieldSpec> build_schema() {
                     kLoop));
   loop("cloud.server", FieldType::kInt, "server", 1LL, 1, 1000, "The server that hosts the cloud (1: the first).");
 
+  // ---- congestion traces and the surrogate (docs/congestion.md) ----
+  s.push_back(field("loop.query_rates", FieldType::kNumberList, "queries/frame",
+                    std::vector<double>{0.1, 0.3, 0.6, 1.0}, 0, 1,
+                    "The scripted policy (eval.policies: scripted) runs once per rate: at every frame it asks for the "
+                    "cloud with this probability, otherwise runs the robot model, blind to everything (the "
+                    "congestion traces' probe of the network; tokens and the in-flight limit still apply).",
+                    {"closed-loop", "congestion-traces", "surrogate-check", "live"}));
+  s.push_back(field("traces.networks", FieldType::kChoiceList, "", std::vector<std::string>{"wifi", "lte"}, -kInf, kInf,
+                    "The grid of the congestion kinds: its networks (network.type of each condition).",
+                    {"congestion-traces", "surrogate-check", "surrogate-train"}));
+  s.back().choices = {"wifi", "lte", "wired"};
+  s.push_back(field("traces.robots", FieldType::kNumberList, "robots", std::vector<double>{1, 4}, 1, 1000,
+                    "The grid of the congestion kinds: robots per cell (robots.count of each condition).",
+                    {"congestion-traces", "surrogate-check", "surrogate-train"}));
+  s.push_back(
+      field("traces.background_mbps", FieldType::kNumberList, "Mbps", std::vector<double>{0, 20}, 0, 1e6,
+            "The grid of the congestion kinds: background load, one constant-rate (UDP) download of this rate through "
+            "the cell, 0 none (overrides background.*).",
+            {"congestion-traces", "surrogate-check", "surrogate-train"}));
+  s.push_back(
+      optional_file("surrogate.traces",
+                    "surrogate-check, surrogate-train: the congestion_traces.csv (kind congestion-traces, over the "
+                    "same grid, with another seed) whose answered queries and probes fit each condition's cell.",
+                    {"surrogate-check", "surrogate-train"}));
   // ---- live: the agent as real processes over sockets (docs/live.md) ----
   s.push_back(choice("live.source", {"video", "stream"}, "video",
                      "video: robots read video.files[0] in real time, run the OpenCV robot model on each frame and "

@@ -300,6 +300,27 @@ TEST(Scenario, ResolvedYamlLoadsBackToTheSameValues) {
   EXPECT_EQ(b.name(), "res");
 }
 
+// Every kind's resolved scenario is one YAML mapping that loads back: a section whose fields the
+// schema lists apart (loop.query_rates among the loop fields of another block) still opens once.
+TEST(Scenario, EveryKindsResolvedYamlLoadsBack) {
+  int kinds = 0;
+  for (const std::string& kind : find_field("kind")->choices) {
+    Scenario a;
+    try {
+      a = load_scenario(write_scenario("kind_" + kind + ".yaml", "schema: 1\nkind: " + kind + "\n"));
+    } catch (const ScenarioError&) {
+      continue;  // a kind with required fields
+    }
+    ++kinds;
+    const Scenario b = load_scenario(write_scenario("kind_" + kind + "_resolved.yaml", a.to_yaml()));
+    for (const FieldSpec& f : scenario_schema()) {
+      if (!f.applies_to(kind) || f.path == "name") continue;
+      EXPECT_EQ(format_value(a.get(f.path)), format_value(b.get(f.path))) << kind << ": " << f.path;
+    }
+  }
+  EXPECT_GE(kinds, 10);
+}
+
 TEST(Scenario, ShippedScenariosAreValid) {
   for (const char* name : {"quickstart.yaml", "paper_synthetic.yaml"}) {
     const Scenario sc = load_scenario(std::string(OFFLOADSIM_SOURCE_DIR) + "/scenarios/" + name);
