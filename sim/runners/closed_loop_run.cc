@@ -186,7 +186,6 @@ agents::RobotAgentSettings loop_agent_settings(const Scenario& sc, double mean_q
   a.price_gain = sc.number("loop.price_gain");
   a.probe_interval_s = sc.number("loop.probe_interval_s");
   a.mean_query_bytes = mean_query_bytes;
-  a.network_features = sc.flag("loop.network_features");
   a.estimator.window_s = sc.number("loop.estimator_window_s");
   return a;
 }
@@ -207,9 +206,9 @@ ClosedLoopSpec loop_spec(const Scenario& sc, const Sources& src) {
   return s;
 }
 
-// The feature names a saved policy was trained on (its sidecar's).
-std::vector<std::string> expected_features(const Scenario& sc, const LoopInputs& in) {
-  return agents::feature_names(in.episodes.front().front().feature_names, {false, sc.flag("loop.network_features")});
+// The paper's state features of the scenario's stream; a saved policy may add the network's.
+std::vector<std::string> paper_features(const LoopInputs& in) {
+  return agents::feature_names(in.episodes.front().front().feature_names, {false, false});
 }
 
 }  // namespace
@@ -256,8 +255,7 @@ void check_closed_loop(const Scenario& sc) {
     read_for_field(sc, "loop.query_video", [](const std::string& f) { nm::encode_video_frames(f, 0, 0, 50, 1); });
   }
   const LoopInputs in = load_inputs(sc, false);
-  check_saved_policies(sc, expected_features(sc, in),
-                       sc.flag("loop.network_features") ? "" : "; loop.network_features is off");
+  check_saved_policies(sc, paper_features(in), true);
 }
 
 struct ClosedLoopExperiment::Inputs {
@@ -310,8 +308,10 @@ const std::vector<std::uint32_t>& ClosedLoopExperiment::query_sizes() const {
   return inputs_->in.query_sizes;
 }
 
-const agents::RobotAgentSettings& ClosedLoopExperiment::agent_settings() const {
-  return inputs_->agent;
+agents::RobotAgentSettings ClosedLoopExperiment::agent_settings(std::size_t p) const {
+  agents::RobotAgentSettings a = inputs_->agent;
+  a.network_features = inputs_->made.front().policies.at(p).network_features;
+  return a;
 }
 
 agents::Policy& ClosedLoopExperiment::policy(std::size_t p, int robot) {
@@ -332,12 +332,13 @@ ClosedLoopResult ClosedLoopExperiment::run(std::size_t p) {
   Inputs& x = *inputs_;
   const std::vector<std::uint32_t>& sizes = x.in.query_sizes;
   const auto query_bytes = [&sizes](int frame) { return sizes[static_cast<std::size_t>(frame) % sizes.size()]; };
+  const agents::RobotAgentSettings settings = agent_settings(p);
   std::vector<std::unique_ptr<agents::RobotAgent>> agents_;
   std::vector<LoopRobot> loop_robots;
   for (int r = 0; r < spec_.network.robots; ++r) {
     const std::vector<agents::Trace>& eps = x.in.episodes[static_cast<std::size_t>(r)];
     agents_.push_back(std::make_unique<agents::RobotAgent>(
-        r, *x.made[static_cast<std::size_t>(r)].policies.at(p).policy, eps, query_bytes, x.agent, policy_seed(p)));
+        r, *x.made[static_cast<std::size_t>(r)].policies.at(p).policy, eps, query_bytes, settings, policy_seed(p)));
     LoopRobot lr;
     lr.agent = agents_.back().get();
     lr.frames = agents_.back()->frames();

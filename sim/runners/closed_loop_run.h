@@ -65,11 +65,12 @@ class ClosedLoopExperiment {
   // Policy p on every robot, in its own simulation of the network.
   ClosedLoopResult run(std::size_t p);
   // What the robots play, for another backend of the same scenario (the congestion surrogate):
-  // robot r's episodes, the queries' sizes, the agent's settings, policy p's instance on robot r
-  // and the seed its draws derive from (the robot agent's), and the frames robot r plays.
+  // robot r's episodes, the queries' sizes, policy p's agent settings (with the network features
+  // iff p is a saved policy trained on them), policy p's instance on robot r and the seed its
+  // draws derive from (the robot agent's), and the frames robot r plays.
   const std::vector<agents::Trace>& episodes(int robot) const;
   const std::vector<std::uint32_t>& query_sizes() const;
-  const agents::RobotAgentSettings& agent_settings() const;
+  agents::RobotAgentSettings agent_settings(std::size_t p) const;
   agents::Policy& policy(std::size_t p, int robot);
   std::uint64_t policy_seed(std::size_t p) const;
   int frames(int robot) const;

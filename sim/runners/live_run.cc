@@ -356,6 +356,7 @@ int robot_main(const RobotProcessOptions& o, std::ostream& out) {
   if (video) vin = std::make_unique<VideoInputs>(read_video_inputs(sc));
   const double mean_bytes = video ? vin->mean_jpeg_bytes : static_cast<double>(sc.integer("loop.query_bytes"));
   agents::RobotAgentSettings as = loop_agent_settings(sc, mean_bytes);
+  as.network_features = made.policies[p].network_features;
   // Video: the on-board model really runs before the decision, so its time has passed already.
   if (video) as.inference_s = 0;
   const std::vector<agents::Trace>& episodes = streams.episodes.at(static_cast<std::size_t>(r));
@@ -550,9 +551,7 @@ void check_live(const Scenario& sc) {
     if (sc.texts("video.files").size() != 1) throw sc.error("video.files", "a live run reads one video");
     const auto& edges = sc.numbers("video.crowd_edges");
     if (!std::is_sorted(edges.begin(), edges.end())) throw sc.error("video.crowd_edges", "must be increasing");
-    const std::vector<std::string> features =
-        agents::feature_names({"frame_diff"}, {false, sc.flag("loop.network_features")});
-    check_saved_policies(sc, features, sc.flag("loop.network_features") ? "" : "; loop.network_features is off");
+    check_saved_policies(sc, agents::feature_names({"frame_diff"}, {false, false}), true);
   }
   if (sc.number("loop.start_s") >= sc.number("run.duration_s")) {
     throw sc.error("loop.start_s", fmt::format("{} s is not before the end of the run (run.duration_s {} s)",

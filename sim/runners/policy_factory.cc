@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "agents/learning/rl_policy.h"
+#include "agents/mdp/observation_features.h"
 #include "agents/policies/all_cloud_policy.h"
 #include "agents/policies/all_robot_policy.h"
 #include "agents/policies/congestion_aware_policy.h"
@@ -22,11 +23,33 @@ namespace offloadsim::sim {
 
 std::string policy_entry_name(const std::string& entry, const std::vector<std::string>& all_entries) {
   if (entry.rfind("rl:", 0) != 0) return entry;
-  const auto saved = std::count_if(all_entries.begin(), all_entries.end(),
-                                   [](const std::string& e) { return e.rfind("rl:", 0) == 0 || e == "rl"; });
-  if (saved <= 1) return "rl";
-  return "rl-" + std::filesystem::path(entry.substr(3)).stem().string();
+  std::vector<std::filesystem::path> saved;
+  for (const std::string& e : all_entries) {
+    if (e.rfind("rl:", 0) == 0) saved.emplace_back(e.substr(3));
+  }
+  if (saved.size() <= 1) return "rl";
+  const std::filesystem::path path(entry.substr(3));
+  const bool stems_shared = std::any_of(saved.begin(), saved.end(), [&](const std::filesystem::path& other) {
+    return other != path && other.stem() == path.stem();
+  });
+  return "rl-" + (stems_shared ? path.parent_path().filename() : path.stem()).string();
 }
+
+namespace {
+
+// The features a saved policy was trained on, from its sidecar.
+std::vector<std::string> trained_features(const agents::TorchScriptPolicy& policy) {
+  return policy.sidecar().at("observation").at("feature_names").get<std::vector<std::string>>();
+}
+
+// Whether `got` is `paper` followed by the network features.
+bool with_network(const std::vector<std::string>& got, const std::vector<std::string>& paper) {
+  const auto& net = agents::network_feature_names();
+  return got.size() == paper.size() + net.size() && std::equal(paper.begin(), paper.end(), got.begin()) &&
+         std::equal(net.begin(), net.end(), got.begin() + static_cast<std::ptrdiff_t>(paper.size()));
+}
+
+}  // namespace
 
 MadePolicies make_policies(const PolicySettings& settings, const std::vector<agents::Trace>& calibration) {
   MadePolicies made;
@@ -64,25 +87,39 @@ MadePolicies make_policies(const PolicySettings& settings, const std::vector<age
     if (family == "oracle") out.push_back({std::make_unique<agents::OraclePolicy>(), family});
     if (family == "paper-oracle") out.push_back({std::make_unique<agents::PaperOraclePolicy>(), family});
     if (family.rfind("rl:", 0) == 0) {
-      out.push_back({agents::TorchScriptPolicy::load(family.substr(3), settings.rl_sample,
-                                                     policy_entry_name(family, settings.entries)),
-                     "rl"});
+      auto policy = agents::TorchScriptPolicy::load(family.substr(3), settings.rl_sample,
+                                                    policy_entry_name(family, settings.entries));
+      const std::vector<std::string> names = trained_features(*policy);
+      const auto& net = agents::network_feature_names();
+      const bool network = names.size() >= net.size() && std::equal(net.rbegin(), net.rend(), names.rbegin());
+      out.push_back({std::move(policy), "rl", network});
     }
   }
   return made;
 }
 
-void check_saved_policies(const Scenario& sc, const std::vector<std::string>& features, const std::string& note) {
-  for (const std::string& entry : sc.texts("eval.policies")) {
+void check_saved_policies(const Scenario& sc, const std::vector<std::string>& features, bool network_allowed) {
+  const std::vector<std::string>& entries = sc.texts("eval.policies");
+  std::vector<std::string> names;
+  for (const std::string& entry : entries) {
     if (entry.rfind("rl:", 0) != 0) continue;
-    const auto policy = agents::TorchScriptPolicy::load(entry.substr(3));
-    const auto got = policy->sidecar().at("observation").at("feature_names").get<std::vector<std::string>>();
-    if (got != features) {
-      throw sc.error("eval.policies",
-                     fmt::format("{} was trained on {} features ({}) but this scenario gives its policies {} ({}){}",
-                                 entry.substr(3), got.size(), fmt::join(got, ", "), features.size(),
-                                 fmt::join(features, ", "), note));
+    const std::string name = policy_entry_name(entry, entries);
+    if (std::find(names.begin(), names.end(), name) != names.end()) {
+      throw sc.error("eval.policies", fmt::format("two saved policies would both be named '{}' in the results: "
+                                                  "give them different file names or folders",
+                                                  name));
     }
+    names.push_back(name);
+    const auto policy = agents::TorchScriptPolicy::load(entry.substr(3));
+    const std::vector<std::string> got = trained_features(*policy);
+    if (got == features || (network_allowed && with_network(got, features))) continue;
+    throw sc.error(
+        "eval.policies",
+        fmt::format("{} was trained on {} features ({}) but this scenario gives its policies {} ({}){}",
+                    entry.substr(3), got.size(), fmt::join(got, ", "), features.size(), fmt::join(features, ", "),
+                    network_allowed
+                        ? fmt::format(", or those and the {} network features", agents::network_feature_names().size())
+                        : ""));
   }
 }
 

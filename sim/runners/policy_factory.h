@@ -25,7 +25,8 @@ struct PolicySettings {
 
 struct MadePolicy {
   agents::PolicyPtr policy;
-  std::string family;  // random, all-robot, all-cloud, robot-heuristic, oracle, rl
+  std::string family;             // random, all-robot, all-cloud, robot-heuristic, oracle, rl
+  bool network_features = false;  // a saved policy trained seeing the network: its robot computes those features
 };
 
 struct MadePolicies {
@@ -37,12 +38,14 @@ struct MadePolicies {
 MadePolicies make_policies(const PolicySettings& settings, const std::vector<agents::Trace>& calibration);
 
 // The display name of each policy entry: "rl:<path>" becomes "rl" when it is the only saved
-// policy, "rl-<file stem>" otherwise.
+// policy, "rl-<file stem>" otherwise, or "rl-<folder name>" when saved policies share a file stem
+// (results/rl/network/policy.pt and results/rl/paper_state/policy.pt: rl-network, rl-paper_state).
 std::string policy_entry_name(const std::string& entry, const std::vector<std::string>& all_entries);
 
 // Loads every saved policy in `eval.policies` (which checks it) and refuses, naming that field,
-// one trained on other state features than `features` (the scenario's, in order); `note` is
-// appended to the message.
-void check_saved_policies(const Scenario& sc, const std::vector<std::string>& features, const std::string& note = "");
+// one trained on other state features than `features` (the scenario's, in order) or, with
+// `network_allowed` (the closed loop and live robots, which can measure the network), than
+// `features` followed by the network features. Refuses two saved policies that would share a name.
+void check_saved_policies(const Scenario& sc, const std::vector<std::string>& features, bool network_allowed = false);
 
 }  // namespace offloadsim::sim

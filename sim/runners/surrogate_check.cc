@@ -167,13 +167,13 @@ void run_surrogate_check(const Scenario& sc, const RunOptions& opt, std::ostream
     ClosedLoopExperiment experiment(csc, false);
     experiment.spec().network.stop_requested = interrupt_requested;
     agents::SurrogateSettings settings;
-    settings.robot = experiment.agent_settings();
     settings.probe_bytes = static_cast<std::uint32_t>(csc.integer("loop.probe_bytes"));
     // The surrogate's clock starts at the loop's first frame: the run ends this much later.
     const double run_s = csc.number("run.duration_s") - csc.number("loop.start_s");
     std::vector<double> ns3_reward, sur_reward;
     for (std::size_t p = 0; p < experiment.policies(); ++p) {
       const std::string name = experiment.policy_name(p);
+      settings.robot = experiment.agent_settings(p);
       const ClosedLoopResult r = experiment.run(p);
       check_interrupt();  // Ctrl-C ended the simulation early: nothing of it is written
       std::vector<double> ns3_latency, ns3_rewards;

@@ -76,6 +76,7 @@ void run_surrogate_train(const Scenario& sc, const RunOptions& opt, std::ostream
   const QuerySizes queries = loop_query_sizes(sc, opt.progress);
   agents::SurrogateSettings settings;
   settings.robot = loop_agent_settings(sc, queries.mean);
+  settings.robot.network_features = sc.flag("loop.network_features");
   settings.probe_bytes = static_cast<std::uint32_t>(sc.integer("loop.probe_bytes"));
 
   std::unique_ptr<agents::FacenetTable> table;

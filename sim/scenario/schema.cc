@@ -576,10 +576,12 @@ std::vector<FieldSpec> build_schema() {
 
   loop("loop.estimator_window_s", FieldType::kNumber, "s", 10.0, 0.1, 1e6,
        "Window of the estimator's min-RTT and max-delivery-rate filters (BBR's 10 s).");
-  loop("loop.network_features", FieldType::kBool, "", false, -kInf, kInf,
-       "Append the network features (smoothed and the last three round trips, queueing, delivery rate, time-out "
-       "rate, price, predicted reply, tokens left; docs/loop.md) to a policy's observation. Off: the paper's "
-       "state, so the paper's policies run unchanged.");
+  s.push_back(field("loop.network_features", FieldType::kBool, "", false, -kInf, kInf,
+                    "Train a policy that sees the network features (smoothed and the last three round trips, "
+                    "queueing, delivery rate, time-out rate, price, predicted reply, tokens left; docs/loop.md) "
+                    "besides the paper's state. Off: the paper's state. Where saved policies play, each sees the "
+                    "features it was trained on (its sidecar's), so both kinds play in one paired run.",
+                    {"surrogate-train"}));
   loop("robot.inference_ms", FieldType::kNumber, "ms", kRobotInferenceMs, 0, 1e6,
        "The on-board model's time per frame; its result counts only if ready by the deadline. Default: the "
        "measured median of the OpenCV robot model (docs/loop.md).");

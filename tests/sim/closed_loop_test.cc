@@ -4,12 +4,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <map>
 
 #include "agents/learning/rl_policy.h"
 #include "agents/loop/robot_agent.h"
+#include "agents/mdp/observation_features.h"
 #include "agents/policies/all_cloud_policy.h"
 #include "agents/policies/all_robot_policy.h"
 #include "run_fixtures.h"
@@ -277,26 +279,51 @@ TEST(ClosedLoopKind, TimingDefaultsAreTheMedianTimesMeasuredHere) {
   EXPECT_NEAR(std::get<double>(find_field("cloud.service_ms")->default_value), median_of("cloud_ms"), 1e-9);
 }
 
-TEST(ClosedLoopKind, APolicyTrainedOnOtherFeaturesIsRefused) {
-  // A saved policy that sees the synthetic stream's one feature, embedding_distance.
-  const agents::StateNormalizer norm(std::vector<double>{1.0});
+// Saves a policy trained on `features` as dir/policy.pt (and its sidecar).
+std::string save_policy(const std::string& dir, const std::vector<std::string>& features) {
+  const agents::StateNormalizer norm(std::vector<double>(features.size(), 1.0));
   agents::ActorCritic net(agents::ActorCriticOptions{norm.size(), 8, 8, 4});
-  const std::string path = ::testing::TempDir() + "loop_policy.pt";
+  std::filesystem::create_directories(::testing::TempDir() + dir);
+  const std::string path = ::testing::TempDir() + dir + "/policy.pt";
   agents::save_torchscript_policy(net, path);
   std::ofstream(agents::sidecar_path(path))
-      << agents::policy_sidecar(net->options(), norm, {"embedding_distance"}, agents::MdpParams{}).dump(2);
+      << agents::policy_sidecar(net->options(), norm, features, agents::MdpParams{}).dump(2);
+  return path;
+}
+
+TEST(ClosedLoopKind, APolicyTrainedOnOtherFeaturesIsRefused) {
+  // The synthetic stream's one feature is embedding_distance.
+  const std::string bogus = save_policy("loop_bogus", {"embedding_distance", "frame_diff"});
   const std::string file = tiny_scenario("loop_rl.yaml");
-  const std::string policies = "eval.policies=[{rl: " + path + "}]";
-  check_scenario(load_scenario(file, {policies}));  // the paper's state: accepted
   try {
-    check_scenario(load_scenario(file, {policies, "loop.network_features=true"}));
-    ADD_FAILURE() << "a policy without the network features was accepted with them on";
+    check_scenario(load_scenario(file, {"eval.policies=[{rl: " + bogus + "}]"}));
+    ADD_FAILURE() << "a policy trained on other features was accepted";
   } catch (const ScenarioError& e) {
     const std::string what = e.what();
     EXPECT_NE(what.find("eval.policies"), std::string::npos) << what;
-    EXPECT_NE(what.find("trained on 1 features"), std::string::npos) << what;
-    EXPECT_NE(what.find("gives its policies 11"), std::string::npos) << what;
+    EXPECT_NE(what.find("trained on 2 features"), std::string::npos) << what;
+    EXPECT_NE(what.find("gives its policies 1"), std::string::npos) << what;
   }
+}
+
+TEST(ClosedLoopKind, EachSavedPolicySeesTheFeaturesItWasTrainedOn) {
+  // A policy of the paper's state and one that also sees the network play in one paired run; each
+  // robot computes the features its policy was trained on (a wrong count would make the network
+  // refuse its input). Sharing the file name, they are named by their folders.
+  std::vector<std::string> net = {"embedding_distance"};
+  for (const std::string& n : agents::network_feature_names()) net.push_back(n);
+  const std::string paper = save_policy("paper", {"embedding_distance"});
+  const std::string network = save_policy("network", net);
+  const std::string file = tiny_scenario("loop_rl_pair.yaml");
+  const auto out =
+      fixtures::run_into(file, "loop_rl_pair", {"eval.policies=[{rl: " + paper + "}, {rl: " + network + "}]"});
+  const base::CsvTable summary = base::CsvTable::read((out / "summary.csv").string());
+  ASSERT_EQ(summary.rows(), 4u);
+  EXPECT_EQ(summary.cell(0, summary.column("policy")), "rl-paper");
+  EXPECT_EQ(summary.cell(2, summary.column("policy")), "rl-network");
+  // The same file twice would give two policies one name: refused.
+  EXPECT_THROW(check_scenario(load_scenario(file, {"eval.policies=[{rl: " + paper + "}, {rl: " + paper + "}]"})),
+               ScenarioError);
 }
 
 }  // namespace
