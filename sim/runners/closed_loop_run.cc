@@ -215,6 +215,7 @@ std::vector<std::string> paper_features(const LoopInputs& in) {
 
 void check_closed_loop(const Scenario& sc) {
   check_network_scenario(sc);
+  check_capacity_share(sc);
   const auto& policies = sc.texts("eval.policies");
   for (const std::string& p : policies) {
     if (p == "oracle" || p == "paper-oracle")
@@ -273,6 +274,7 @@ ClosedLoopExperiment::ClosedLoopExperiment(const Scenario& sc, bool progress) : 
   const auto& what = sc.texts("robots.streams");
   x.src = make_sources(sc, std::find(what.begin(), what.end(), "video") != what.end(), progress);
   spec_ = loop_spec(sc, x.src);
+  capacity_ = apply_capacity_share(sc, spec_.network);
   spec_.service_times_s = loop_service_times(sc);
   x.settings = loop_policy_settings(sc);
   for (int r = 0; r < spec_.network.robots; ++r) x.made.push_back(make_policies(x.settings, x.in.calibration));
@@ -284,6 +286,7 @@ ClosedLoopExperiment::ClosedLoopExperiment(const Scenario& sc, bool progress) : 
                   sc.text("cloud.service_times").empty() ? fmt::format("{} ms per query", sc.number("cloud.service_ms"))
                                                          : "service times from " + sc.text("cloud.service_times"));
   if (!x.src.camera_what.empty()) description_ = "camera: " + x.src.camera_what + "\n" + description_;
+  if (capacity_) description_ += "\n" + describe(*capacity_);
 }
 
 ClosedLoopExperiment::~ClosedLoopExperiment() = default;
@@ -411,6 +414,10 @@ void run_closed_loop_kind(const Scenario& sc, const RunOptions& opt, std::ostrea
   if (sc.flag("network.flow_monitor")) {
     write_file_atomically(opt.out_dir / "flows.csv", tables.flows);
     rec.outputs.push_back("flows.csv");
+  }
+  if (experiment.capacity()) {
+    write_file_atomically(opt.out_dir / "cell_capacity.csv", cell_capacity_csv(*experiment.capacity()));
+    rec.outputs.push_back("cell_capacity.csv");
   }
 
   fmt::print(out, "\n{:<22} {:>9} {:>9} {:>8} {:>8} {:>8} {:>9} {:>9} {:>7} {:>7} {:>10}\n", "policy (all robots)",

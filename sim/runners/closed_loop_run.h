@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -16,6 +17,7 @@
 #include "agents/streams/synthetic_stream.h"
 #include "sim/io/provenance.h"
 #include "sim/loop/closed_loop.h"
+#include "sim/runners/cell_capacity.h"
 #include "sim/runners/policy_factory.h"
 #include "sim/runners/run_options.h"
 #include "sim/scenario/scenario.h"
@@ -61,6 +63,8 @@ class ClosedLoopExperiment {
   std::string policy_name(std::size_t p) const;
   double fps() const;
   const std::string& description() const { return description_; }
+  // The measured cell under background.capacity_share (set before the first run).
+  const std::optional<CellCapacity>& capacity() const { return capacity_; }
   ClosedLoopSpec& spec() { return spec_; }
   // Policy p on every robot, in its own simulation of the network.
   ClosedLoopResult run(std::size_t p);
@@ -82,6 +86,7 @@ class ClosedLoopExperiment {
   struct Inputs;
   std::unique_ptr<Inputs> inputs_;
   ClosedLoopSpec spec_;
+  std::optional<CellCapacity> capacity_;
   std::string description_;
 };
 void run_closed_loop_kind(const Scenario& sc, const RunOptions& opt, std::ostream& out, RunRecord& rec);

@@ -112,7 +112,7 @@ const std::vector<ExperimentKind>& experiment_kinds() {
        check_network_scenario, run_network_study},
       {"network-run",
        "robots streaming LIDAR and/or video over ns-3 WiFi or LTE with background traffic: goodput, latency, drops",
-       check_network_scenario, run_network_run},
+       check_network_run, run_network_run},
       {"closed-loop",
        "robots running their offload agents inside an ns-3 WiFi or LTE network: queries cross it, budget and price "
        "come from measured congestion",

@@ -19,6 +19,7 @@
 #include "sim/io/atomic_file.h"
 #include "sim/io/interrupt.h"
 #include "sim/io/progress.h"
+#include "sim/runners/cell_capacity.h"
 #include "sim/runners/figures.h"
 #include "sim/scenario/schema.h"
 
@@ -395,6 +396,11 @@ void read_for_field(const Scenario& sc, const std::string& field, const std::fun
   }
 }
 
+void check_network_run(const Scenario& sc) {
+  check_network_scenario(sc);
+  check_capacity_share(sc);
+}
+
 void check_network_scenario(const Scenario& sc) {
   const bool camera = sc.kind() != "network-study" && [&] {
     const auto& s = sc.texts("robots.streams");
@@ -519,6 +525,8 @@ void run_network_run(const Scenario& sc, const RunOptions& opt, std::ostream& ou
   const Sources src = make_sources(sc, std::find(what.begin(), what.end(), "video") != what.end(), opt.progress);
   if (!src.camera_what.empty()) fmt::print(out, "camera: {}\n", src.camera_what);
   nm::NetworkRunSpec n = network_run_spec(sc, src);
+  const std::optional<CellCapacity> capacity = apply_capacity_share(sc, n);
+  if (capacity) fmt::print(out, "{}\n", describe(*capacity));
   if (sc.flag("network.pcap")) n.wifi.pcap_prefix = (opt.out_dir / "pcap").string();
   const auto r = simulate(n, sc.text("network.type"), opt.progress);
   Tables t;
@@ -540,6 +548,10 @@ void run_network_run(const Scenario& sc, const RunOptions& opt, std::ostream& ou
   }
   for (const auto& b : r.background) fmt::print(out, "{}: {:.2f} Mbps\n", b.name, b.goodput_mbps);
   commit_network_tables(sc, opt, rec, t, summary);
+  if (capacity) {
+    write_file_atomically(opt.out_dir / "cell_capacity.csv", cell_capacity_csv(*capacity));
+    rec.outputs.push_back("cell_capacity.csv");
+  }
   if (opt.figures && sc.flag("output.figures")) {
     draw_figures("plot_network.py", opt.out_dir);
     rec.outputs.push_back("fig_network_run.png");

@@ -24,6 +24,8 @@ void read_for_field(const Scenario& sc, const std::string& field, const std::fun
 
 // Checks what the schema cannot (the network configuration as a whole, input files).
 void check_network_scenario(const Scenario& sc);
+// network-run's: that, and a background share of the cell's capacity only for cbr flows.
+void check_network_run(const Scenario& sc);
 
 // The robots' sensor sources a scenario describes (lidar.*, camera.*).
 struct Sources {

@@ -34,6 +34,8 @@ class Scenario {
     return std::get<std::vector<std::string>>(get(path));
   }
   const Value& get(const std::string& path) const;
+  // Whether the field is one of this kind's (the schema lists it for the kind).
+  bool has(const std::string& path) const { return values_.count(path) != 0; }
 
   // An error about one field, located where the field was given (file and line, or --set).
   ScenarioError error(const std::string& path, const std::string& message) const;

@@ -535,6 +535,11 @@ std::vector<FieldSpec> build_schema() {
                      nm::name_of(nm::BackgroundSpec{}.direction), "network-run: download (server → station) or upload.",
                      kNetRun));
   net_run("background.rate_mbps", FieldType::kNumber, "Mbps", 10.0, 0.001, 1e6, "network-run: rate of each cbr flow.");
+  s.push_back(field("background.capacity_share", FieldType::kNumber, "", 0.0, 0, 10,
+                    "The cbr flows' total rate as a share of the cell's capacity, measured first in ns-3 as the "
+                    "goodput of one TCP bulk flow alone in the same network and direction (docs/congestion.md; "
+                    "cell_capacity.csv); 0: each flow at background.rate_mbps.",
+                    {"network-run", "closed-loop"}));
   net_run("background.start_s", FieldType::kNumberList, "s", std::vector<double>{0.0}, 0, 1e6,
           "network-run: start time of each flow (one value: all flows).");
   net_run("background.stop_s", FieldType::kNumberList, "s", std::vector<double>{1e6}, 0, 1e7,

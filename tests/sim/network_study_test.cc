@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "run_fixtures.h"
+#include "sim/base/csv_table.h"
 #include "sim/runners/experiment.h"
 
 namespace offloadsim::sim {
@@ -203,6 +204,10 @@ TEST(NetworkRunKind, ErrorsNameTheField) {
   const std::string no_station = error_of("schema: 1\nkind: network-run\nrobots: {count: 1}\nbackground: {flows: 1}\n");
   EXPECT_NE(no_station.find("stations.count: background flows need at least one station"), std::string::npos)
       << no_station;
+  const std::string bulk_share = error_of(
+      "schema: 1\nkind: network-run\nstations: {count: 1}\n"
+      "background: {flows: 1, kind: bulk, capacity_share: 0.5}\n");
+  EXPECT_NE(bulk_share.find("background.kind: 'bulk' has no rate to set"), std::string::npos) << bulk_share;
   const std::string rbs =
       error_of("schema: 1\nkind: network-run\nnetwork: {type: lte, lte: {ul_resource_blocks: 30}}\n");
   EXPECT_NE(rbs.find("network.lte.ul_resource_blocks: 30 is not an LTE bandwidth"), std::string::npos) << rbs;
@@ -232,6 +237,27 @@ TEST(NetworkRunKind, ErrorsNameTheField) {
                           "negative"),
             std::string::npos)
       << negative;
+}
+
+// Half the cell's measured capacity: the probe (one TCP bulk download alone) gives the capacity,
+// the background flow runs at half of it, and the cell carries it.
+TEST(NetworkRunKind, BackgroundAsAShareOfTheMeasuredCapacity) {
+  const std::string file = write_temp("net_share.yaml",
+                                      "schema: 1\nkind: network-run\nseed: 2\n"
+                                      "network: {wifi: {standard: 802.11n, band: 2.4GHz, channel_width: 20}}\n"
+                                      "robots: {count: 1, streams: []}\nstations: {count: 1}\n"
+                                      "background: {flows: 1, kind: cbr, capacity_share: 0.5, start_s: [1]}\n"
+                                      "run: {duration_s: 3, warmup_s: 1}\noutput: {figures: false}\n");
+  const fs::path out = run_into(file, "net_share");
+  const base::CsvTable cap = base::CsvTable::read((out / "cell_capacity.csv").string());
+  ASSERT_EQ(cap.rows(), 1u);
+  const double capacity = cap.number(0, cap.column("capacity_mbps"));
+  EXPECT_GT(capacity, 10.0);  // one 802.11n stream on 20 MHz: tens of Mbps
+  EXPECT_LT(capacity, 72.2);  // never above the PHY rate
+  EXPECT_NEAR(cap.number(0, cap.column("flow_rate_mbps")), 0.5 * capacity, 1e-3);
+  const base::CsvTable bg = base::CsvTable::read((out / "background.csv").string());
+  ASSERT_EQ(bg.rows(), 1u);
+  EXPECT_NEAR(bg.number(0, bg.column("goodput_mbps")), 0.5 * capacity, 0.05 * capacity);
 }
 
 }  // namespace
