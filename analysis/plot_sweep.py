@@ -3,7 +3,8 @@
 
     python3 analysis/plot_sweep.py SWEEP_DIR
 
-Reads SWEEP_DIR/sweep.json (the swept fields) and SWEEP_DIR/collected/summary.csv (written by
+A closed-loop sweep (the congestion study) is handed to analysis/loop_sweep.py. Otherwise: reads
+SWEEP_DIR/sweep.json (the swept fields) and SWEEP_DIR/collected/summary.csv (written by
 `offloadsim collect`) and, for every swept field whose values are numbers and that takes at least
 two values, writes SWEEP_DIR/collected/fig_sweep_<field>.png/.pdf: each policy family's mean
 episode reward over all test budgets (budget_fraction "all"; the robot-heuristic family by its
@@ -24,6 +25,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+import loop_sweep  # noqa: E402
 from figure_io import save  # noqa: E402
 
 FAMILY_ORDER = ["random", "all-robot", "all-cloud", "robot-heuristic", "rl", "oracle"]
@@ -47,6 +49,10 @@ def main(root):
         rows = [r for r in csv.DictReader(f)
                 if r.get("budget_fraction") == "all" and r.get("best_in_family") == "1"]
     if not rows:
+        with open(os.path.join(out_dir, "summary.csv"), newline="") as f:
+            if "reward_per_frame" in (csv.DictReader(f).fieldnames or []):
+                loop_sweep.main(root)  # a closed-loop sweep: its cost table and figures
+                return
         print("plot_sweep: no overall rows in summary.csv; no figure", file=sys.stderr)
         return
     for key in manifest["keys"]:

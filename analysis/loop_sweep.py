@@ -1,0 +1,221 @@
+#!/usr/bin/env python3
+"""The cost table and figures of a collected closed-loop sweep (the congestion study), drawn from
+its CSVs alone.
+
+    python3 analysis/loop_sweep.py SWEEP_DIR
+
+Reads SWEEP_DIR/sweep.json and SWEEP_DIR/collected/summary.csv (`offloadsim collect`), keeps the
+rows of all robots together (robot "all"), and takes a policy's cost as −reward per frame. A
+condition is one combination of the swept fields (a field fixed by another, as background.flows by
+background.capacity_share in a zip, is left out); its replications are the seeds.
+
+Writes SWEEP_DIR/collected/:
+- loop_costs.csv: per condition and policy the mean cost over seeds with its 95% confidence
+  interval (Student's t over seeds), the queries' median latency and the mean price the robots
+  saw, and for every saved (rl…) policy its cost over the best heuristic's: the heuristic (any
+  policy not rl…) with the lowest mean cost in that condition, and the ratio's mean and 95% CI over
+  seeds, paired by seed (the same robots, streams and network). With two saved policies, the
+  first's cost over the second's likewise (ratio_to_other_rl).
+- fig_loop_cost_vs_<field>.png/.pdf for every numeric swept field: cost against it per policy with
+  95% CIs, one panel per value of the other fields.
+- fig_loop_network_vs_<field>.png/.pdf: the median query latency and mean price each policy's
+  robots saw, likewise (means over seeds).
+
+The best heuristic is chosen on the same seeds it is compared on: that favours the heuristics, so
+a ratio below 1 is a conservative claim for RL.
+"""
+import csv
+import itertools
+import json
+import math
+import os
+import sys
+from collections import defaultdict
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from figure_io import save  # noqa: E402
+
+# Two-sided 95% Student t quantiles by degrees of freedom; 1.96 beyond the table.
+T95 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262,
+       10: 2.228, 12: 2.179, 15: 2.131, 20: 2.086, 30: 2.042}
+
+COLORS = {"all-robot": "#ff7f0e", "all-cloud": "#2ca02c", "robot-heuristic": "#9467bd",
+          "congestion-aware": "#8c564b", "random": "#d62728"}
+RL_COLORS = ["#e6c619", "#1f77b4", "#17becf", "#7f7f7f"]
+
+
+def t95(df):
+    if df <= 0:
+        return float("nan")
+    best = max(k for k in T95 if k <= df) if df <= 30 else None
+    return T95[best] if best is not None else 1.96
+
+
+def mean_ci(values):
+    """Mean and the half-width of its 95% CI (nan with one value)."""
+    n = len(values)
+    mean = sum(values) / n
+    if n < 2:
+        return mean, float("nan")
+    sd = math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1))
+    return mean, t95(n - 1) * sd / math.sqrt(n)
+
+
+def as_number(text):
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def family(policy):
+    """all-robot, robot-heuristic (of robot-heuristic-q50), …, or rl."""
+    return next((f for f in list(COLORS) + ["rl"] if policy.startswith(f)), policy)
+
+
+def condition_keys(rows, keys):
+    """The swept fields that define a condition: those not fixed by another one (of two that fix
+    each other, as background.flows [0, 1] zipped with background.capacity_share [0, 0.5], the
+    later in the sweep file), in the sweep file's order."""
+    keys = [k for k in keys if k != "seed"]
+
+    def fixes(j, k):  # the value of j fixes the value of k
+        mapping = {}
+        return all(mapping.setdefault(r[j], r[k]) == r[k] for r in rows)
+
+    return [k for i, k in enumerate(keys)
+            if not any(j != k and fixes(j, k) and (not fixes(k, j) or keys.index(j) > i) for j in keys)]
+
+
+def fmt(x, digits=4):
+    return "" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{digits}f}"
+
+
+def main(root):
+    with open(os.path.join(root, "sweep.json")) as f:
+        manifest = json.load(f)
+    out_dir = os.path.join(root, "collected")
+    with open(os.path.join(out_dir, "summary.csv"), newline="") as f:
+        rows = [r for r in csv.DictReader(f) if r.get("robot") == "all"]
+    if not rows:
+        print("loop_sweep: no rows of all robots in summary.csv; no table or figure", file=sys.stderr)
+        return
+    keys = condition_keys(rows, manifest["keys"])
+    policies = list(dict.fromkeys(r["policy"] for r in rows))
+    saved = [p for p in policies if p.startswith("rl")]
+    cost = defaultdict(dict)  # (condition, policy) -> seed -> cost
+    latency = defaultdict(list)
+    price = defaultdict(list)
+    for r in rows:
+        cond = tuple(r[k] for k in keys)
+        reward = as_number(r["reward_per_frame"])
+        if reward is None:
+            continue
+        cost[(cond, r["policy"])][r["seed"]] = -reward
+        for table, column in ((latency, "latency_p50_ms"), (price, "price_mean")):
+            value = as_number(r[column])
+            if value is not None:
+                table[(cond, r["policy"])].append(value)
+    conditions = list(dict.fromkeys(tuple(r[k] for k in keys) for r in rows))
+
+    def ratio(cond, a, b):
+        """Mean and 95% CI of cost(a)/cost(b) over the seeds both have."""
+        ca, cb = cost.get((cond, a), {}), cost.get((cond, b), {})
+        ratios = [ca[s] / cb[s] for s in ca if s in cb and cb[s] > 0]
+        if not ratios:
+            return None, None, None
+        m, h = mean_ci(ratios)
+        return m, m - h, m + h
+
+    header = keys + ["policy", "seeds", "cost_mean", "cost_ci95", "latency_p50_ms_mean", "price_mean",
+                     "best_heuristic", "ratio_to_best_heuristic", "ratio_ci_low", "ratio_ci_high",
+                     "ratio_to_other_rl", "other_rl_ci_low", "other_rl_ci_high"]
+    lines = [header]
+    for cond in conditions:
+        heuristics = [p for p in policies if not p.startswith("rl") and cost.get((cond, p))]
+        best = min(heuristics, key=lambda p: mean_ci(list(cost[(cond, p)].values()))[0]) if heuristics else None
+        for p in policies:
+            seeds = cost.get((cond, p))
+            if not seeds:
+                continue
+            m, h = mean_ci(list(seeds.values()))
+            lat = latency.get((cond, p))
+            pr = price.get((cond, p))
+            row = list(cond) + [p, len(seeds), fmt(m), fmt(h), fmt(sum(lat) / len(lat), 1) if lat else "",
+                                fmt(sum(pr) / len(pr), 3) if pr else ""]
+            if p.startswith("rl") and best:
+                r, lo, hi = ratio(cond, p, best)
+                row += [best, fmt(r, 3), fmt(lo, 3), fmt(hi, 3)]
+            else:
+                row += ["", "", "", ""]
+            if p.startswith("rl") and len(saved) == 2:
+                r, lo, hi = ratio(cond, p, saved[1] if p == saved[0] else saved[0])
+                row += [fmt(r, 3), fmt(lo, 3), fmt(hi, 3)]
+            else:
+                row += ["", "", ""]
+            lines.append(row)
+    with open(os.path.join(out_dir, "loop_costs.csv"), "w", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows(lines)
+
+    def color(p):
+        return RL_COLORS[saved.index(p) % len(RL_COLORS)] if p in saved else COLORS.get(family(p))
+
+    numeric = [k for k in keys if all(as_number(r[k]) is not None for r in rows)
+               and len({r[k] for r in rows}) > 1]
+    for key in numeric:
+        others = [k for k in keys if k != key]
+        panels = list(dict.fromkeys(tuple(c[keys.index(k)] for k in others) for c in conditions))
+        xs = sorted({c[keys.index(key)] for c in conditions}, key=float)
+        ncols = min(len(panels), 4)
+        nrows = math.ceil(len(panels) / ncols)
+        for what in ("cost", "network"):
+            metrics = [("cost (−reward per frame)", None)] if what == "cost" else \
+                [("query latency p50 (ms)", latency), ("mean price", price)]
+            fig, axes = plt.subplots(nrows * len(metrics), ncols, squeeze=False,
+                                     figsize=(3.3 * ncols, 2.6 * nrows * len(metrics)))
+            for i, panel in enumerate(panels):
+                for m_i, (label, table) in enumerate(metrics):
+                    ax = axes[(i // ncols) * len(metrics) + m_i][i % ncols]
+                    for p in policies:
+                        px, py, pe = [], [], []
+                        for x in xs:
+                            cond = tuple(x if k == key else panel[others.index(k)] for k in keys)
+                            if table is None:
+                                values = list(cost.get((cond, p), {}).values())
+                            else:
+                                values = table.get((cond, p), [])
+                            if not values:
+                                continue
+                            m, h = mean_ci(values)
+                            px.append(float(x))
+                            py.append(m)
+                            pe.append(0 if math.isnan(h) or table is not None else h)
+                        if px:
+                            ax.errorbar(px, py, yerr=pe, marker="o", ms=3, capsize=2, label=p, color=color(p),
+                                        linestyle="--" if p in saved else "-")
+                    ax.set_xticks([float(x) for x in xs])
+                    ax.set_title(", ".join(f"{k}={v}" for k, v in zip(others, panel)), fontsize=7)
+                    ax.set_xlabel(key, fontsize=7)
+                    ax.set_ylabel(label, fontsize=7)
+                    ax.tick_params(labelsize=6)
+                    ax.grid(alpha=0.3)
+            for j in range(len(panels), nrows * ncols):
+                for m_i in range(len(metrics)):
+                    axes[(j // ncols) * len(metrics) + m_i][j % ncols].axis("off")
+            handles, labels = axes[0][0].get_legend_handles_labels()
+            fig.legend(handles, labels, fontsize=7, loc="lower center", ncol=min(len(labels), 6))
+            detail = "mean over seeds with 95% CI" if what == "cost" else "mean over seeds"
+            fig.suptitle(f"{manifest['sweep']}: {detail}", fontsize=9)
+            fig.tight_layout(rect=(0, 0.07, 1, 0.96))
+            save(fig, out_dir, f"fig_loop_{what}_vs_{key.replace('.', '_')}")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    main(sys.argv[1])

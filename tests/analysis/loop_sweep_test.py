@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""analysis/loop_sweep.py on a hand-made collected sweep: the best heuristic, the cost ratios'
+means and 95% CIs over seeds (paired by seed), the figures."""
+import csv
+import json
+import math
+import os
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "analysis"))
+import loop_sweep  # noqa: E402
+
+COSTS = {  # policy -> cost per seed 1, 2, 3 (at one robot; n robots multiply them by n)
+    "all-robot": [3.0, 3.0, 3.0],
+    "all-cloud": [2.0, 2.2, 1.8],
+    "rl-network": [1.0, 1.21, 0.9],
+    "rl-paper_state": [2.0, 2.2, 1.8],
+}
+
+
+def main():
+    root = tempfile.mkdtemp()
+    os.makedirs(os.path.join(root, "collected"))
+    with open(os.path.join(root, "sweep.json"), "w") as f:
+        json.dump({"sweep": "t", "keys": ["network.type", "robots.count", "background.flows"]}, f)
+    header = ["point", "id", "replication", "seed", "network.type", "robots.count", "background.flows",
+              "policy", "robot", "reward_per_frame", "latency_p50_ms", "price_mean"]
+    rows = [header]
+    for robots in (1, 4, 8):
+        for seed in (1, 2, 3):
+            for policy, costs in COSTS.items():
+                for robot in ("robot1", "all"):
+                    # background.flows is fixed by robots.count here (not the other way): not a
+                    # condition field
+                    rows.append([0, "x", seed - 1, seed, "wifi", robots, min(robots // 4, 1), policy, robot,
+                                 -costs[seed - 1] * robots, 50, 1.5])
+    with open(os.path.join(root, "collected", "summary.csv"), "w", newline="") as f:
+        csv.writer(f).writerows(rows)
+    loop_sweep.main(root)
+    with open(os.path.join(root, "collected", "loop_costs.csv"), newline="") as f:
+        table = list(csv.DictReader(f))
+    assert "background.flows" not in table[0], table[0].keys()
+    assert "robots.count" in table[0], table[0].keys()
+    assert len(table) == 12, len(table)
+    rl = [r for r in table if r["policy"] == "rl-network"]
+    for r in rl:
+        assert r["best_heuristic"] == "all-cloud", r
+        ratios = [0.5, 0.55, 0.5]
+        mean = sum(ratios) / 3
+        half = 4.303 * math.sqrt(sum((x - mean) ** 2 for x in ratios) / 2) / math.sqrt(3)
+        assert abs(float(r["ratio_to_best_heuristic"]) - mean) < 1e-3, r
+        assert abs(float(r["ratio_ci_low"]) - (mean - half)) < 1e-3, r
+        assert abs(float(r["ratio_ci_high"]) - (mean + half)) < 1e-3, r
+        assert abs(float(r["ratio_to_other_rl"]) - mean) < 1e-3, r  # rl-paper_state costs what all-cloud does
+        assert int(r["seeds"]) == 3
+    costs = {(r["robots.count"], r["policy"]): float(r["cost_mean"]) for r in table}
+    assert abs(costs[("4", "all-robot")] - 12.0) < 1e-6, costs
+    assert table[0]["ratio_to_best_heuristic"] == "", table[0]  # heuristics have no ratio
+    for stem in ("fig_loop_cost_vs_robots_count", "fig_loop_network_vs_robots_count"):
+        assert os.path.exists(os.path.join(root, "collected", stem + ".png")), stem
+    print("ok")
+
+
+if __name__ == "__main__":
+    main()
