@@ -569,10 +569,17 @@ void collect_sweep(const fs::path& root, bool partial, bool figures, std::ostrea
   }
   if (done.empty()) throw std::runtime_error("sweep '" + m.name + "': no finished point to collect");
 
-  // The CSV files of the first finished point name the tables; every point must have them.
+  // Every table any finished point wrote. Some exist only under some settings (flows.csv with
+  // network.flow_monitor, cell_capacity.csv with a background share): a point without one adds
+  // no rows to it.
   std::vector<std::string> tables;
-  for (const auto& e : fs::directory_iterator(root / done.front()->id)) {
-    if (e.path().extension() == ".csv") tables.push_back(e.path().filename().string());
+  for (const SweepPoint* p : done) {
+    for (const auto& e : fs::directory_iterator(root / p->id)) {
+      const std::string name = e.path().filename().string();
+      if (e.path().extension() == ".csv" && std::find(tables.begin(), tables.end(), name) == tables.end()) {
+        tables.push_back(name);
+      }
+    }
   }
   std::sort(tables.begin(), tables.end());
   std::error_code ec;
@@ -590,8 +597,9 @@ void collect_sweep(const fs::path& root, bool partial, bool figures, std::ostrea
     size_t rows = 0;
     for (const SweepPoint* p : done) {
       const fs::path file = root / p->id / table;
+      if (!fs::exists(file)) continue;
       std::ifstream in(file);
-      if (!in) throw base::InputError(file.string(), 0, "", "missing: every point should have written " + table);
+      if (!in) throw base::InputError(file.string(), 0, "", "cannot be read");
       std::string prefix = fmt::format("{},{},{},{}", p->index, p->id, p->replication, p->seed);
       for (const auto& [k, v] : p->params) {
         if (k != "seed") prefix += "," + csv_cell(v);

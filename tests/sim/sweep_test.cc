@@ -275,6 +275,18 @@ TEST_F(SweepTest, PointRunsOnceAndCollectPrefixesParameters) {
   EXPECT_EQ(header.rfind("point,id,replication,seed,mdp.cost.cloud,policy,", 0), 0u) << header;
   EXPECT_EQ(row.rfind("0," + points[0].id + ",0,5,2,", 0), 0u) << row;
   EXPECT_THROW(run_sweep_point(root, 7, false, {"test"}, log), std::invalid_argument);
+
+  // A table only point 1 writes (as cell_capacity.csv under a background share) is collected with
+  // its rows alone, whichever point comes first.
+  run_sweep_point(root, 1, false, {"test"}, log);
+  std::ofstream(root / points[1].id / "only_here.csv") << "x\n7\n";
+  collect_sweep(root, false, false, log);
+  std::ifstream only(root / "collected" / "only_here.csv");
+  std::getline(only, header);
+  std::getline(only, row);
+  EXPECT_EQ(header, "point,id,replication,seed,mdp.cost.cloud,x");
+  EXPECT_EQ(row, "1," + points[1].id + ",0,5,5,7") << row;
+  EXPECT_FALSE(std::getline(only, row)) << row;
 }
 
 TEST_F(SweepTest, FailedPointLeavesAReasonAndNoDirectory) {
