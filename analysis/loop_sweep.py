@@ -16,6 +16,10 @@ Writes SWEEP_DIR/collected/:
   policy not rl…) with the lowest mean cost in that condition, and the ratio's mean and 95% CI over
   seeds, paired by seed (the same robots, streams and network). With two saved policies, the
   first's cost over the second's likewise (ratio_to_other_rl).
+- loop_rl_groups.csv, when saved policies come in groups of training seeds (rl-network_301,
+  rl-network_302, …: the name up to a final _<digits>): per condition and group the cost over all
+  the group's policies and seeds, with its 95% CI over training seeds (each policy's mean over
+  the evaluation seeds is one sample), and each policy's mean.
 - fig_loop_cost_vs_<field>.png/.pdf for every numeric swept field: cost against it per policy with
   95% CIs, one panel per value of the other fields.
 - fig_loop_network_vs_<field>.png/.pdf: the median query latency and mean price each policy's
@@ -162,6 +166,25 @@ def main(root):
     with open(os.path.join(out_dir, "loop_costs.csv"), "w", newline="") as f:
         csv.writer(f, lineterminator="\n").writerows(lines)
 
+    # Saved policies of several training seeds (rl-network_301, rl-network_302, …): per group, the
+    # cost over all its policies and seeds, with the 95% CI over training seeds (each policy's
+    # mean over the evaluation seeds is one sample): what one training run's luck is worth.
+    groups = defaultdict(list)
+    for p in saved:
+        stem, _, tail = p.rpartition("_")
+        groups[stem if stem and tail.isdigit() else p].append(p)
+    if any(len(members) > 1 for members in groups.values()):
+        group_lines = [keys + ["group", "policies", "cost_mean", "cost_ci95_over_training", "per_policy"]]
+        for cond in conditions:
+            for g, members in groups.items():
+                per = [mean_ci(list(cost[(cond, p)].values()))[0] for p in members if cost.get((cond, p))]
+                if not per:
+                    continue
+                m, h = mean_ci(per)
+                group_lines.append(list(cond) + [g, len(per), fmt(m), fmt(h), " ".join(fmt(x, 3) for x in per)])
+        with open(os.path.join(out_dir, "loop_rl_groups.csv"), "w", newline="") as f:
+            csv.writer(f, lineterminator="\n").writerows(group_lines)
+
     def color(p):
         return RL_COLORS[saved.index(p) % len(RL_COLORS)] if p in saved else COLORS.get(family(p))
 
@@ -171,7 +194,7 @@ def main(root):
         others = [k for k in keys if k != key]
         panels = list(dict.fromkeys(tuple(c[keys.index(k)] for k in others) for c in conditions))
         xs = sorted({c[keys.index(key)] for c in conditions}, key=float)
-        ncols = min(len(panels), 4)
+        ncols = min(len(panels), max(2, math.ceil(math.sqrt(len(panels)))))
         nrows = math.ceil(len(panels) / ncols)
         for what in ("cost", "network"):
             metrics = [("cost (−reward per frame)", None)] if what == "cost" else \

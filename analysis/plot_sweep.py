@@ -26,19 +26,12 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 import loop_sweep  # noqa: E402
+from loop_sweep import as_number  # noqa: E402
 from figure_io import save  # noqa: E402
 
 FAMILY_ORDER = ["random", "all-robot", "all-cloud", "robot-heuristic", "rl", "oracle"]
 COLORS = {"random": "#d62728", "all-robot": "#ff7f0e", "all-cloud": "#2ca02c",
           "robot-heuristic": "#9467bd", "rl": "#e6c619", "oracle": "#7f7f7f"}
-
-
-def as_number(text):
-    try:
-        value = float(text)
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
 
 
 def main(root):

@@ -57,9 +57,37 @@ def main():
     costs = {(r["robots.count"], r["policy"]): float(r["cost_mean"]) for r in table}
     assert abs(costs[("4", "all-robot")] - 12.0) < 1e-6, costs
     assert table[0]["ratio_to_best_heuristic"] == "", table[0]  # heuristics have no ratio
+    assert not os.path.exists(os.path.join(root, "collected", "loop_rl_groups.csv"))  # no groups here
     for stem in ("fig_loop_cost_vs_robots_count", "fig_loop_network_vs_robots_count"):
         assert os.path.exists(os.path.join(root, "collected", stem + ".png")), stem
+    groups_of_training_seeds()
     print("ok")
+
+
+def groups_of_training_seeds():
+    """Policies rl-a_1, rl-a_2 (and rl-b_1, rl-b_2): one group each, CI over the two policies."""
+    root = tempfile.mkdtemp()
+    os.makedirs(os.path.join(root, "collected"))
+    with open(os.path.join(root, "sweep.json"), "w") as f:
+        json.dump({"sweep": "g", "keys": ["robots.count"]}, f)
+    rows = [["point", "id", "replication", "seed", "robots.count", "policy", "robot", "reward_per_frame",
+             "latency_p50_ms", "price_mean"]]
+    costs = {"all-cloud": [5, 5], "rl-a_1": [1, 3], "rl-a_2": [3, 5], "rl-b_1": [2, 2], "rl-b_2": [2, 2]}
+    for robots in (1, 2):
+        for seed in (1, 2):
+            for policy, c in costs.items():
+                rows.append([0, "x", seed - 1, seed, robots, policy, "all", -c[seed - 1], 50, 1])
+    with open(os.path.join(root, "collected", "summary.csv"), "w", newline="") as f:
+        csv.writer(f).writerows(rows)
+    loop_sweep.main(root)
+    with open(os.path.join(root, "collected", "loop_rl_groups.csv"), newline="") as f:
+        table = list(csv.DictReader(f))
+    assert len(table) == 4, table
+    a = [r for r in table if r["group"] == "rl-a"][0]
+    # per-policy means 2 and 4: mean 3, half-width t(1) · sd √2 / √2 = 12.706
+    assert int(a["policies"]) == 2 and abs(float(a["cost_mean"]) - 3) < 1e-9, a
+    assert abs(float(a["cost_ci95_over_training"]) - 12.706) < 1e-3, a
+    assert a["per_policy"] == "2.000 4.000", a
 
 
 if __name__ == "__main__":
