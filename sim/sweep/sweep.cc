@@ -66,12 +66,24 @@ struct SweepLoader {
     return !t.empty() && end == t.c_str() + t.size() && errno != ERANGE && std::isfinite(*v);
   }
 
-  // A relative path given for an input-file field is relative to the sweep file, as in a scenario.
+  // A relative path given for an input-file field, or for a saved policy ({rl: file.pt} in a policy
+  // list), is relative to the sweep file, as in a scenario.
   std::string value_text(const std::string& key, const YAML::Node& v) {
+    const auto absolute = [this](const std::string& path) {
+      return (fs::absolute(fs::path(file)).parent_path() / path).lexically_normal().string();
+    };
     const FieldSpec* f = find_field(key);
     if (f && f->type == FieldType::kPath && v.IsScalar() && !v.Scalar().empty() && fs::path(v.Scalar()).is_relative()) {
-      YAML::Node abs_path((fs::absolute(fs::path(file)).parent_path() / v.Scalar()).lexically_normal().string());
-      return flow_text(abs_path);
+      return flow_text(YAML::Node(absolute(v.Scalar())));
+    }
+    if (f && f->type == FieldType::kPolicyList && v.IsSequence()) {
+      YAML::Node list = YAML::Clone(v);
+      for (YAML::Node e : list) {
+        if (e.IsMap() && e["rl"].IsScalar() && !e["rl"].Scalar().empty() && fs::path(e["rl"].Scalar()).is_relative()) {
+          e["rl"] = absolute(e["rl"].Scalar());
+        }
+      }
+      return flow_text(list);
     }
     return flow_text(v);
   }

@@ -97,6 +97,15 @@ TEST_F(SweepTest, ZippedAxesVaryTogetherAndFixedSetsApply) {
   for (const auto& p : points) EXPECT_NE(p.resolved_yaml.find("horizon: 30"), std::string::npos);
 }
 
+TEST_F(SweepTest, ASavedPolicyIsRelativeToTheSweepFile) {
+  std::ofstream(dir_ / "saved.pt") << "not read here";
+  const auto points =
+      expand_sweep(load_sweep(sweep("set: {eval.policies: [all-robot, {rl: saved.pt}]}\n"
+                                    "axes:\n  - {key: mdp.cost.cloud, values: [2]}\n")));
+  ASSERT_EQ(points.size(), 1u);
+  EXPECT_NE(points[0].resolved_yaml.find((dir_ / "saved.pt").string()), std::string::npos) << points[0].resolved_yaml;
+}
+
 TEST_F(SweepTest, RangesIncludeTheEndAndPrintCleanly) {
   const auto points =
       expand_sweep(load_sweep(sweep("axes:\n  - {key: stream.p_known, range: {from: 0.1, to: 0.7, step: 0.2}}\n")));
