@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""The value of seeing the network over training seeds, pooled over the congestion study's halves.
+
+    python3 analysis/rl_groups_pooled.py SWEEP_DIR
+
+Reads SWEEP_DIR/collected/loop_rl_groups.csv (analysis/loop_sweep.py; a sweep whose saved policies
+come in two groups of training seeds, as scenarios/congestion_study_small_training_seeds.yaml) and
+prints, for the congested half of the grid (≥ 4 robots or ≥ 50 % background, the issue's
+definition) and the rest: each policy's mean cost over the half's conditions (one sample per
+training seed), the ratio of the two groups' means, and Welch's t with its degrees of freedom.
+"""
+import csv
+import math
+import os
+import sys
+from collections import defaultdict
+
+
+def congested(row):
+    return float(row.get("robots.count", 1)) >= 4 or float(row.get("background.capacity_share", 0)) >= 0.5
+
+
+def main(root):
+    with open(os.path.join(root, "collected", "loop_rl_groups.csv"), newline="") as f:
+        rows = list(csv.DictReader(f))
+    groups = list(dict.fromkeys(r["group"] for r in rows))
+    if len(groups) != 2:
+        sys.exit(f"rl_groups_pooled: expected two groups of policies, found {groups}")
+    for half, keep in (("congested (>= 4 robots or >= 50 % load)", congested),
+                       ("the rest", lambda r: not congested(r))):
+        sums, conditions = defaultdict(list), set()
+        for r in rows:
+            if not keep(r):
+                continue
+            conditions.add(tuple(v for k, v in r.items() if k not in
+                                 ("group", "policies", "cost_mean", "cost_ci95_over_training", "per_policy")))
+            per = [float(x) for x in r["per_policy"].split()]
+            if not sums[r["group"]]:
+                sums[r["group"]] = [0.0] * len(per)
+            sums[r["group"]] = [s + x for s, x in zip(sums[r["group"]], per)]
+        if not conditions:
+            continue
+        means = {g: [s / len(conditions) for s in sums[g]] for g in groups}
+        stats = {}
+        for g in groups:
+            xs = means[g]
+            m = sum(xs) / len(xs)
+            stats[g] = (m, sum((x - m) ** 2 for x in xs) / (len(xs) - 1), len(xs))
+        (ma, va, na), (mb, vb, nb) = stats[groups[0]], stats[groups[1]]
+        se2 = va / na + vb / nb
+        t = (mb - ma) / math.sqrt(se2)
+        df = se2 ** 2 / ((va / na) ** 2 / (na - 1) + (vb / nb) ** 2 / (nb - 1))
+        print(f"{half}: {len(conditions)} conditions")
+        for g in groups:
+            print(f"  {g}: mean cost per training seed {', '.join(f'{x:.3f}' for x in means[g])}; "
+                  f"mean {stats[g][0]:.3f}")
+        print(f"  {groups[0]} / {groups[1]}: {ma / mb:.3f}; Welch t = {t:.2f}, {df:.1f} degrees of freedom")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    main(sys.argv[1])
