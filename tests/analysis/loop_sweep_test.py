@@ -9,7 +9,11 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "analysis"))
+import contextlib  # noqa: E402
+import io  # noqa: E402
+
 import loop_sweep  # noqa: E402
+import rl_groups_pooled  # noqa: E402
 
 COSTS = {  # policy -> cost per seed 1, 2, 3 (at one robot; n robots multiply them by n)
     "all-robot": [3.0, 3.0, 3.0],
@@ -88,6 +92,13 @@ def groups_of_training_seeds():
     assert int(a["policies"]) == 2 and abs(float(a["cost_mean"]) - 3) < 1e-9, a
     assert abs(float(a["cost_ci95_over_training"]) - 12.706) < 1e-3, a
     assert a["per_policy"] == "2.000 4.000", a
+    # Pooled over the conditions (none congested: 1 and 2 robots): rl-a's policies 2 and 4, rl-b's 2 and 2.
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        rl_groups_pooled.main(root)
+    assert "the rest: 2 conditions" in out.getvalue(), out.getvalue()
+    assert "congested" not in out.getvalue().split("\n")[0], out.getvalue()
+    assert "rl-a / rl-b: 1.500; Welch t = -1.00, 1.0 degrees of freedom" in out.getvalue(), out.getvalue()
 
 
 if __name__ == "__main__":
