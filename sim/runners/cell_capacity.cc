@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "sim/io/atomic_file.h"
 #include "sim/io/interrupt.h"
 
 namespace offloadsim::sim {
@@ -50,9 +51,12 @@ std::optional<CellCapacity> apply_capacity_share(const Scenario& sc, nm::Network
   return c;
 }
 
-std::string cell_capacity_csv(const CellCapacity& c) {
-  return fmt::format("direction,probe_s,capacity_mbps,capacity_share,flows,flow_rate_mbps\n{},{},{:.3f},{},{},{:.3f}\n",
-                     c.direction, kProbeEndS - kProbeStartS, c.capacity_mbps, c.share, c.flows, c.rate_mbps);
+void write_cell_capacity(const CellCapacity& c, const RunOptions& opt, RunRecord& rec) {
+  write_file_atomically(
+      opt.out_dir / "cell_capacity.csv",
+      fmt::format("direction,probe_s,capacity_mbps,capacity_share,flows,flow_rate_mbps\n{},{},{:.3f},{},{},{:.3f}\n",
+                  c.direction, kProbeEndS - kProbeStartS, c.capacity_mbps, c.share, c.flows, c.rate_mbps));
+  rec.outputs.push_back("cell_capacity.csv");
 }
 
 std::string describe(const CellCapacity& c) {

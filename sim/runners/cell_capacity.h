@@ -10,6 +10,8 @@
 #include <string>
 
 #include "netmodels/networks/network_run.h"
+#include "sim/io/provenance.h"
+#include "sim/runners/run_options.h"
 #include "sim/scenario/scenario.h"
 
 namespace offloadsim::sim {
@@ -34,8 +36,8 @@ void check_capacity_share(const Scenario& sc);
 // (Interrupted).
 std::optional<CellCapacity> apply_capacity_share(const Scenario& sc, netmodels::NetworkRunSpec& n);
 
-// cell_capacity.csv: a header and one row.
-std::string cell_capacity_csv(const CellCapacity& c);
+// Writes out_dir/cell_capacity.csv (a header and one row) and lists it in the run's record.
+void write_cell_capacity(const CellCapacity& c, const RunOptions& opt, RunRecord& rec);
 // One line for the console: "background: 50% of the cell's measured capacity (…)".
 std::string describe(const CellCapacity& c);
 

@@ -415,10 +415,7 @@ void run_closed_loop_kind(const Scenario& sc, const RunOptions& opt, std::ostrea
     write_file_atomically(opt.out_dir / "flows.csv", tables.flows);
     rec.outputs.push_back("flows.csv");
   }
-  if (experiment.capacity()) {
-    write_file_atomically(opt.out_dir / "cell_capacity.csv", cell_capacity_csv(*experiment.capacity()));
-    rec.outputs.push_back("cell_capacity.csv");
-  }
+  if (experiment.capacity()) write_cell_capacity(*experiment.capacity(), opt, rec);
 
   fmt::print(out, "\n{:<22} {:>9} {:>9} {:>8} {:>8} {:>8} {:>9} {:>9} {:>7} {:>7} {:>10}\n", "policy (all robots)",
              "reward/f", "fixed/f", "accuracy", "query/s", "on time", "lat p50", "lat p95", "price", "tokens",

@@ -548,10 +548,7 @@ void run_network_run(const Scenario& sc, const RunOptions& opt, std::ostream& ou
   }
   for (const auto& b : r.background) fmt::print(out, "{}: {:.2f} Mbps\n", b.name, b.goodput_mbps);
   commit_network_tables(sc, opt, rec, t, summary);
-  if (capacity) {
-    write_file_atomically(opt.out_dir / "cell_capacity.csv", cell_capacity_csv(*capacity));
-    rec.outputs.push_back("cell_capacity.csv");
-  }
+  if (capacity) write_cell_capacity(*capacity, opt, rec);
   if (opt.figures && sc.flag("output.figures")) {
     draw_figures("plot_network.py", opt.out_dir);
     rec.outputs.push_back("fig_network_run.png");

@@ -42,11 +42,10 @@ std::vector<std::string> trained_features(const agents::TorchScriptPolicy& polic
   return policy.sidecar().at("observation").at("feature_names").get<std::vector<std::string>>();
 }
 
-// Whether `got` is `paper` followed by the network features.
-bool with_network(const std::vector<std::string>& got, const std::vector<std::string>& paper) {
+// Whether a saved policy's features end with the network features (it was trained seeing them).
+bool trained_on_network(const std::vector<std::string>& names) {
   const auto& net = agents::network_feature_names();
-  return got.size() == paper.size() + net.size() && std::equal(paper.begin(), paper.end(), got.begin()) &&
-         std::equal(net.begin(), net.end(), got.begin() + static_cast<std::ptrdiff_t>(paper.size()));
+  return names.size() >= net.size() && std::equal(net.rbegin(), net.rend(), names.rbegin());
 }
 
 }  // namespace
@@ -89,9 +88,7 @@ MadePolicies make_policies(const PolicySettings& settings, const std::vector<age
     if (family.rfind("rl:", 0) == 0) {
       auto policy = agents::TorchScriptPolicy::load(family.substr(3), settings.rl_sample,
                                                     policy_entry_name(family, settings.entries));
-      const std::vector<std::string> names = trained_features(*policy);
-      const auto& net = agents::network_feature_names();
-      const bool network = names.size() >= net.size() && std::equal(net.rbegin(), net.rend(), names.rbegin());
+      const bool network = trained_on_network(trained_features(*policy));
       out.push_back({std::move(policy), "rl", network});
     }
   }
@@ -112,7 +109,10 @@ void check_saved_policies(const Scenario& sc, const std::vector<std::string>& fe
     names.push_back(name);
     const auto policy = agents::TorchScriptPolicy::load(entry.substr(3));
     const std::vector<std::string> got = trained_features(*policy);
-    if (got == features || (network_allowed && with_network(got, features))) continue;
+    const bool network = network_allowed && trained_on_network(got);
+    const auto paper_end =
+        got.end() - (network ? static_cast<std::ptrdiff_t>(agents::network_feature_names().size()) : 0);
+    if (std::equal(got.begin(), paper_end, features.begin(), features.end())) continue;
     throw sc.error(
         "eval.policies",
         fmt::format("{} was trained on {} features ({}) but this scenario gives its policies {} ({}){}",
