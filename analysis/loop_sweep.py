@@ -20,6 +20,12 @@ Writes SWEEP_DIR/collected/:
   rl-network_302, …: the name up to a final _<digits>): per condition and group the cost over all
   the group's policies and seeds, with its 95% CI over training seeds (each policy's mean over
   the evaluation seeds is one sample), and each policy's mean.
+- loop_actions.csv, when collected/decisions.csv is there: what each policy did, per condition,
+  pooled over seeds and robots — the share of frames of each executed action (robot, cloud,
+  past_robot, past_cloud), its accuracy, the mean query size, and the queueing fraction
+  κ = queue / (base RTT + queue) its robots' estimators read, over all frames and at the frames
+  they queried: whether a policy's gain comes from what it spends, from when it queries (the
+  network it sees) or from which frames it answers from which store.
 - fig_loop_cost_vs_<field>.png/.pdf for every numeric swept field: cost against it per policy with
   95% CIs, one panel per value of the other fields.
 - fig_loop_network_vs_<field>.png/.pdf: the median query latency and mean price each policy's
@@ -98,6 +104,40 @@ def condition_keys(rows, keys):
 
 def fmt(x, digits=4):
     return "" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{digits}f}"
+
+
+ACTIONS = ("robot", "cloud", "past_robot", "past_cloud")
+
+
+def write_actions(root, keys):
+    """collected/loop_actions.csv from collected/decisions.csv (streamed: it can be large)."""
+    path = os.path.join(root, "collected", "decisions.csv")
+    if not os.path.exists(path):
+        return
+    sums = {}  # (condition, policy) -> running sums
+    with open(path, newline="") as f:
+        for r in csv.DictReader(f):
+            key = (tuple(r[k] for k in keys), r["policy"])
+            a = sums.setdefault(key, defaultdict(float))
+            a["frames"] += 1
+            a[r["executed"]] += 1
+            a["correct"] += float(r["correct"])
+            queue, base = as_number(r["est_queue_ms"]) or 0.0, as_number(r["est_base_rtt_ms"]) or 0.0
+            kappa = queue / (base + queue) if base + queue > 0 else 0.0
+            a["kappa"] += kappa
+            if r["action"] == "cloud":
+                a["queries"] += 1
+                a["kappa_queried"] += kappa
+                a["bytes"] += as_number(r["bytes"]) or 0.0
+    lines = [keys + ["policy", "frames"] + [f"share_{x}" for x in ACTIONS] +
+             ["accuracy", "query_bytes_mean", "queue_fraction", "queue_fraction_at_queries"]]
+    for (cond, p), a in sums.items():
+        n, q = a["frames"], a["queries"]
+        lines.append(list(cond) + [p, int(n)] + [fmt(a[x] / n) for x in ACTIONS] +
+                     [fmt(a["correct"] / n), fmt(a["bytes"] / q, 0) if q else "", fmt(a["kappa"] / n),
+                      fmt(a["kappa_queried"] / q) if q else ""])
+    with open(os.path.join(root, "collected", "loop_actions.csv"), "w", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows(lines)
 
 
 def main(root):
@@ -184,6 +224,8 @@ def main(root):
                 group_lines.append(list(cond) + [g, len(per), fmt(m), fmt(h), " ".join(fmt(x, 3) for x in per)])
         with open(os.path.join(out_dir, "loop_rl_groups.csv"), "w", newline="") as f:
             csv.writer(f, lineterminator="\n").writerows(group_lines)
+
+    write_actions(root, keys)
 
     def color(p):
         return RL_COLORS[saved.index(p) % len(RL_COLORS)] if p in saved else COLORS.get(family(p))

@@ -64,8 +64,45 @@ def main():
     assert not os.path.exists(os.path.join(root, "collected", "loop_rl_groups.csv"))  # no groups here
     for stem in ("fig_loop_cost_vs_robots_count", "fig_loop_network_vs_robots_count"):
         assert os.path.exists(os.path.join(root, "collected", stem + ".png")), stem
+    actions()
     groups_of_training_seeds()
     print("ok")
+
+
+def actions():
+    """loop_actions.csv: shares of executed actions, accuracy, query size and queueing fraction per
+    condition and policy, pooled over seeds and robots."""
+    root = tempfile.mkdtemp()
+    os.makedirs(os.path.join(root, "collected"))
+    with open(os.path.join(root, "sweep.json"), "w") as f:
+        json.dump({"sweep": "a", "keys": ["robots.count"]}, f)
+    with open(os.path.join(root, "collected", "summary.csv"), "w", newline="") as f:
+        csv.writer(f).writerows([["seed", "robots.count", "policy", "robot", "reward_per_frame", "latency_p50_ms",
+                                  "price_mean"], [1, 1, "p", "all", -1, 50, 1]])
+    header = ["seed", "robots.count", "policy", "robot", "action", "executed", "bytes", "correct",
+              "est_queue_ms", "est_base_rtt_ms"]
+    rows = [header,
+            # a query asked for and run (κ = 30 / (10 + 30) = 0.75), one asked for but run on board
+            # (the in-flight limit: still a query asked for, κ = 0), a reuse and an on-board run
+            [1, 1, "p", "robot1", "cloud", "cloud", 1000, 1, 30, 10],
+            [1, 1, "p", "robot1", "cloud", "robot", 3000, 0, 0, 10],
+            [2, 1, "p", "robot1", "past_cloud", "past_cloud", 0, 1, 10, 10],
+            [2, 1, "p", "robot2", "robot", "robot", 0, 0, "", ""],
+            [1, 4, "p", "robot1", "robot", "robot", 0, 1, 0, 0]]
+    with open(os.path.join(root, "collected", "decisions.csv"), "w", newline="") as f:
+        csv.writer(f).writerows(rows)
+    loop_sweep.main(root)
+    with open(os.path.join(root, "collected", "loop_actions.csv"), newline="") as f:
+        table = {r["robots.count"]: r for r in csv.DictReader(f)}
+    one = table["1"]
+    assert int(one["frames"]) == 4, one
+    assert (one["share_robot"], one["share_cloud"], one["share_past_robot"], one["share_past_cloud"]) == \
+        ("0.5000", "0.2500", "0.0000", "0.2500"), one
+    assert one["accuracy"] == "0.5000", one
+    assert one["query_bytes_mean"] == "2000", one
+    assert one["queue_fraction"] == f"{(0.75 + 0 + 0.5 + 0) / 4:.4f}", one
+    assert one["queue_fraction_at_queries"] == f"{0.75 / 2:.4f}", one
+    assert table["4"]["query_bytes_mean"] == "" and table["4"]["queue_fraction_at_queries"] == "", table["4"]
 
 
 def groups_of_training_seeds():
