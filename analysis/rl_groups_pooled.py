@@ -7,7 +7,8 @@ Reads SWEEP_DIR/collected/loop_rl_groups.csv (analysis/loop_sweep.py; a sweep wh
 come in two groups of training seeds, as scenarios/congestion_study_small_training_seeds.yaml) and
 prints, for the congested half of the grid (≥ 4 robots or ≥ 50 % background, the issue's
 definition) and the rest: each policy's mean cost over the half's conditions (one sample per
-training seed), the ratio of the two groups' means, and Welch's t with its degrees of freedom.
+training seed), the ratio of the two groups' means, and Welch's t with its degrees of freedom and
+two-sided p-value.
 """
 import csv
 import math
@@ -18,6 +19,26 @@ from collections import defaultdict
 
 def congested(row):
     return float(row.get("robots.count", 1)) >= 4 or float(row.get("background.capacity_share", 0)) >= 0.5
+
+
+def two_sided_p(t, df):
+    """P(|T| ≥ |t|) for Student's T with df (> 0, not necessarily whole) degrees of freedom:
+    2 ∫_|t|^∞ of its density, by Simpson's rule after x = |t| / u (u in (0, 1])."""
+    t = abs(t)
+    if t == 0:
+        return 1.0
+    log_c = math.lgamma((df + 1) / 2) - math.lgamma(df / 2) - 0.5 * math.log(df * math.pi)
+
+    def integrand(u):
+        if u == 0:
+            return 0.0
+        x = t / u
+        return math.exp(log_c - (df + 1) / 2 * math.log1p(x * x / df)) * t / (u * u)
+
+    n = 20000
+    h = 1.0 / n
+    total = integrand(0) + integrand(1) + sum((4 if i % 2 else 2) * integrand(i * h) for i in range(1, n))
+    return min(1.0, 2 * total * h / 3)
 
 
 def main(root):
@@ -54,7 +75,8 @@ def main(root):
         for g in groups:
             print(f"  {g}: mean cost per training seed {', '.join(f'{x:.3f}' for x in means[g])}; "
                   f"mean {stats[g][0]:.3f}")
-        print(f"  {groups[0]} / {groups[1]}: {ma / mb:.3f}; Welch t = {t:.2f}, {df:.1f} degrees of freedom")
+        print(f"  {groups[0]} / {groups[1]}: {ma / mb:.3f}; Welch t = {t:.2f}, {df:.1f} degrees of freedom, "
+              f"two-sided p = {two_sided_p(t, df):.3f}")
 
 
 if __name__ == "__main__":
