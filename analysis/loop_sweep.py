@@ -107,6 +107,28 @@ def fmt(x, digits=4):
 
 
 ACTIONS = ("robot", "cloud", "past_robot", "past_cloud")
+RL_MARKERS = ["o", "s", "^", "D", "v", "P"]
+
+
+def training_groups(saved):
+    """Saved policies grouped by training seed: rl-network, rl-network_302, rl-network_303 (the
+    name up to a final _<digits>) form the group rl-network."""
+    groups = defaultdict(list)
+    for p in saved:
+        stem, _, tail = p.rpartition("_")
+        groups[stem if stem and tail.isdigit() else p].append(p)
+    return groups
+
+
+def saved_styles(saved):
+    """(colour, marker) of each saved policy in the figures: one colour per policy, or, when they
+    come in groups of training seeds, one colour per group and one marker per member — never the
+    same pair twice (beyond 4 groups of 6, the palette repeats)."""
+    groups = training_groups(saved)
+    if not any(len(members) > 1 for members in groups.values()):
+        return {p: (RL_COLORS[i % len(RL_COLORS)], "o") for i, p in enumerate(saved)}
+    return {p: (RL_COLORS[g % len(RL_COLORS)], RL_MARKERS[m % len(RL_MARKERS)])
+            for g, members in enumerate(groups.values()) for m, p in enumerate(members)}
 
 
 def write_actions(root, keys):
@@ -209,10 +231,7 @@ def main(root):
     # Saved policies of several training seeds (rl-network_301, rl-network_302, …): per group, the
     # cost over all its policies and seeds, with the 95% CI over training seeds (each policy's
     # mean over the evaluation seeds is one sample): what one training run's luck is worth.
-    groups = defaultdict(list)
-    for p in saved:
-        stem, _, tail = p.rpartition("_")
-        groups[stem if stem and tail.isdigit() else p].append(p)
+    groups = training_groups(saved)
     if any(len(members) > 1 for members in groups.values()):
         group_lines = [keys + ["group", "policies", "cost_mean", "cost_ci95_over_training", "per_policy"]]
         for cond in conditions:
@@ -227,8 +246,13 @@ def main(root):
 
     write_actions(root, keys)
 
+    styles = saved_styles(saved)
+
     def color(p):
-        return RL_COLORS[saved.index(p) % len(RL_COLORS)] if p in saved else COLORS.get(family(p))
+        return styles[p][0] if p in saved else COLORS.get(family(p))
+
+    def marker(p):
+        return styles[p][1] if p in saved else "o"
 
     numeric = [k for k in keys if all(as_number(r[k]) is not None for r in rows)
                and len({r[k] for r in rows}) > 1]
@@ -261,7 +285,7 @@ def main(root):
                             py.append(m)
                             pe.append(0 if math.isnan(h) or table is not None else h)
                         if px:
-                            ax.errorbar(px, py, yerr=pe, marker="o", ms=3, capsize=2, label=p, color=color(p),
+                            ax.errorbar(px, py, yerr=pe, marker=marker(p), ms=3, capsize=2, label=p, color=color(p),
                                         linestyle="--" if p in saved else "-")
                     ax.set_xticks([float(x) for x in xs])
                     ax.set_title(", ".join(f"{k}={v}" for k, v in zip(others, panel)), fontsize=7)

@@ -65,6 +65,7 @@ def main():
     for stem in ("fig_loop_cost_vs_robots_count", "fig_loop_network_vs_robots_count"):
         assert os.path.exists(os.path.join(root, "collected", stem + ".png")), stem
     actions()
+    styles()
     groups_of_training_seeds()
     print("ok")
 
@@ -103,6 +104,19 @@ def actions():
     assert one["queue_fraction"] == f"{(0.75 + 0 + 0.5 + 0) / 4:.4f}", one
     assert one["queue_fraction_at_queries"] == f"{0.75 / 2:.4f}", one
     assert table["4"]["query_bytes_mean"] == "" and table["4"]["queue_fraction_at_queries"] == "", table["4"]
+
+
+def styles():
+    """Six saved policies of two training-seed groups: one colour per group, no (colour, marker)
+    pair twice; ungrouped policies get a colour each."""
+    saved = ["rl-network", "rl-network_302", "rl-network_303", "rl-paper_state", "rl-paper_state_302",
+             "rl-paper_state_303"]
+    st = loop_sweep.saved_styles(saved)
+    assert len(set(st.values())) == 6, st
+    assert len({st[p][0] for p in saved[:3]}) == 1 and len({st[p][0] for p in saved[3:]}) == 1, st
+    assert st["rl-network"][0] != st["rl-paper_state"][0], st
+    alone = loop_sweep.saved_styles(["rl-a", "rl-b"])
+    assert alone["rl-a"][0] != alone["rl-b"][0], alone
 
 
 def groups_of_training_seeds():
