@@ -1,0 +1,56 @@
+#!/usr/bin/env python3
+"""analysis/paired_difference.py on a hand-made collected sweep: differences paired by seed, their
+mean and 95% CI, and the refusals (a field of three values, a sweep that varies more)."""
+import contextlib
+import csv
+import io
+import math
+import os
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "analysis"))
+import paired_difference  # noqa: E402
+
+
+def sweep(rows):
+    root = tempfile.mkdtemp()
+    os.makedirs(os.path.join(root, "collected"))
+    with open(os.path.join(root, "collected", "summary.csv"), "w", newline="") as f:
+        csv.writer(f).writerows([["seed", "background.flows", "policy", "robot", "reward_per_frame"]] + rows)
+    return root
+
+
+def refused(root, field):
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            paired_difference.main(root, field, ["reward_per_frame"])
+    except SystemExit as e:
+        return str(e)
+    return None
+
+
+def main():
+    # seed 1: −7 → −8 (−1); seed 2: −6 → −6.5 (−0.5); seed 3: −5 → −5.3 (−0.3); a robot's own row is ignored
+    rows = [[1, 0, "all-cloud", "all", -7], [1, 1, "all-cloud", "all", -8], [1, 1, "all-cloud", "robot1", 99],
+            [2, 1, "all-cloud", "all", -6.5], [2, 0, "all-cloud", "all", -6],
+            [3, 0, "all-cloud", "all", -5], [3, 1, "all-cloud", "all", -5.3]]
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        paired_difference.main(sweep(rows), "background.flows", ["reward_per_frame"])
+    d = [-1.0, -0.5, -0.3]
+    m = sum(d) / 3
+    h = 4.303 * math.sqrt(sum((x - m) ** 2 for x in d) / 2) / math.sqrt(3)
+    want = (f"all-cloud: reward_per_frame at background.flows = 1 minus 0: {m:+.4f} [{m - h:+.4f}, {m + h:+.4f}] "
+            "over 3 seeds (1: -1.0000, 2: -0.5000, 3: -0.3000)")
+    assert out.getvalue().strip() == want, (out.getvalue(), want)
+    three = refused(sweep(rows + [[1, 2, "all-cloud", "all", -9]]), "background.flows")
+    assert three and "takes 3 values" in three, three
+    twice = refused(sweep(rows + [[1, 0, "all-cloud", "all", -9]]), "background.flows")
+    assert twice and "varies more than background.flows" in twice, twice
+    assert "no rows" in refused(sweep(rows), "robots.count")
+    print("ok")
+
+
+if __name__ == "__main__":
+    main()
