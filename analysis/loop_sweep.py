@@ -120,12 +120,17 @@ def training_groups(saved):
     return groups
 
 
+def has_training_groups(groups):
+    """Whether any group of training_groups holds more than one policy."""
+    return any(len(members) > 1 for members in groups.values())
+
+
 def saved_styles(saved):
     """(colour, marker) of each saved policy in the figures: one colour per policy, or, when they
     come in groups of training seeds, one colour per group and one marker per member — never the
     same pair twice (beyond 4 groups of 6, the palette repeats)."""
     groups = training_groups(saved)
-    if not any(len(members) > 1 for members in groups.values()):
+    if not has_training_groups(groups):
         return {p: (RL_COLORS[i % len(RL_COLORS)], "o") for i, p in enumerate(saved)}
     return {p: (RL_COLORS[g % len(RL_COLORS)], RL_MARKERS[m % len(RL_MARKERS)])
             for g, members in enumerate(groups.values()) for m, p in enumerate(members)}
@@ -232,7 +237,7 @@ def main(root):
     # cost over all its policies and seeds, with the 95% CI over training seeds (each policy's
     # mean over the evaluation seeds is one sample): what one training run's luck is worth.
     groups = training_groups(saved)
-    if any(len(members) > 1 for members in groups.values()):
+    if has_training_groups(groups):
         group_lines = [keys + ["group", "policies", "cost_mean", "cost_ci95_over_training", "per_policy"]]
         for cond in conditions:
             for g, members in groups.items():
