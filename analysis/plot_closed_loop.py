@@ -75,7 +75,7 @@ def timeline_figure(root, summary, decisions, queries):
         mine = [r for r in rows if r["robot"] == robot]
         sent = [q for q in asked if q["robot"] == robot]
         ax.scatter([value(q["sent_s"]) for q in sent], [value(q["latency_ms"]) for q in sent], s=6,
-                   c=["#2ca02c" if on_time.get((robot, q["id"]), False) else "#d62728" for q in sent])
+                   c=["#2ca02c" if on_time.get((robot, q["query_id"]), False) else "#d62728" for q in sent])
         ax.set_ylabel(f"{robot}\nquery latency (ms)")
         ax.set_ylim(bottom=0)
         twin = ax.twinx()

@@ -23,7 +23,7 @@ std::string num(double x, int digits = 3) {
 }  // namespace
 
 const char* const kQueriesHeader =
-    "policy,robot,kind,id,frame,bytes,sent_s,replied_s,latency_ms,service_ms,timed_out\n";
+    "policy,robot,kind,query_id,frame,bytes,sent_s,replied_s,latency_ms,service_ms,timed_out\n";
 
 // Summarises the frames and queries of `robot` (-1: all robots) under one policy.
 SummaryLine summarise(const std::string& policy, int robot, const ClosedLoopResult& r, double fps,
@@ -50,11 +50,14 @@ SummaryLine summarise(const std::string& policy, int robot, const ClosedLoopResu
     }
     if (f.executed_action == agents::kRobot) ++s.robot_runs;
   }
-  std::vector<double> latency_ms;
+  std::vector<double> latency_ms, net_rtt_ms;
   for (const QueryRecord& q : r.queries) {
     if (q.probe || (robot >= 0 && q.robot != robot)) continue;
     if (q.timed_out) ++s.timeouts;
-    if (q.replied_s >= 0) latency_ms.push_back((q.replied_s - q.sent_s) * 1e3);
+    if (q.replied_s >= 0) {
+      latency_ms.push_back((q.replied_s - q.sent_s) * 1e3);
+      net_rtt_ms.push_back((q.replied_s - q.sent_s - q.service_s) * 1e3);
+    }
   }
   std::vector<double> episodes;
   for (const auto& [key, total] : episode_reward) episodes.push_back(total);
@@ -70,6 +73,8 @@ SummaryLine summarise(const std::string& policy, int robot, const ClosedLoopResu
   s.latency_p50 = base::lower_quantile(latency_ms, 0.5);
   s.latency_p95 = base::lower_quantile(latency_ms, 0.95);
   s.latency_p99 = base::lower_quantile(latency_ms, 0.99);
+  s.net_rtt_p50 = base::lower_quantile(net_rtt_ms, 0.5);
+  s.net_rtt_p95 = base::lower_quantile(net_rtt_ms, 0.95);
   s.price_mean = base::mean(price);
   s.tokens_granted_mean = base::mean(granted);
   const std::string prefix = fmt::format("robot{}-", robot + 1);
@@ -84,15 +89,17 @@ SummaryLine summarise(const std::string& policy, int robot, const ClosedLoopResu
 const char* const kSummaryHeader =
     "policy,robot,frames,episodes,reward_per_frame,reward_fixed_cost_per_frame,episode_reward_mean,episode_reward_se,"
     "accuracy,cloud_queries,queries_per_s,on_time_share,timeouts,latency_p50_ms,latency_p95_ms,latency_p99_ms,"
-    "price_mean,tokens_granted_mean,robot_runs,bytes_offloaded,sensor_goodput_mbps,sensor_drops\n";
+    "net_rtt_p50_ms,net_rtt_p95_ms,price_mean,tokens_granted_mean,robot_runs,bytes_offloaded,sensor_goodput_mbps,"
+    "sensor_drops\n";
 
 std::string summary_csv_line(const SummaryLine& s) {
-  return fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", s.policy, s.robot, s.frames,
-                     s.episodes, num(s.reward_per_frame, 4), num(s.reward_fixed_per_frame, 4),
+  return fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", s.policy, s.robot,
+                     s.frames, s.episodes, num(s.reward_per_frame, 4), num(s.reward_fixed_per_frame, 4),
                      num(s.episode_reward_mean, 3), num(s.episode_reward_se, 3), num(s.accuracy, 4), s.cloud_queries,
                      num(s.queries_per_s, 3), num(s.on_time_share, 4), s.timeouts, num(s.latency_p50, 3),
-                     num(s.latency_p95, 3), num(s.latency_p99, 3), num(s.price_mean, 3), num(s.tokens_granted_mean, 2),
-                     s.robot_runs, s.bytes_offloaded, num(s.sensor_goodput_mbps, 3), s.sensor_drops);
+                     num(s.latency_p95, 3), num(s.latency_p99, 3), num(s.net_rtt_p50, 3), num(s.net_rtt_p95, 3),
+                     num(s.price_mean, 3), num(s.tokens_granted_mean, 2), s.robot_runs, s.bytes_offloaded,
+                     num(s.sensor_goodput_mbps, 3), s.sensor_drops);
 }
 
 const char* const kDecisionsHeader =
@@ -137,7 +144,7 @@ void append_queries(std::string& csv, const std::string& policy, const ClosedLoo
 const char* const kCongestionTracesHeader =
     "network,robots,background_mbps,policy,robot,frame,t_s,requested,executed,reason,bytes,price,tokens,"
     "tokens_granted,est_rtt_ms,est_base_rtt_ms,est_queue_ms,est_delivery_mbps,est_timeout_rate,"
-    "est_predicted_reply_ms,sent_s,replied_s,rtt_ms,service_ms,cloud_wait_ms,network_ms,timed_out,on_time,correct,"
+    "est_predicted_reply_ms,sent_s,replied_s,rtt_ms,service_ms,cloud_wait_ms,net_rtt_ms,timed_out,on_time,correct,"
     "true_cloud_queue,"
     "true_ap_queue\n";
 
@@ -233,7 +240,7 @@ ClosedLoopResult read_loop_tables(const std::string& decisions_csv, const std::s
   }
   const base::CsvTable q = base::CsvTable::read(queries_csv);
   const std::size_t q_policy = q.column("policy"), q_robot = q.column("robot"), q_kind = q.column("kind"),
-                    q_id = q.column("id"), q_bytes = q.column("bytes"), q_sent = q.column("sent_s"),
+                    q_id = q.column("query_id"), q_bytes = q.column("bytes"), q_sent = q.column("sent_s"),
                     q_replied = q.column("replied_s"), q_service = q.column("service_ms"),
                     q_timed_out = q.column("timed_out"), q_frame = q.column("frame");
   for (std::size_t i = 0; i < q.rows(); ++i) {

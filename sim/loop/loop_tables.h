@@ -24,12 +24,15 @@ struct SensorStream {
   std::uint64_t drops = 0;
 };
 
+// One row of summary.csv. net_rtt_*: percentiles of a reply's round trip less the service time the
+// cloud reports in it (the network both ways plus any wait for a cloud worker): what the robot's
+// estimator reads, beside latency_*, which includes the service.
 struct SummaryLine {
   std::string policy, robot;
   int frames = 0, episodes = 0, cloud_queries = 0, robot_runs = 0, timeouts = 0, on_time_queries = 0;
   double reward_per_frame = 0, reward_fixed_per_frame = 0, accuracy = 0, episode_reward_mean = 0, episode_reward_se = 0,
-         queries_per_s = 0, on_time_share = 0, latency_p50 = 0, latency_p95 = 0, latency_p99 = 0, price_mean = 0,
-         tokens_granted_mean = 0, sensor_goodput_mbps = 0;
+         queries_per_s = 0, on_time_share = 0, latency_p50 = 0, latency_p95 = 0, latency_p99 = 0, net_rtt_p50 = 0,
+         net_rtt_p95 = 0, price_mean = 0, tokens_granted_mean = 0, sensor_goodput_mbps = 0;
   std::uint64_t bytes_offloaded = 0, sensor_drops = 0;
 };
 

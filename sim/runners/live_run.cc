@@ -741,9 +741,13 @@ void run_live_kind(const Scenario& sc, const RunOptions& opt, std::ostream& out,
   const base::CsvTable st = base::CsvTable::read((sim_opt.out_dir / "summary.csv").string());
   std::string cmp = "policy,robot,metric,live,sim,difference\n";
   const std::vector<std::pair<std::string, double SummaryLine::*>> metrics = {
-      {"latency_p50_ms", &SummaryLine::latency_p50},        {"latency_p95_ms", &SummaryLine::latency_p95},
-      {"on_time_share", &SummaryLine::on_time_share},       {"queries_per_s", &SummaryLine::queries_per_s},
-      {"reward_per_frame", &SummaryLine::reward_per_frame}, {"accuracy", &SummaryLine::accuracy}};
+      {"latency_p50_ms", &SummaryLine::latency_p50},
+      {"latency_p95_ms", &SummaryLine::latency_p95},
+      {"net_rtt_p50_ms", &SummaryLine::net_rtt_p50},
+      {"on_time_share", &SummaryLine::on_time_share},
+      {"queries_per_s", &SummaryLine::queries_per_s},
+      {"reward_per_frame", &SummaryLine::reward_per_frame},
+      {"accuracy", &SummaryLine::accuracy}};
   fmt::print(out, "\nsim versus live (all robots)\n{:<20} {:<18} {:>10} {:>10}\n", "policy", "metric", "live", "sim");
   for (const SummaryLine& s : lines) {
     std::size_t row = st.rows();

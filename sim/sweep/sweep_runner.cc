@@ -555,6 +555,30 @@ int print_sweep_status(const fs::path& root, std::ostream& out) {
 // ---------------------------------------------------------------------------------------------
 // Collect
 
+namespace {
+
+// A collected row is the sweep's columns followed by the point's: a column name in both would
+// make a table that csv readers silently collapse (Python's DictReader keeps the last) or rename.
+void check_no_shared_column(const std::string& sweep_header, const std::string& table_header, const fs::path& file) {
+  const auto names = [](const std::string& header) {
+    std::vector<std::string> out;
+    std::string name;
+    std::istringstream in(header);
+    while (std::getline(in, name, ',')) out.push_back(name);
+    return out;
+  };
+  const std::vector<std::string> sweep = names(sweep_header);
+  for (const std::string& column : names(table_header)) {
+    if (std::find(sweep.begin(), sweep.end(), column) != sweep.end()) {
+      throw base::InputError(file.string(), 1, column,
+                             "this column has the name of one of the sweep's own columns (" + sweep_header +
+                                 "), so the collected table would have it twice");
+    }
+  }
+}
+
+}  // namespace
+
 void collect_sweep(const fs::path& root, bool partial, bool figures, std::ostream& out) {
   const SweepManifest m = read_sweep_manifest(root);
   std::vector<const SweepPoint*> done;
@@ -608,6 +632,7 @@ void collect_sweep(const fs::path& root, bool partial, bool figures, std::ostrea
       std::getline(in, line);
       if (header.empty()) {
         header = line;
+        check_no_shared_column(prefix_header, header, file);
         f.stream() << prefix_header << "," << header << "\n";
       } else if (line != header) {
         throw base::InputError(file.string(), 1, "", "its columns differ from the other points' " + table);

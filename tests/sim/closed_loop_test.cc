@@ -8,6 +8,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <set>
 
 #include "agents/learning/rl_policy.h"
 #include "agents/loop/robot_agent.h"
@@ -247,6 +248,41 @@ TEST(ClosedLoopKind, SameSeedGivesTheSameBytes) {
   EXPECT_GT(decisions.rows(), 20u);
   const std::size_t why = decisions.column("why");
   for (std::size_t r = 0; r < decisions.rows(); ++r) EXPECT_FALSE(decisions.cell(r, why).empty());
+}
+
+// summary.csv's net_rtt_* are the replies' latency less the cloud's reported service time, taken
+// from the queries of queries.csv; its query ids are decisions.csv's.
+TEST(ClosedLoopKind, SummaryNetworkRoundTripIsLatencyLessService) {
+  const auto out = fixtures::run_into(tiny_scenario("loop_net_rtt.yaml"), "loop_net_rtt");
+  const base::CsvTable q = base::CsvTable::read((out / "queries.csv").string());
+  const base::CsvTable d = base::CsvTable::read((out / "decisions.csv").string());
+  std::vector<double> latency, net;
+  std::set<std::string> decided;
+  for (std::size_t r = 0; r < d.rows(); ++r) {
+    if (d.cell(r, d.column("policy")) == "all-cloud" && !d.cell(r, d.column("query_id")).empty()) {
+      decided.insert(d.cell(r, d.column("query_id")));
+    }
+  }
+  for (std::size_t r = 0; r < q.rows(); ++r) {
+    if (q.cell(r, q.column("policy")) != "all-cloud" || q.cell(r, q.column("kind")) != "query") continue;
+    EXPECT_EQ(decided.count(q.cell(r, q.column("query_id"))), 1u) << "query " << q.cell(r, q.column("query_id"));
+    if (q.cell(r, q.column("latency_ms")).empty()) continue;
+    latency.push_back(q.number(r, q.column("latency_ms")));
+    net.push_back(latency.back() - q.number(r, q.column("service_ms")));
+  }
+  ASSERT_GE(net.size(), 3u);
+  const base::CsvTable summary = base::CsvTable::read((out / "summary.csv").string());
+  std::size_t all = summary.rows();
+  for (std::size_t r = 0; r < summary.rows(); ++r) {
+    if (summary.cell(r, summary.column("policy")) == "all-cloud" && summary.cell(r, summary.column("robot")) == "all") {
+      all = r;
+    }
+  }
+  ASSERT_LT(all, summary.rows());
+  EXPECT_NEAR(summary.number(all, summary.column("net_rtt_p50_ms")), base::lower_quantile(net, 0.5), 2e-3);
+  EXPECT_NEAR(summary.number(all, summary.column("net_rtt_p95_ms")), base::lower_quantile(net, 0.95), 2e-3);
+  EXPECT_LT(summary.number(all, summary.column("net_rtt_p50_ms")),
+            summary.number(all, summary.column("latency_p50_ms")) - 10);  // the service is out
 }
 
 TEST(ClosedLoopKind, BadLoopAndCloudSettingsNameTheField) {

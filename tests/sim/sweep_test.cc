@@ -296,6 +296,18 @@ TEST_F(SweepTest, PointRunsOnceAndCollectPrefixesParameters) {
   EXPECT_EQ(header, "point,id,replication,seed,mdp.cost.cloud,x");
   EXPECT_EQ(row, "1," + points[1].id + ",0,5,5,7") << row;
   EXPECT_FALSE(std::getline(only, row)) << row;
+
+  // A table with a column named like one of the sweep's (queries.csv had `id`) is refused, naming
+  // the file and the column, and leaves no collected file behind.
+  std::ofstream(root / points[1].id / "clash.csv") << "policy,id\nx,7\n";
+  try {
+    collect_sweep(root, false, false, log);
+    ADD_FAILURE() << "a table repeating the sweep's column 'id' was collected";
+  } catch (const base::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("clash.csv"), std::string::npos) << e.what();
+    EXPECT_EQ(e.field(), "id") << e.what();
+  }
+  EXPECT_FALSE(fs::exists(root / "collected" / "clash.csv"));
 }
 
 TEST_F(SweepTest, FailedPointLeavesAReasonAndNoDirectory) {
