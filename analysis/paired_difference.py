@@ -1,15 +1,22 @@
 #!/usr/bin/env python3
-"""What one swept field does to each policy, paired by seed, from a collected sweep's CSVs alone.
+"""What one swept field, or one policy over another, does, paired by seed, from a collected sweep's
+CSVs alone.
 
     python3 analysis/paired_difference.py SWEEP_DIR FIELD [METRIC ...]
+    python3 analysis/paired_difference.py SWEEP_DIR FIELD --policies A B [METRIC ...]
 
-Reads SWEEP_DIR/collected/summary.csv (`offloadsim collect` of a closed-loop sweep), keeps the rows
-of all robots together (robot "all"), and for each policy and each METRIC (default: reward per
-frame, on-time share, mean price, median latency, accuracy, the sensors' goodput) prints the mean
-over seeds of metric(FIELD = its last value) − metric(FIELD = its first value), with the 95%
-confidence interval over seeds (Student's t), each seed paired with itself: the same robots,
-streams and channel with and without the change. FIELD must take exactly two values, and the
-sweep must vary nothing else beside the seeds.
+Reads SWEEP_DIR/collected/summary.csv (`offloadsim collect` of a closed-loop sweep) and keeps the
+rows of all robots together (robot "all"). For each METRIC (default: reward per frame, on-time
+share, mean price, median latency, the replies' median and 95th-percentile round trip less the
+cloud's service time, accuracy, the sensors' goodput) it prints the mean over seeds of a paired
+difference with its 95% confidence interval over seeds (Student's t), each seed paired with
+itself: the same robots, streams and channel.
+
+- Without --policies, for each policy: metric(FIELD = its last value) − metric(FIELD = its first).
+- With --policies A B, for each value of FIELD: metric(policy B) − metric(policy A).
+
+FIELD must take exactly two values without --policies, and the sweep must vary nothing else
+beside the seeds.
 """
 import csv
 import math
@@ -18,15 +25,12 @@ import sys
 
 from loop_sweep import as_number, mean_ci
 
-DEFAULT_METRICS = ["reward_per_frame", "on_time_share", "price_mean", "latency_p50_ms", "accuracy",
-                   "sensor_goodput_mbps"]
+DEFAULT_METRICS = ["reward_per_frame", "on_time_share", "price_mean", "latency_p50_ms", "net_rtt_p50_ms",
+                   "net_rtt_p95_ms", "accuracy", "sensor_goodput_mbps"]
 
 
-def differences(rows, field, metric):
-    """policy -> [(seed, difference)] for every seed that has both values of field."""
-    values = list(dict.fromkeys(r[field] for r in rows))
-    if len(values) != 2:
-        sys.exit(f"paired_difference: {field} takes {len(values)} values ({', '.join(values)}); it must take two")
+def by_policy_seed_value(rows, field, metric):
+    """(policy, seed, value of field) -> metric, refusing a sweep that varies more than field."""
     by = {}
     for r in rows:
         x = as_number(r.get(metric, ""))
@@ -36,6 +40,15 @@ def differences(rows, field, metric):
                 sys.exit(f"paired_difference: two rows for policy {r['policy']}, seed {r['seed']}, {field} = "
                          f"{r[field]}: the sweep varies more than {field}")
             by[key] = x
+    return by
+
+
+def differences(rows, field, metric):
+    """policy -> [(seed, difference)] for every seed that has both values of field."""
+    values = list(dict.fromkeys(r[field] for r in rows))
+    if len(values) != 2:
+        sys.exit(f"paired_difference: {field} takes {len(values)} values ({', '.join(values)}); it must take two")
+    by = by_policy_seed_value(rows, field, metric)
     out = {}
     for policy in dict.fromkeys(r["policy"] for r in rows):
         seeds = dict.fromkeys(r["seed"] for r in rows if r["policy"] == policy)
@@ -44,23 +57,53 @@ def differences(rows, field, metric):
     return values, out
 
 
-def main(root, field, metrics):
+def policy_differences(rows, field, first, second, metric):
+    """value of field -> [(seed, metric(second) - metric(first))] for every seed that has both."""
+    for policy in (first, second):
+        if not any(r["policy"] == policy for r in rows):
+            sys.exit(f"paired_difference: no policy {policy} in the sweep (it has "
+                     f"{', '.join(dict.fromkeys(r['policy'] for r in rows))})")
+    by = by_policy_seed_value(rows, field, metric)
+    out = {}
+    for value in dict.fromkeys(r[field] for r in rows):
+        seeds = dict.fromkeys(r["seed"] for r in rows if r[field] == value)
+        out[value] = [(s, by[(second, s, value)] - by[(first, s, value)]) for s in seeds
+                      if (first, s, value) in by and (second, s, value) in by]
+    return out
+
+
+def described(pairs):
+    m, h = mean_ci([d for _, d in pairs])
+    ci = "" if math.isnan(h) else f" [{m - h:+.4f}, {m + h:+.4f}]"
+    return f"{m:+.4f}{ci} over {len(pairs)} seeds ({', '.join(f'{s}: {d:+.4f}' for s, d in pairs)})"
+
+
+def main(root, field, metrics, policies=None):
     with open(os.path.join(root, "collected", "summary.csv"), newline="") as f:
         rows = [r for r in csv.DictReader(f) if r.get("robot") == "all"]
     if not rows or field not in rows[0]:
         sys.exit(f"paired_difference: {root}/collected/summary.csv has no rows of all robots with a column {field}")
     for metric in metrics:
+        if policies:
+            for value, pairs in policy_differences(rows, field, policies[0], policies[1], metric).items():
+                if pairs:
+                    print(f"{field} = {value}: {metric} of {policies[1]} minus {policies[0]}: {described(pairs)}")
+            continue
         values, per_policy = differences(rows, field, metric)
         for policy, pairs in per_policy.items():
-            if not pairs:
-                continue
-            m, h = mean_ci([d for _, d in pairs])
-            ci = "" if math.isnan(h) else f" [{m - h:+.4f}, {m + h:+.4f}]"
-            print(f"{policy}: {metric} at {field} = {values[1]} minus {values[0]}: {m:+.4f}{ci} over "
-                  f"{len(pairs)} seeds ({', '.join(f'{s}: {d:+.4f}' for s, d in pairs)})")
+            if pairs:
+                print(f"{policy}: {metric} at {field} = {values[1]} minus {values[0]}: {described(pairs)}")
 
 
 if __name__ == "__main__":
-    if len(sys.argv) < 3:
+    args = sys.argv[1:]
+    policies = None
+    if "--policies" in args:
+        at = args.index("--policies")
+        if len(args) < at + 3:
+            sys.exit("paired_difference: --policies takes two policy names, A B (prints B minus A)")
+        policies = args[at + 1:at + 3]
+        del args[at:at + 3]
+    if len(args) < 2:
         sys.exit(__doc__)
-    main(sys.argv[1], sys.argv[2], sys.argv[3:] or DEFAULT_METRICS)
+    main(args[0], args[1], args[2:] or DEFAULT_METRICS, policies)

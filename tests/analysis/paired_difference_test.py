@@ -49,6 +49,32 @@ def main():
     twice = refused(sweep(rows + [[1, 0, "all-cloud", "all", -9]]), "background.flows")
     assert twice and "varies more than background.flows" in twice, twice
     assert "no rows" in refused(sweep(rows), "robots.count")
+
+    # --policies: congestion-aware minus all-cloud at each value of the field, paired by seed; a seed
+    # missing one policy is left out.
+    rows += [[1, 0, "congestion-aware", "all", -6], [1, 1, "congestion-aware", "all", -6.5],
+             [2, 0, "congestion-aware", "all", -6], [2, 1, "congestion-aware", "all", -6],
+             [3, 1, "congestion-aware", "all", -5]]
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        paired_difference.main(sweep(rows), "background.flows", ["reward_per_frame"],
+                               ["all-cloud", "congestion-aware"])
+    lines = out.getvalue().strip().split("\n")
+    h2 = 12.706 * math.sqrt(0.5) / math.sqrt(2)  # d = [1, 0]: sd √0.5, t(1) = 12.706
+    assert lines[0] == ("background.flows = 0: reward_per_frame of congestion-aware minus all-cloud: "
+                        f"+0.5000 [{0.5 - h2:+.4f}, {0.5 + h2:+.4f}] over 2 seeds (1: +1.0000, 2: +0.0000)"), lines
+    d = [1.5, 0.5, 0.3]
+    m = sum(d) / 3
+    h = 4.303 * math.sqrt(sum((x - m) ** 2 for x in d) / 2) / math.sqrt(3)
+    assert lines[1] == (f"background.flows = 1: reward_per_frame of congestion-aware minus all-cloud: "
+                        f"{m:+.4f} [{m - h:+.4f}, {m + h:+.4f}] over 3 seeds (1: +1.5000, 2: +0.5000, 3: +0.3000)"), lines
+    assert len(lines) == 2, lines
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            paired_difference.main(sweep(rows), "background.flows", ["reward_per_frame"], ["all-cloud", "rl"])
+        assert False, "an unknown policy was accepted"
+    except SystemExit as e:
+        assert "no policy rl" in str(e), e
     print("ok")
 
 
