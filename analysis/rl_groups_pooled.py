@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
-"""The value of seeing the network over training seeds, pooled over the congestion study's halves.
+"""Two groups of RL policies (each trained with several seeds) against each other, pooled over the
+congestion study's halves: the value of seeing the network, or of where a policy was trained.
 
-    python3 analysis/rl_groups_pooled.py SWEEP_DIR
+    python3 analysis/rl_groups_pooled.py SWEEP_DIR [SWEEP_DIR ...] [--groups A B]
 
-Reads SWEEP_DIR/collected/loop_rl_groups.csv (analysis/loop_sweep.py; a sweep whose saved policies
-come in two groups of training seeds, as scenarios/congestion_study_small_training_seeds.yaml) and
-prints, for the congested half of the grid (≥ 4 robots or ≥ 50 % background, the issue's
-definition) and the rest: each policy's mean cost over the half's conditions (one sample per
+Reads each SWEEP_DIR/collected/loop_rl_groups.csv (analysis/loop_sweep.py; sweeps whose saved
+policies come in groups of training seeds, as scenarios/congestion_study_small_training_seeds.yaml,
+played on the same conditions and evaluation seeds) and, for their two groups (or, when there are
+more, the two named), prints, for the congested half of the grid (≥ 4 robots or ≥ 50 % background,
+the issue's definition) and the rest: each policy's mean cost over the half's conditions (one sample per
 training seed), the ratio of the two groups' means, and Welch's t with its degrees of freedom and
 two-sided p-value.
 """
@@ -41,26 +43,45 @@ def two_sided_p(t, df):
     return min(1.0, 2 * total * h / 3)
 
 
-def main(root):
-    with open(os.path.join(root, "collected", "loop_rl_groups.csv"), newline="") as f:
-        rows = list(csv.DictReader(f))
+GROUP_COLUMNS = ("group", "policies", "cost_mean", "cost_ci95_over_training", "per_policy")
+
+
+def main(roots, chosen=None):
+    rows, seen = [], {}
+    for root in roots:
+        with open(os.path.join(root, "collected", "loop_rl_groups.csv"), newline="") as f:
+            for r in csv.DictReader(f):
+                key = (r["group"], tuple(sorted((k, v) for k, v in r.items() if k not in GROUP_COLUMNS)))
+                if key in seen:
+                    sys.exit(f"rl_groups_pooled: group {r['group']} has the same condition in {seen[key]} and {root}")
+                seen[key] = root
+                rows.append(r)
     groups = list(dict.fromkeys(r["group"] for r in rows))
-    if len(groups) != 2:
-        sys.exit(f"rl_groups_pooled: expected two groups of policies, found {groups}")
+    if chosen:
+        missing = [g for g in chosen if g not in groups]
+        if missing:
+            sys.exit(f"rl_groups_pooled: no group {', '.join(missing)} in the sweep (it has {', '.join(groups)})")
+        groups = list(chosen)
+        rows = [r for r in rows if r["group"] in groups]
+    elif len(groups) != 2:
+        sys.exit(f"rl_groups_pooled: expected two groups of policies, found {groups}: name the two with --groups")
     for half, keep in (("congested (>= 4 robots or >= 50 % load)", congested),
                        ("the rest", lambda r: not congested(r))):
-        sums, conditions = defaultdict(list), set()
+        sums, covered = defaultdict(list), defaultdict(set)
         for r in rows:
             if not keep(r):
                 continue
-            conditions.add(tuple(v for k, v in r.items() if k not in
-                                 ("group", "policies", "cost_mean", "cost_ci95_over_training", "per_policy")))
+            covered[r["group"]].add(tuple(sorted((k, v) for k, v in r.items() if k not in GROUP_COLUMNS)))
             per = [float(x) for x in r["per_policy"].split()]
             if not sums[r["group"]]:
                 sums[r["group"]] = [0.0] * len(per)
             sums[r["group"]] = [s + x for s, x in zip(sums[r["group"]], per)]
-        if not conditions:
+        if not covered:
             continue
+        if len(covered) != 2 or covered[groups[0]] != covered[groups[1]]:
+            sys.exit(f"rl_groups_pooled: {groups[0]} and {groups[1]} were not played on the same conditions of "
+                     f"{half.split(' (')[0]} ({len(covered[groups[0]])} and {len(covered[groups[1]])})")
+        conditions = covered[groups[0]]
         means = {g: [s / len(conditions) for s in sums[g]] for g in groups}
         stats = {}
         for g in groups:
@@ -80,6 +101,14 @@ def main(root):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
+    args = sys.argv[1:]
+    chosen = None
+    if "--groups" in args:
+        at = args.index("--groups")
+        if len(args) < at + 3:
+            sys.exit("rl_groups_pooled: --groups takes two group names, A B")
+        chosen = args[at + 1:at + 3]
+        del args[at:at + 3]
+    if not args:
         sys.exit(__doc__)
-    main(sys.argv[1])
+    main(args, chosen)

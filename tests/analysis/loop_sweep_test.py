@@ -127,7 +127,8 @@ def groups_of_training_seeds():
         json.dump({"sweep": "g", "keys": ["robots.count"]}, f)
     rows = [["point", "id", "replication", "seed", "robots.count", "policy", "robot", "reward_per_frame",
              "latency_p50_ms", "price_mean"]]
-    costs = {"all-cloud": [5, 5], "rl-a_1": [1, 3], "rl-a_2": [3, 5], "rl-b_1": [2, 2], "rl-b_2": [2, 2]}
+    costs = {"all-cloud": [5, 5], "rl-a_1": [1, 3], "rl-a_2": [3, 5], "rl-b_1": [2, 2], "rl-b_2": [2, 2],
+             "rl-c_1": [4, 4], "rl-c_2": [4, 6]}
     for robots in (1, 2):
         for seed in (1, 2):
             for policy, c in costs.items():
@@ -137,18 +138,54 @@ def groups_of_training_seeds():
     loop_sweep.main(root)
     with open(os.path.join(root, "collected", "loop_rl_groups.csv"), newline="") as f:
         table = list(csv.DictReader(f))
-    assert len(table) == 4, table
+    assert len(table) == 6, table
     a = [r for r in table if r["group"] == "rl-a"][0]
     # per-policy means 2 and 4: mean 3, half-width t(1) · sd √2 / √2 = 12.706
     assert int(a["policies"]) == 2 and abs(float(a["cost_mean"]) - 3) < 1e-9, a
     assert abs(float(a["cost_ci95_over_training"]) - 12.706) < 1e-3, a
     assert a["per_policy"] == "2.000 4.000", a
+    # Three groups: the two to compare must be named, and must exist.
+    for chosen in (None, ["rl-a", "rl-z"]):
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):
+                rl_groups_pooled.main([root], chosen)
+            assert False, f"accepted {chosen}"
+        except SystemExit as e:
+            assert ("name the two" if chosen is None else "no group rl-z") in str(e), e
     # Pooled over the conditions (none congested: 1 and 2 robots): rl-a's policies 2 and 4, rl-b's 2 and 2.
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        rl_groups_pooled.main(root)
+        rl_groups_pooled.main([root], ["rl-a", "rl-b"])
     assert "the rest: 2 conditions" in out.getvalue(), out.getvalue()
+    assert "rl-c" not in out.getvalue(), out.getvalue()
     assert "congested" not in out.getvalue().split("\n")[0], out.getvalue()
+    # Two sweeps on the same conditions: rl-b from one, rl-a from the other gives the same answer;
+    # a group on the same condition in both, or groups on different conditions, are refused.
+    other = tempfile.mkdtemp()
+    os.makedirs(os.path.join(other, "collected"))
+    with open(os.path.join(root, "collected", "loop_rl_groups.csv"), newline="") as f:
+        table = list(csv.reader(f))
+    for where, keep in ((root, "rl-a"), (other, "rl-b")):
+        with open(os.path.join(where, "collected", "loop_rl_groups.csv"), "w", newline="") as f:
+            csv.writer(f).writerows([table[0]] + [r for r in table[1:] if r[1] == keep])
+    split = io.StringIO()
+    with contextlib.redirect_stdout(split):
+        rl_groups_pooled.main([root, other])
+    assert split.getvalue() == out.getvalue(), (split.getvalue(), out.getvalue())
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            rl_groups_pooled.main([root, root])
+        assert False, "one sweep read twice was pooled"
+    except SystemExit as e:
+        assert "has the same condition" in str(e), e
+    with open(os.path.join(other, "collected", "loop_rl_groups.csv"), "w", newline="") as f:
+        csv.writer(f).writerows([table[0]] + [r for r in table[1:] if r[1] == "rl-b" and r[0] == "1"])
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            rl_groups_pooled.main([root, other])
+        assert False, "groups on different conditions were pooled"
+    except SystemExit as e:
+        assert "not played on the same conditions" in str(e), e
     # t = −1 with one degree of freedom (Cauchy): P(|T| ≥ 1) = 1/2 exactly
     assert "rl-a / rl-b: 1.500; Welch t = -1.00, 1.0 degrees of freedom, two-sided p = 0.500" in out.getvalue(), \
         out.getvalue()
