@@ -75,6 +75,19 @@ def mean_ci(values):
     return mean, t95(n - 1) * sd / math.sqrt(n)
 
 
+def take_two(args, flag, what):
+    """Removes `flag A B` from the command-line list args and returns [A, B] (None without flag);
+    exits naming what the two are when they are missing."""
+    if flag not in args:
+        return None
+    at = args.index(flag)
+    if len(args) < at + 3:
+        sys.exit(f"{os.path.basename(sys.argv[0])}: {flag} takes two {what}")
+    pair = args[at + 1:at + 3]
+    del args[at:at + 3]
+    return pair
+
+
 def as_number(text):
     try:
         value = float(text)

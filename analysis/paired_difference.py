@@ -23,7 +23,7 @@ import math
 import os
 import sys
 
-from loop_sweep import as_number, mean_ci
+from loop_sweep import as_number, mean_ci, take_two
 
 DEFAULT_METRICS = ["reward_per_frame", "on_time_share", "price_mean", "latency_p50_ms", "net_rtt_p50_ms",
                    "net_rtt_p95_ms", "accuracy", "sensor_goodput_mbps"]
@@ -97,13 +97,7 @@ def main(root, field, metrics, policies=None):
 
 if __name__ == "__main__":
     args = sys.argv[1:]
-    policies = None
-    if "--policies" in args:
-        at = args.index("--policies")
-        if len(args) < at + 3:
-            sys.exit("paired_difference: --policies takes two policy names, A B (prints B minus A)")
-        policies = args[at + 1:at + 3]
-        del args[at:at + 3]
+    policies = take_two(args, "--policies", "policy names, A B (prints B minus A)")
     if len(args) < 2:
         sys.exit(__doc__)
     main(args[0], args[1], args[2:] or DEFAULT_METRICS, policies)

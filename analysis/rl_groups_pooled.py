@@ -18,6 +18,8 @@ import os
 import sys
 from collections import defaultdict
 
+from loop_sweep import take_two
+
 
 def congested(row):
     return float(row.get("robots.count", 1)) >= 4 or float(row.get("background.capacity_share", 0)) >= 0.5
@@ -102,13 +104,7 @@ def main(roots, chosen=None):
 
 if __name__ == "__main__":
     args = sys.argv[1:]
-    chosen = None
-    if "--groups" in args:
-        at = args.index("--groups")
-        if len(args) < at + 3:
-            sys.exit("rl_groups_pooled: --groups takes two group names, A B")
-        chosen = args[at + 1:at + 3]
-        del args[at:at + 3]
+    chosen = take_two(args, "--groups", "group names, A B")
     if not args:
         sys.exit(__doc__)
     main(args, chosen)

@@ -67,6 +67,7 @@ def main():
     actions()
     styles()
     groups_of_training_seeds()
+    take_two_option()
     print("ok")
 
 
@@ -119,6 +120,27 @@ def styles():
     assert alone["rl-a"][0] != alone["rl-b"][0], alone
 
 
+def pooling_refused(roots, chosen=None):
+    """rl_groups_pooled's message when it refuses; fails the test when it does not."""
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            rl_groups_pooled.main(roots, chosen)
+    except SystemExit as e:
+        return str(e)
+    raise AssertionError(f"rl_groups_pooled accepted {roots} {chosen}")
+
+
+def take_two_option():
+    args = ["dir", "--groups", "a", "b", "x"]
+    assert loop_sweep.take_two(args, "--groups", "names") == ["a", "b"] and args == ["dir", "x"], args
+    assert loop_sweep.take_two(["dir"], "--groups", "names") is None
+    try:
+        loop_sweep.take_two(["dir", "--groups", "a"], "--groups", "group names")
+        raise AssertionError("one name was taken for two")
+    except SystemExit as e:
+        assert str(e).endswith(": --groups takes two group names"), e
+
+
 def groups_of_training_seeds():
     """Policies rl-a_1, rl-a_2 (and rl-b_1, rl-b_2): one group each, CI over the two policies."""
     root = tempfile.mkdtemp()
@@ -145,13 +167,8 @@ def groups_of_training_seeds():
     assert abs(float(a["cost_ci95_over_training"]) - 12.706) < 1e-3, a
     assert a["per_policy"] == "2.000 4.000", a
     # Three groups: the two to compare must be named, and must exist.
-    for chosen in (None, ["rl-a", "rl-z"]):
-        try:
-            with contextlib.redirect_stdout(io.StringIO()):
-                rl_groups_pooled.main([root], chosen)
-            assert False, f"accepted {chosen}"
-        except SystemExit as e:
-            assert ("name the two" if chosen is None else "no group rl-z") in str(e), e
+    assert "name the two" in pooling_refused([root])
+    assert "no group rl-z" in pooling_refused([root], ["rl-a", "rl-z"])
     # Pooled over the conditions (none congested: 1 and 2 robots): rl-a's policies 2 and 4, rl-b's 2 and 2.
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
@@ -172,20 +189,10 @@ def groups_of_training_seeds():
     with contextlib.redirect_stdout(split):
         rl_groups_pooled.main([root, other])
     assert split.getvalue() == out.getvalue(), (split.getvalue(), out.getvalue())
-    try:
-        with contextlib.redirect_stdout(io.StringIO()):
-            rl_groups_pooled.main([root, root])
-        assert False, "one sweep read twice was pooled"
-    except SystemExit as e:
-        assert "has the same condition" in str(e), e
+    assert "has the same condition" in pooling_refused([root, root])
     with open(os.path.join(other, "collected", "loop_rl_groups.csv"), "w", newline="") as f:
         csv.writer(f).writerows([table[0]] + [r for r in table[1:] if r[1] == "rl-b" and r[0] == "1"])
-    try:
-        with contextlib.redirect_stdout(io.StringIO()):
-            rl_groups_pooled.main([root, other])
-        assert False, "groups on different conditions were pooled"
-    except SystemExit as e:
-        assert "not played on the same conditions" in str(e), e
+    assert "not played on the same conditions" in pooling_refused([root, other])
     # t = −1 with one degree of freedom (Cauchy): P(|T| ≥ 1) = 1/2 exactly
     assert "rl-a / rl-b: 1.500; Welch t = -1.00, 1.0 degrees of freedom, two-sided p = 0.500" in out.getvalue(), \
         out.getvalue()
