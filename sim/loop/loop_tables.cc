@@ -144,7 +144,7 @@ void append_queries(std::string& csv, const std::string& policy, const ClosedLoo
 const char* const kCongestionTracesHeader =
     "network,robots,background_mbps,policy,robot,frame,t_s,requested,executed,reason,bytes,price,tokens,"
     "tokens_granted,est_rtt_ms,est_base_rtt_ms,est_queue_ms,est_delivery_mbps,est_timeout_rate,"
-    "est_predicted_reply_ms,sent_s,replied_s,rtt_ms,service_ms,cloud_wait_ms,net_rtt_ms,timed_out,on_time,correct,"
+    "est_predicted_reply_ms,sent_s,replied_s,rtt_ms,service_ms,cloud_wait_ms,network_ms,timed_out,on_time,correct,"
     "true_cloud_queue,"
     "true_ap_queue\n";
 
