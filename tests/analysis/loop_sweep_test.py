@@ -169,6 +169,13 @@ def groups_of_training_seeds():
     # Three groups: the two to compare must be named, and must exist.
     assert "name the two" in pooling_refused([root])
     assert "no group rl-z" in pooling_refused([root], ["rl-a", "rl-z"])
+    # With a figure and three groups, none named: it draws all three and compares none.
+    drawn = io.StringIO()
+    with contextlib.redirect_stdout(drawn):
+        rl_groups_pooled.main([root], None, os.path.join(root, "pooled"))
+    assert "(rl-a, rl-b, rl-c)" in drawn.getvalue() and "Welch" not in drawn.getvalue(), drawn.getvalue()
+    for ext in ("png", "pdf"):
+        assert os.path.getsize(os.path.join(root, "pooled." + ext)) > 1000, ext
     # Pooled over the conditions (none congested: 1 and 2 robots): rl-a's policies 2 and 4, rl-b's 2 and 2.
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
