@@ -560,15 +560,8 @@ namespace {
 // A collected row is the sweep's columns followed by the point's: a column name in both would
 // make a table that csv readers silently collapse (Python's DictReader keeps the last) or rename.
 void check_no_shared_column(const std::string& sweep_header, const std::string& table_header, const fs::path& file) {
-  const auto names = [](const std::string& header) {
-    std::vector<std::string> out;
-    std::string name;
-    std::istringstream in(header);
-    while (std::getline(in, name, ',')) out.push_back(name);
-    return out;
-  };
-  const std::vector<std::string> sweep = names(sweep_header);
-  for (const std::string& column : names(table_header)) {
+  const std::vector<std::string> sweep = base::split_csv_line(sweep_header);
+  for (const std::string& column : base::split_csv_line(table_header)) {
     if (std::find(sweep.begin(), sweep.end(), column) != sweep.end()) {
       throw base::InputError(file.string(), 1, column,
                              "this column has the name of one of the sweep's own columns (" + sweep_header +
