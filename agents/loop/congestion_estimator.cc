@@ -60,9 +60,11 @@ void CongestionEstimator::on_reply(double now_s, double rtt_s, double service_s,
   const bool first = samples_ == 0;
   srtt_ = ewma(srtt_, rtt, settings_.gain, first);
   queue_ = ewma(queue_, queue_sample, settings_.gain, first);
-  service_ = ewma(service_, service_s, settings_.gain, first);
   ++samples_;
   if (!probe) {
+    // Only a query takes a cloud worker: a probe's service of 0 says nothing about the cloud's.
+    service_ = ewma(service_, service_s, settings_.gain, service_samples_ == 0);
+    ++service_samples_;
     timeout_rate_ = ewma(timeout_rate_, 0.0, settings_.gain, !has_outcome_);
     has_outcome_ = true;
   }

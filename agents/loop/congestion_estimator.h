@@ -51,7 +51,7 @@ class CongestionEstimator {
   void expire(double now_s);
 
   EstimatorSettings settings_;
-  std::uint64_t samples_ = 0, delivery_samples_ = 0;
+  std::uint64_t samples_ = 0, delivery_samples_ = 0, service_samples_ = 0;
   double srtt_ = 0, queue_ = 0, delivery_ = 0, timeout_rate_ = 0, service_ = 0;
   bool has_outcome_ = false;
   bool has_probe_ = false;

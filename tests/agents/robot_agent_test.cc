@@ -211,7 +211,8 @@ TEST(CongestionEstimator, QueueingAndDeliveryRateFromRoundTrips) {
   e.on_reply(1.0, 0.018 + 0.005, 0.005, 100000, false);
   EXPECT_NEAR(e.delivery_bps(), 1e8, 1e-3);
   EXPECT_NEAR(e.bottleneck_bps(), 1e8, 1e-3);
-  EXPECT_NEAR(e.predicted_reply_s(100000), 0.010 + 0.008 + e.service_s(), 1e-9);
+  EXPECT_NEAR(e.service_s(), 0.005, 1e-12);  // the query's; the probes before it took no worker
+  EXPECT_NEAR(e.predicted_reply_s(100000), 0.010 + 0.008 + 0.005, 1e-9);
   EXPECT_NEAR(e.congestion(), 0.0, 1e-9);
   // The same query now waits 40 ms in a queue: the queueing estimate and κ rise.
   for (int k = 0; k < 40; ++k) e.on_reply(2.0 + k * 0.1, 0.058, 0.0, 100000, false);
@@ -220,6 +221,20 @@ TEST(CongestionEstimator, QueueingAndDeliveryRateFromRoundTrips) {
   EXPECT_LT(e.delivery_bps(), 3e7);
   e.on_timeout(7.0);
   EXPECT_GT(e.timeout_rate(), 0.0);
+}
+
+// Probes are answered without a worker (service 0): they must not pull the cloud's service time,
+// and with it the predicted reply, toward 0 (they did until 2026-12-01: a ~0.5 s cloud read as
+// ~0.28 s in closed_loop_wifi).
+TEST(CongestionEstimator, ProbesDoNotLowerTheServiceEstimate) {
+  CongestionEstimator e;
+  e.on_reply(0.0, 0.010, 0.0, 64, true);
+  e.on_reply(0.5, 0.530, 0.5, 100000, false);  // the cloud served this query in 0.5 s
+  for (int k = 1; k <= 20; ++k) e.on_reply(0.5 + 0.5 * k, 0.010, 0.0, 64, true);
+  EXPECT_NEAR(e.service_s(), 0.5, 1e-12);
+  EXPECT_GT(e.predicted_reply_s(100000), 0.5 + 0.010);
+  e.on_reply(11.0, 0.330, 0.3, 100000, false);  // queries still move it, by TCP's gain of 1/8
+  EXPECT_NEAR(e.service_s(), 0.5 + (0.3 - 0.5) / 8, 1e-12);
 }
 
 TEST(RobotAgent, PriceIsThePapersCostOnAnIdlePathAndRisesWithCongestion) {
