@@ -17,6 +17,15 @@ signal.signal(signal.SIGTERM, _stop)
 signal.signal(signal.SIGINT, _stop)
 
 
+def journal_note(final):
+    """Tells the run that started this script (sim/io/run_journal.h) that `final` is about to appear,
+    so that a run which does not finish removes it."""
+    journal = os.environ.get("OFFLOADSIM_RUN_JOURNAL")
+    if journal:
+        with open(journal, "a") as out:
+            out.write(f"w {os.path.abspath(final)}\n")
+
+
 def save(fig, out_dir, stem):
     for ext in ("png", "pdf"):
         final = os.path.join(out_dir, f"{stem}.{ext}")
@@ -24,6 +33,7 @@ def save(fig, out_dir, stem):
         metadata = {"CreationDate": None} if ext == "pdf" else {"Software": None}
         try:
             fig.savefig(tmp, dpi=200, bbox_inches="tight", metadata=metadata)
+            journal_note(final)
             os.replace(tmp, final)
         except BaseException:
             if os.path.exists(tmp):

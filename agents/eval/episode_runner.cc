@@ -1,5 +1,7 @@
 #include "agents/eval/episode_runner.h"
 
+#include "base/stop.h"
+
 namespace offloadsim::agents {
 
 EpisodeResult run_episode(Policy& policy, const Trace& trace, int budget, const MdpParams& params, std::uint64_t seed) {
@@ -17,6 +19,7 @@ EpisodeResult run_episode(Policy& policy, const Trace& trace, int budget, const 
   int correct = 0;
   double last_reward = 0.0;
   while (!env.done()) {
+    if ((r.steps & 4095) == 4095) base::throw_if_stopped();  // a long trace: a stop need not wait for it
     const StepOutcome o = env.step(policy.act(obs));
     ++r.steps;
     last_reward = o.reward;

@@ -4,7 +4,7 @@
 #include <stdexcept>
 
 #include "agents/mdp/observation_features.h"
-#include "sim/base/seed.h"
+#include "base/seed.h"
 
 namespace offloadsim::agents {
 

@@ -1,5 +1,6 @@
 #include "agents/learning/a2c_trainer.h"
 
+#include <cstdint>
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -15,9 +16,9 @@
 #include "agents/learning/action_sampling.h"
 #include "agents/learning/rollout_storage.h"
 #include "agents/mdp/vector_env.h"
-#include "sim/base/input_error.h"
-#include "sim/base/random_streams.h"
-#include "sim/base/seed.h"
+#include "base/input_error.h"
+#include "base/random_streams.h"
+#include "base/seed.h"
 
 namespace offloadsim::agents {
 
@@ -227,9 +228,17 @@ void A2CTrainer::load_checkpoint(const std::string& dir) {
         j.at("feature_scales").get<std::vector<double>>() != normalizer_.feature_scales()) {
       throw base::InputError(file, 0, "feature_scales", "the checkpoint's state normalisation differs from this run's");
     }
-    round = j.at("round").get<std::int64_t>();
-    updates = j.at("updates").get<std::int64_t>();
-    env_steps = j.at("env_steps").get<std::int64_t>();
+    // A counter past 2^63 − 1 would wrap to a negative number in get<int64_t>(): say what it is.
+    auto counter = [&](const char* field) {
+      const nlohmann::json& v = j.at(field);
+      if (v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
+        throw base::InputError(file, 0, field, fmt::format("{} is too large (at most 2^63 − 1)", v.dump()));
+      }
+      return v.get<std::int64_t>();
+    };
+    round = counter("round");
+    updates = counter("updates");
+    env_steps = counter("env_steps");
     wall = j.at("wall_s").get<double>();
     for (const auto& r : j.at("history")) {
       history.push_back({r.at(0).get<std::int64_t>(), r.at(1).get<std::int64_t>(), r.at(2).get<double>(),

@@ -9,8 +9,8 @@
 #include <fmt/ranges.h>
 
 #include "agents/learning/action_sampling.h"
-#include "sim/base/fnv1a.h"
-#include "sim/base/input_error.h"
+#include "base/fnv1a.h"
+#include "base/input_error.h"
 
 namespace offloadsim::agents {
 

@@ -3,8 +3,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "sim/base/random_streams.h"
-#include "sim/base/seed.h"
+#include "base/random_streams.h"
+#include "base/seed.h"
 
 namespace offloadsim::agents {
 

@@ -6,7 +6,7 @@
 
 #include "agents/loop/loop_rules.h"
 #include "agents/mdp/observation_features.h"
-#include "sim/base/seed.h"
+#include "base/seed.h"
 
 namespace offloadsim::agents {
 

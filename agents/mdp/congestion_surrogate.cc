@@ -5,8 +5,8 @@
 #include <stdexcept>
 
 #include "agents/loop/loop_rules.h"
-#include "sim/base/random_streams.h"
-#include "sim/base/seed.h"
+#include "base/random_streams.h"
+#include "base/seed.h"
 
 namespace offloadsim::agents {
 

@@ -10,8 +10,8 @@
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 
-#include "sim/base/csv_table.h"
-#include "sim/base/input_error.h"
+#include "base/csv_table.h"
+#include "base/input_error.h"
 
 namespace offloadsim::agents {
 

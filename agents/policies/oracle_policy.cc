@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <string>
 
 #include <fmt/format.h>
 
-#include "sim/base/input_error.h"
+#include "base/input_error.h"
+#include "base/stop.h"
 
 namespace offloadsim::agents {
 
@@ -66,7 +68,17 @@ class OracleTable {
   OraclePlan solve(int budget) {
     std::vector<double> next(layer_, 0.0), here(layer_);
     std::vector<std::vector<double>> checkpoint(static_cast<size_t>(horizon_ / segment_ + 1));
+    // A stop request is honoured between layers; progress counts the backward pass and the forward
+    // pass's recomputed layers, about horizon_ each.
+    const std::string what = fmt::format("exact oracle, trace {} ({} frames, budget {})", trace_.id, horizon_, budget);
+    const auto total = static_cast<std::size_t>(2 * horizon_);
+    std::size_t done = 0;
+    auto step = [&] {
+      base::throw_if_stopped();
+      if ((++done & 63) == 0) base::report_progress(what, done, total);
+    };
     for (int t = horizon_ - 1; t >= 0; --t) {
+      step();
       fill_layer(t, next, here);
       std::swap(next, here);  // next now holds V[t]
       if (t % segment_ == 0) checkpoint[static_cast<size_t>(t / segment_)] = next;
@@ -81,6 +93,7 @@ class OracleTable {
       segment.back() =
           t1 < horizon_ ? checkpoint[static_cast<size_t>(t1 / segment_)] : std::vector<double>(layer_, 0.0);
       for (int t = t1 - 1; t > t0; --t) {
+        step();
         segment[static_cast<size_t>(t - t0 - 1)].resize(layer_);
         fill_layer(t, segment[static_cast<size_t>(t - t0)], segment[static_cast<size_t>(t - t0 - 1)]);
       }

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "base/stop.h"
+
 namespace offloadsim::agents {
 
 void PaperOraclePolicy::begin_episode(const EpisodeContext& ctx) {
@@ -14,6 +16,7 @@ void PaperOraclePolicy::begin_episode(const EpisodeContext& ctx) {
   plan_.clear();
   int decision = kRobot;
   for (int t = 0; t < ctx.trace->horizon(); ++t) {
+    if ((t & 4095) == 4095) base::throw_if_stopped();
     const Frame& f = ctx.trace->frames[static_cast<size_t>(t)];
     const bool new_input = t == 0 || f.input_id < 0 || f.input_id != ctx.trace->frames[t - 1].input_id;
     if (new_input) {

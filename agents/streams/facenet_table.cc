@@ -2,8 +2,8 @@
 
 #include <cmath>
 
-#include "sim/base/csv_table.h"
-#include "sim/base/input_error.h"
+#include "base/csv_table.h"
+#include "base/input_error.h"
 
 namespace offloadsim::agents {
 

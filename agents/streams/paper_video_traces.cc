@@ -6,8 +6,8 @@
 
 #include <fmt/format.h>
 
-#include "sim/base/csv_table.h"
-#include "sim/base/input_error.h"
+#include "base/csv_table.h"
+#include "base/input_error.h"
 
 namespace offloadsim::agents {
 

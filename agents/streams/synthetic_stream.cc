@@ -1,6 +1,7 @@
 #include "agents/streams/synthetic_stream.h"
 
-#include "sim/base/input_error.h"
+#include "base/input_error.h"
+#include "base/stop.h"
 
 #include <cmath>
 #include <map>
@@ -54,6 +55,7 @@ Trace SyntheticStream::generate(std::uint64_t seed, const std::string& id) const
   // The paper's code draws a first length before its loop and never uses it; so does this.
   int paper_length = params_.paper_timing ? draw_length() : 0;
   for (int t = 0; t < params_.horizon; ++t) {
+    if ((t & 4095) == 4095) base::throw_if_stopped();  // a long episode: a stop need not wait for it
     const bool switch_person = params_.paper_timing ? t % paper_length == 0 : interval_left == 0;
     if (switch_person) {
       const bool known = draw_known(rng);

@@ -16,8 +16,8 @@
 #include <ns3/point-to-point-module.h>
 #include <ns3/wifi-module.h>
 
+#include "base/random_streams.h"
 #include "netmodels/tcpros/bw_estimator.h"
-#include "sim/base/random_streams.h"
 
 namespace offloadsim::netmodels {
 

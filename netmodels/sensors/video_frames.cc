@@ -9,7 +9,7 @@
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 
-#include "sim/base/input_error.h"
+#include "base/input_error.h"
 
 namespace offloadsim::netmodels {
 

@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <fstream>
 
-#include "sim/base/input_error.h"
+#include "base/input_error.h"
 
 namespace offloadsim::netmodels {
 

@@ -13,10 +13,11 @@
 #include <yaml-cpp/yaml.h>
 #include <CLI/CLI.hpp>
 
-#include "sim/base/input_error.h"
+#include "base/input_error.h"
 #include "sim/io/child_process.h"
 #include "sim/io/interrupt.h"
 #include "sim/io/output_lock.h"
+#include "sim/io/progress.h"
 #include "sim/io/provenance.h"
 #include "sim/runners/emulation.h"
 #include "sim/runners/experiment.h"
@@ -296,6 +297,7 @@ Example:
   // Ctrl-C and SIGTERM (what Slurm sends at a time limit) alike: every phase stops at its next
   // clean point and the program exits 130.
   sim::install_interrupt_handlers();
+  if (!quiet) sim::install_progress_listener();
   try {
     if (*schema) {
       std::cout << sim::schema_markdown();
@@ -345,6 +347,17 @@ Example:
       return rc;
     }
     const std::vector<std::string> overrides = with_seed(sets, seed);
+    if (*validate && is_sweep_file(scenario_file)) {
+      // A sweep file is checked as `sweep --dry-run` checks it: the file and every point's scenario.
+      if (!sets.empty() || !seed.empty()) {
+        fmt::print(stderr, "error: validate: --set and --seed apply to scenarios; {} is a sweep file\n", scenario_file);
+        return kExitBadInput;
+      }
+      const sim::SweepSpec spec = sim::load_sweep(scenario_file);
+      const std::vector<sim::SweepPoint> points = sim::expand_sweep(spec);
+      fmt::print("{}: valid sweep '{}', {} points\n", scenario_file, spec.name, points.size());
+      return 0;
+    }
     if (is_sweep_file(scenario_file)) {
       fmt::print(stderr,
                  "error: {} is a sweep file (kind: sweep): run it with `offloadsim sweep {}` (add --dry-run to "

@@ -6,6 +6,10 @@
 #include <cstring>
 #include <stdexcept>
 
+#include <fmt/format.h>
+
+#include "sim/io/run_journal.h"
+
 namespace offloadsim::sim {
 
 AtomicFile::AtomicFile(std::filesystem::path final_path)
@@ -28,8 +32,15 @@ AtomicFile::~AtomicFile() {
 void AtomicFile::commit() {
   out_.flush();
   const bool ok = static_cast<bool>(out_);
+  const int write_errno = errno;  // the failed write's reason (ENOSPC on a full disk)
   out_.close();
-  if (!ok || out_.fail()) throw std::runtime_error("write failed: " + temp_.string());
+  const int close_errno = errno;
+  if (!ok || out_.fail()) {
+    const int err = !ok ? write_errno : close_errno;
+    throw std::runtime_error(fmt::format("cannot write {}: {}", final_.string(),
+                                         err != 0 ? std::strerror(err) : "the write failed, reason unknown"));
+  }
+  RunJournal::note(final_);  // before it appears: a run killed right after the rename still knows it
   std::error_code ec;
   std::filesystem::rename(temp_, final_, ec);
   if (ec) throw std::runtime_error("cannot rename " + temp_.string() + " to " + final_.string() + ": " + ec.message());

@@ -6,13 +6,9 @@
 namespace offloadsim::sim {
 
 namespace {
-// A signal handler can only talk to the program through a lock-free flag; this is the one
-// process-wide state offloadsim keeps.
-volatile std::sig_atomic_t g_stop = 0;
-
 extern "C" void on_signal(int) {
-  if (g_stop) std::_Exit(130);
-  g_stop = 1;
+  if (base::stop_requested()) std::_Exit(130);
+  base::request_stop();
 }
 }  // namespace
 
@@ -22,15 +18,15 @@ void install_interrupt_handlers() {
 }
 
 bool interrupt_requested() {
-  return g_stop != 0;
+  return base::stop_requested();
 }
 
 void reset_interrupt() {
-  g_stop = 0;
+  base::clear_stop();
 }
 
 void check_interrupt() {
-  if (interrupt_requested()) throw Interrupted();
+  base::throw_if_stopped();
 }
 
 }  // namespace offloadsim::sim

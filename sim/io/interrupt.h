@@ -1,15 +1,13 @@
-// Ctrl-C handling: the first SIGINT/SIGTERM only sets a flag that long loops poll, so a run stops
-// at a clean point, removes its partial files and exits 130. A second signal exits at once.
+// Ctrl-C handling: the first SIGINT/SIGTERM only sets the stop flag (base/stop.h) that long loops
+// poll, at every floor, so a run stops at a clean point within a second, removes its partial files
+// and exits 130. A second signal exits at once.
 #pragma once
 
-#include <stdexcept>
+#include "base/stop.h"
 
 namespace offloadsim::sim {
 
-class Interrupted : public std::runtime_error {
- public:
-  Interrupted() : std::runtime_error("interrupted") {}
-};
+using Interrupted = base::Stopped;
 
 void install_interrupt_handlers();
 bool interrupt_requested();

@@ -10,7 +10,7 @@
 
 #include <fmt/format.h>
 
-#include "sim/base/input_error.h"
+#include "base/input_error.h"
 
 namespace fs = std::filesystem;
 

@@ -2,9 +2,14 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <memory>
+#include <mutex>
+
+#include "base/stop.h"
 
 #include <fmt/format.h>
 #include <fmt/ostream.h>
@@ -17,6 +22,33 @@ std::string format_duration(double seconds) {
   if (s >= 3600) return fmt::format("{}h{:02}m", s / 3600, (s % 3600) / 60);
   if (s >= 60) return fmt::format("{}m{:02}s", s / 60, s % 60);
   return fmt::format("{}s", s);
+}
+
+void install_progress_listener() {
+  struct State {
+    std::mutex mutex;
+    std::string what;
+    std::chrono::steady_clock::time_point start, last;
+  };
+  auto state = std::make_shared<State>();
+  base::set_progress_listener([state](const std::string& what, std::size_t done, std::size_t total) {
+    const std::lock_guard<std::mutex> lock(state->mutex);
+    const auto now = std::chrono::steady_clock::now();
+    if (what != state->what) {
+      state->what = what;
+      state->start = state->last = now;
+      return;
+    }
+    const double running = std::chrono::duration<double>(now - state->start).count();
+    const double since = std::chrono::duration<double>(now - state->last).count();
+    if (running < 2.0 || (state->last != state->start && since < 10.0)) return;
+    state->last = now;
+    const double frac = total ? static_cast<double>(done) / static_cast<double>(total) : 1.0;
+    const double eta = frac > 0 ? running / frac * (1 - frac) : NAN;
+    fmt::print(std::cerr, "{}: {:3.0f}%, elapsed {}, ETA {}\n", what, 100 * frac, format_duration(running),
+               format_duration(eta));
+    std::cerr.flush();
+  });
 }
 
 Progress::Progress(std::string label, std::size_t total, std::ostream& out, bool terminal)
@@ -51,6 +83,7 @@ void Progress::advance(std::size_t n) {
 
 void Progress::finish() {
   if (finished_) return;
+  done_ = std::max(done_, total_);  // the work is done, whatever its units added up to
   draw(true);
   finished_ = true;
 }

@@ -17,6 +17,8 @@ class Progress {
   ~Progress();
 
   void advance(std::size_t n = 1);
+  // The work is complete: the last line says all of it, whatever the advances added up to (a
+  // simulation's last second may not tick). Work that stopped early is not finished: don't call it.
   void finish();
 
  private:
@@ -30,6 +32,11 @@ class Progress {
   int last_decile_ = 0;
   std::chrono::steady_clock::time_point start_, last_draw_;
 };
+
+// Shows what long work deep below reports through base::report_progress (the exact oracle's DP,
+// say): a line on stderr once a piece of work has run 2 s, then every 10 s, so no step stays silent
+// for minutes.
+void install_progress_listener();
 
 // "1h02m", "3m07s", "12s"
 std::string format_duration(double seconds);

@@ -1,9 +1,11 @@
 #include "sim/live/cloud_server.h"
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstring>
 #include <deque>
+#include <utility>
 #include <set>
 #include <stdexcept>
 #include <vector>
@@ -43,6 +45,7 @@ struct CloudServer::Impl : std::enable_shared_from_this<CloudServer::Impl> {
         sweeper(ctx) {}
   void accept();
   void refuse(tcp::socket socket);
+  bool evict_idlest();
   void sweep();
 
   asio::io_context& io;
@@ -56,14 +59,17 @@ struct CloudServer::Impl : std::enable_shared_from_this<CloudServer::Impl> {
   CloudServerStats stats;
   bool stopped = false;
   // Refusals are logged at most once a second, with how many there were.
-  std::chrono::steady_clock::time_point last_refusal_log{};
-  std::uint64_t refusals_unlogged = 0;
+  std::chrono::steady_clock::time_point last_refusal_log{}, last_eviction_log{};
+  std::uint64_t refusals_unlogged = 0, evictions_unlogged = 0;
 };
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, std::shared_ptr<CloudServer::Impl> server)
-      : socket_(std::move(socket)), server_(std::move(server)), peer_(peer_name(socket_)) {}
+      : socket_(std::move(socket)),
+        server_(std::move(server)),
+        peer_(peer_name(socket_)),
+        last_active_(std::chrono::steady_clock::now()) {}
 
   void start() {
     in_.resize(kInitialBufferBytes);
@@ -82,22 +88,40 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // Whether this connection has waited longer than the read time-out for a message to begin, or
   // for one it began to end (the server's sweep asks, once every quarter of the time-out).
+  // A connection whose replies have not been taken for as long (a write stalled, and so its reads
+  // stopped) is overdue too.
   bool overdue(std::chrono::steady_clock::time_point now) const {
-    return !closed_ && reading_ &&
-           now - waiting_since_ > std::chrono::duration<double>(server_->settings.read_timeout_s);
+    const std::chrono::duration<double> limit(server_->settings.read_timeout_s);
+    return !closed_ && ((reading_ && now - waiting_since_ > limit) || (!writing_.empty() && now - write_since_ > limit));
   }
   void time_out() {
     ++server_->stats.timed_out;
+    if (!writing_.empty() && std::chrono::steady_clock::now() - write_since_ >
+                                 std::chrono::duration<double>(server_->settings.read_timeout_s)) {
+      return close(fmt::format("its replies were not read for {} s", server_->settings.read_timeout_s));
+    }
     close(fmt::format("read time-out ({} s) {}", server_->settings.read_timeout_s,
                       used_ > 0 ? "in the middle of a message" : "waiting for a message"));
   }
+
+  // Who goes first when the server is full (CloudServer's eviction, docs/live.md): a connection
+  // that has not completed a message before one that has; then the longest idle. None that has
+  // received bytes within `grace` (or started within it), and none with a request being answered
+  // or a reply not yet written.
+  bool evictable(std::chrono::steady_clock::time_point now, std::chrono::steady_clock::duration grace) const {
+    return !closed_ && pending_ == 0 && out_.empty() && writing_.empty() && now - last_active_ >= grace;
+  }
+  std::pair<bool, std::chrono::steady_clock::time_point> eviction_key() const { return {spoke_, last_active_}; }
+  const std::string& peer() const { return peer_; }
 
  private:
   // Reads what has arrived into the buffer's free space (several pipelined messages in one system
   // call when they are there).
   void read() {
     if (closed_ || reading_) return;
-    if (used_ == 0) waiting_since_ = std::chrono::steady_clock::now();  // idle: waiting for a message
+    // Idle, or back after a pause for replies to be taken: the read time-out starts now.
+    if (used_ == 0 || paused_) waiting_since_ = std::chrono::steady_clock::now();
+    paused_ = false;
     reading_ = true;
     socket_.async_read_some(
         asio::buffer(in_.data() + used_, in_.size() - used_),
@@ -112,6 +136,7 @@ class Session : public std::enable_shared_from_this<Session> {
       return close(used_ > 0 ? "the robot closed it in the middle of a message" : "");
     }
     if (used_ == 0) waiting_since_ = std::chrono::steady_clock::now();  // a message begins
+    if (n > 0) last_active_ = std::chrono::steady_clock::now();
     used_ += n;
     parse();
   }
@@ -119,9 +144,16 @@ class Session : public std::enable_shared_from_this<Session> {
   // Handles every whole message in the buffer, then reads on — unless max_pending_per_connection
   // requests are being answered: then the connection waits (TCP pushes back on the robot) until
   // a reply goes out.
+  // Requests being answered and replies not yet taken by the robot count alike against
+  // max_pending_per_connection: a robot that sends and never reads stops being read.
+  bool may_take_more() const {
+    return pending_ + static_cast<int>(out_.size() + writing_.size()) < server_->settings.max_pending_per_connection;
+  }
+
   void parse() {
     std::size_t at = 0;
-    while (!closed_ && pending_ < server_->settings.max_pending_per_connection && used_ - at >= kHeaderBytes) {
+    std::size_t partial = 0;  // the whole size of a message begun but not complete in the buffer
+    while (!closed_ && may_take_more() && used_ - at >= kHeaderBytes) {
       WireError err;
       const std::optional<Header> h =
           decode_header(in_.data() + at, kHeaderBytes, server_->settings.max_message_bytes, &err);
@@ -135,24 +167,30 @@ class Session : public std::enable_shared_from_this<Session> {
       }
       const std::size_t need = kHeaderBytes + h->body_bytes;  // ≤ max_message_bytes + 12: checked above
       if (used_ - at < need) {
-        if (need > in_.size()) {
-          compact(at);
-          at = 0;
-          in_.resize(need);
-        }
+        partial = need;
         break;
       }
+      spoke_ = true;
       handle(h->type, in_.data() + at + kHeaderBytes, h->body_bytes);
       at += need;
       if (used_ > at) waiting_since_ = std::chrono::steady_clock::now();  // the next message has begun
     }
     if (closed_) return;
     compact(at);
-    if (in_.size() > kKeepBufferBytes && used_ <= kInitialBufferBytes) {
-      in_.resize(kInitialBufferBytes);  // a large message has gone: give its memory back
+    // The buffer holds the message being received whole; a large one that has gone gives its memory
+    // back (never below what the message now arriving needs).
+    const std::size_t want = std::max({kInitialBufferBytes, partial, used_});
+    if (in_.size() < want) {
+      in_.resize(want);
+    } else if (in_.size() > kKeepBufferBytes && want <= kInitialBufferBytes) {
+      in_.resize(kInitialBufferBytes);
       in_.shrink_to_fit();
     }
-    if (pending_ < server_->settings.max_pending_per_connection) read();
+    if (may_take_more()) {
+      read();
+    } else {
+      paused_ = true;
+    }
   }
 
   void compact(std::size_t at) {
@@ -206,6 +244,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void write_next() {
+    write_since_ = std::chrono::steady_clock::now();
     writing_.swap(out_);
     std::vector<asio::const_buffer> buffers;
     buffers.reserve(writing_.size());
@@ -215,15 +254,19 @@ class Session : public std::enable_shared_from_this<Session> {
       if (ec) return self->close(ec.message());
       self->writing_.clear();
       if (!self->out_.empty()) self->write_next();
+      if (!self->reading_) self->parse();  // it may have waited for its replies to be taken
     });
   }
 
   static constexpr std::size_t kInitialBufferBytes = 16 * 1024;
   static constexpr std::size_t kKeepBufferBytes = 256 * 1024;
   tcp::socket socket_;
-  std::chrono::steady_clock::time_point waiting_since_{};
+  std::chrono::steady_clock::time_point waiting_since_{}, write_since_{};
   std::shared_ptr<CloudServer::Impl> server_;
   std::string peer_;
+  std::chrono::steady_clock::time_point last_active_;  // its start, then the last bytes received
+  bool spoke_ = false;                                 // it has completed a message
+  bool paused_ = false;                                // not read until replies are taken
   std::vector<std::uint8_t> in_;  // received bytes: [0, used_) not yet handled
   std::size_t used_ = 0;
   std::vector<std::vector<std::uint8_t>> out_, writing_;
@@ -246,6 +289,32 @@ void CloudServer::Impl::refuse(tcp::socket socket) {
   }
   boost::system::error_code ec;
   socket.close(ec);
+}
+
+// Full: the idlest connection makes room for a new one, so that connections that hold a place and
+// say little (or nothing) cannot lock an active robot out. See Session::evictable.
+bool CloudServer::Impl::evict_idlest() {
+  const auto now = std::chrono::steady_clock::now();
+  const auto grace = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+      std::chrono::duration<double>(settings.eviction_grace_s));
+  std::shared_ptr<Session> victim;
+  for (const auto& s : sessions) {
+    if (s->evictable(now, grace) && (!victim || s->eviction_key() < victim->eviction_key())) victim = s;
+  }
+  if (!victim) return false;
+  ++stats.evicted;
+  ++evictions_unlogged;
+  // Logged at most once a second, with how many there were (as refusals are).
+  std::string why;
+  if (now - last_eviction_log >= std::chrono::seconds(1)) {
+    why = fmt::format("evicted for a new connection, the idlest of {} (max_connections); {} eviction(s) in the last "
+                      "second",
+                      settings.max_connections, evictions_unlogged);
+    last_eviction_log = now;
+    evictions_unlogged = 0;
+  }
+  victim->close(why);
+  return true;
 }
 
 // One timer for every connection's read time-out: a connection is closed between 1 and 1.25 times
@@ -278,7 +347,7 @@ void CloudServer::Impl::accept() {
       });
       return;
     }
-    if (static_cast<int>(self->sessions.size()) >= self->settings.max_connections) {
+    if (static_cast<int>(self->sessions.size()) >= self->settings.max_connections && !self->evict_idlest()) {
       self->refuse(std::move(socket));
     } else {
       ++self->stats.accepted;

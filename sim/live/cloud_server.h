@@ -8,7 +8,13 @@
 // - at most `max_connections` connections; the ones beyond are closed at once, with a log line;
 // - at most `max_pending_per_connection` requests of one connection are being answered at a time:
 //   past that the server stops reading from it (TCP pushes back on the robot), so memory is bounded
-//   by max_connections × (max_pending_per_connection + 1) × max_message_bytes.
+//   by max_connections × (max_pending_per_connection + 1) × max_message_bytes. Replies the robot
+//   has not taken yet count as pending: a robot that sends and never reads stops being read, and
+//   is dropped when a reply has waited `read_timeout_s` to be taken;
+// - when max_connections are open, a new connection evicts the idlest one rather than being
+//   refused: first one that has never completed a message, else the one whose last message is
+//   oldest — but never one with a request being answered or within `eviction_grace_s` of its last
+//   message (or of its start). Only when none qualifies is the newcomer refused.
 #pragma once
 
 #include <atomic>
@@ -46,10 +52,11 @@ struct CloudServerSettings {
   int max_pending_per_connection = 4;
   std::uint32_t max_message_bytes = 4u << 20;
   double read_timeout_s = 10.0;
+  double eviction_grace_s = 1.0;
 };
 
 struct CloudServerStats {
-  std::atomic<std::uint64_t> accepted{0}, refused{0}, malformed{0}, timed_out{0}, requests{0}, probes{0};
+  std::atomic<std::uint64_t> accepted{0}, refused{0}, evicted{0}, malformed{0}, timed_out{0}, requests{0}, probes{0};
 };
 
 class CloudServer {

@@ -4,6 +4,7 @@
 #include <array>
 #include <chrono>
 #include <deque>
+#include <limits>
 #include <map>
 
 #include <fmt/format.h>
@@ -16,7 +17,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/write.hpp>
 
-#include "sim/base/stats.h"
+#include "base/stats.h"
 
 namespace offloadsim::sim::live {
 
@@ -87,7 +88,8 @@ class Robot {
       boost::system::error_code nodelay;
       socket_.set_option(tcp::no_delay(true), nodelay);
       note(fmt::format("connected to {}:{}", s_.host, s_.port));
-      read_header();
+      reader_ = CloudStreamReader(s_.max_message_bytes);
+      read();
     });
   }
 
@@ -128,61 +130,73 @@ class Robot {
     });
   }
 
-  void read_header() {
-    asio::async_read(socket_, asio::buffer(header_), [this](const boost::system::error_code& ec, std::size_t) {
+  void read() {
+    socket_.async_read_some(asio::buffer(in_), [this](const boost::system::error_code& ec, std::size_t n) {
       if (ec) return lost(ec == asio::error::eof ? "the cloud closed it" : ec.message());
+      std::vector<CloudMessage> messages;
       WireError err;
-      const std::optional<Header> h = decode_header(header_.data(), header_.size(), s_.max_message_bytes, &err);
-      if (!h || (h->type != MessageType::kReply && h->type != MessageType::kProbeReply)) {
-        return lost("malformed message from the cloud: " + (h ? std::string("not a reply") : err.what));
-      }
-      type_ = h->type;
-      body_.assign(h->body_bytes, 0);
-      asio::async_read(socket_, asio::buffer(body_), [this](const boost::system::error_code& e, std::size_t) {
-        if (e) return lost(e.message());
-        on_message();
-        read_header();
-      });
+      const bool ok = reader_.feed(in_.data(), n, &messages, &err);
+      for (const CloudMessage& m : messages) on_message(m);
+      if (!ok) return lost("malformed message from the cloud: " + err.what);
+      if (connected_) read();
     });
   }
 
-  void on_message() {
-    WireError err;
+  // A reply that fails its checks is no answer: counted, logged once per connection's peer, and the
+  // query's time-out tells the agent.
+  void bad_reply(const std::string& problem) {
+    ++res_.bad_replies;
+    if (!bad_reply_logged_) {
+      note(fmt::format("bad reply from {}:{} ({}); treated as no answer, further ones counted only", s_.host, s_.port,
+                       problem));
+      bad_reply_logged_ = true;
+    }
+  }
+
+  void on_message(const CloudMessage& m) {
     const double t = now();
-    if (type_ == MessageType::kProbeReply) {
-      const std::optional<ProbeReply> p = decode_probe_reply(body_.data(), body_.size(), &err);
-      if (!p) return lost("malformed probe reply: " + err.what);
-      const auto it = index_.find(p->query_id);
-      if (it == index_.end()) return;
-      QueryRecord& q = res_.queries[it->second];
-      if (q.replied_s >= 0) return;
+    const std::uint64_t id = m.body.size() >= 8 ? peek_id(m.body) : 0;
+    const auto it = index_.find(id);
+    if (it == index_.end()) return;  // not ours (or too short to say): the agent is never told
+    QueryRecord& q = res_.queries[it->second];
+    if (q.replied_s >= 0) return;
+    if ((m.type == MessageType::kProbeReply) != q.probe) {
+      return bad_reply(fmt::format("a {} for {} {}", to_string(m.type), q.probe ? "probe" : "query", q.id));
+    }
+    if (m.type == MessageType::kProbeReply) {
+      const CheckedProbeReply c = check_probe_reply(m.body, t - q.sent_s);
+      if (!c.reply) return bad_reply(c.problem);
       q.replied_s = t;
-      q.service_s = p->service_us / 1e6;
+      q.service_s = c.reply->service_us / 1e6;
       agent_.on_probe_reply(t - q.sent_s, q.service_s, q.bytes, t);
       return;
     }
-    const std::optional<Reply> r = decode_reply(body_.data(), body_.size(), &err);
-    if (!r) return lost("malformed reply: " + err.what);
-    const auto it = index_.find(r->query_id);
-    if (it == index_.end()) return;  // not ours: the agent is never told
-    QueryRecord& q = res_.queries[it->second];
-    if (q.replied_s >= 0) return;
+    const CheckedReply c = check_reply(m.body, s_.labels, t - q.sent_s);
+    if (!c.reply) return bad_reply(c.problem);
+    const Reply& r = *c.reply;
     q.replied_s = t;
-    q.service_s = r->service_us / 1e6;
-    if (r->status != ReplyStatus::kOk) {
+    q.service_s = r.service_us / 1e6;
+    if (r.status != ReplyStatus::kOk) {
       note(fmt::format("query {} (frame {}): the cloud could not answer (status {})", q.id, q.frame,
-                       static_cast<int>(r->status)));
+                       static_cast<int>(r.status)));
       q.timed_out = true;
       agent_.on_timeout(q.id, t);
       return;
     }
     agents::CloudReply reply;
     reply.query_id = q.id;
-    reply.label = r->label;
-    reply.confidence = r->confidence;
+    reply.label = r.label;
+    reply.confidence = r.confidence;
     reply.service_s = q.service_s;
     reply.now_s = t;
     agent_.on_reply(reply);
+  }
+
+  // The query id both reply kinds begin with (little-endian).
+  static std::uint64_t peek_id(const std::vector<std::uint8_t>& body) {
+    std::uint64_t id = 0;
+    for (int i = 7; i >= 0; --i) id = (id << 8) | body[static_cast<std::size_t>(i)];
+    return id;
   }
 
   // ---- frames ----
@@ -308,9 +322,9 @@ class Robot {
   double backoff_s_;
   bool connected_ = false, writing_ = false, finished_ = false;
   std::deque<std::vector<std::uint8_t>> out_;
-  std::array<std::uint8_t, kHeaderBytes> header_{};
-  std::vector<std::uint8_t> body_;
-  MessageType type_ = MessageType::kReply;
+  std::array<std::uint8_t, 4096> in_{};
+  CloudStreamReader reader_{0};
+  bool bad_reply_logged_ = false;
   std::map<std::uint64_t, std::size_t> index_;         // query or probe id → res_.queries
   std::uint64_t next_probe_ = std::uint64_t{1} << 62;  // probes' ids never meet the agent's
   std::vector<double> inference_s_;
@@ -318,6 +332,17 @@ class Robot {
 };
 
 }  // namespace
+
+LabelRange trace_labels(const std::vector<agents::Trace>& episodes) {
+  LabelRange r{std::numeric_limits<int>::max(), std::numeric_limits<int>::min()};
+  for (const agents::Trace& t : episodes) {
+    for (const agents::Frame& f : t.frames) {
+      r.min = std::min({r.min, f.true_label, f.robot_prediction, f.cloud_prediction});
+      r.max = std::max({r.max, f.true_label, f.robot_prediction, f.cloud_prediction});
+    }
+  }
+  return r;
+}
 
 LiveRobotResult run_live_robot(const LiveRobotSettings& settings, agents::RobotAgent& agent, FrameSource& source,
                                Clock::time_point epoch, const std::function<bool()>& stop) {

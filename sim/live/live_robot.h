@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "agents/loop/robot_agent.h"
+#include "sim/live/cloud_reader.h"
 #include "sim/live/wire.h"
 #include "sim/loop/closed_loop.h"
 
@@ -50,6 +51,7 @@ struct LiveRobotSettings {
   double timeout_s = 1.0;
   std::uint32_t probe_bytes = 64;
   std::uint32_t max_message_bytes = 4u << 20;
+  LabelRange labels{0, 0};  // the classes the cloud's model answers: a reply's label outside is bad
   double backoff_min_s = 0.1, backoff_max_s = 2.0;
 };
 
@@ -57,11 +59,16 @@ struct LiveRobotResult {
   std::vector<agents::ScoredFrame> frames;
   std::vector<QueryRecord> queries;
   int connects = 0, disconnects = 0;
+  int bad_replies = 0;            // replies (and probe replies) refused by check_reply: no answer
   int late_decisions = 0;         // frames whose on-board model finished after their deadline
   int robot_mismatches = 0;       // frames whose live on-board result differs from the trace's
   double inference_median_s = 0;  // the on-board model, measured
   std::vector<std::string> log;   // connection events, in order
 };
+
+// Every label the robot's streams hold (truths and both models' predictions): the classes a cloud
+// answering from these traces can name.
+LabelRange trace_labels(const std::vector<agents::Trace>& episodes);
 
 // Runs one robot for settings.frames frames; `epoch` is the session's start on the steady clock
 // (every robot of a session shares it, so their frames are aligned). `stop` ends the run early

@@ -10,9 +10,9 @@
 #include <ns3/core-module.h>
 #include <ns3/inet-socket-address.h>
 
+#include "base/random_streams.h"
+#include "base/seed.h"
 #include "netmodels/offload/offload_client.h"
-#include "sim/base/random_streams.h"
-#include "sim/base/seed.h"
 
 namespace offloadsim::sim {
 

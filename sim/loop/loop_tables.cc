@@ -6,9 +6,9 @@
 #include <fmt/format.h>
 
 #include "agents/mdp/offload_mdp.h"
-#include "sim/base/csv_table.h"
-#include "sim/base/input_error.h"
-#include "sim/base/stats.h"
+#include "base/csv_table.h"
+#include "base/input_error.h"
+#include "base/stats.h"
 
 namespace offloadsim::sim {
 

@@ -14,12 +14,12 @@
 #include "agents/streams/facenet_table.h"
 #include "agents/streams/synthetic_stream.h"
 #include "agents/streams/trace_csv.h"
+#include "base/csv_table.h"
+#include "base/input_error.h"
+#include "base/random_streams.h"
+#include "base/seed.h"
+#include "base/stats.h"
 #include "netmodels/sensors/video_frames.h"
-#include "sim/base/csv_table.h"
-#include "sim/base/input_error.h"
-#include "sim/base/random_streams.h"
-#include "sim/base/seed.h"
-#include "sim/base/stats.h"
 #include "sim/io/atomic_file.h"
 #include "sim/io/interrupt.h"
 #include "sim/io/progress.h"
@@ -29,6 +29,7 @@
 #include "sim/runners/network_study.h"
 #include "sim/runners/offload_eval.h"
 #include "sim/runners/policy_factory.h"
+#include "sim/scenario/schema.h"
 
 namespace offloadsim::sim {
 
@@ -161,11 +162,16 @@ std::vector<double> loop_service_times(const Scenario& sc) {
   if (sc.text("cloud.service_times").empty()) return {sc.number("cloud.service_ms") / 1000.0};
   const base::CsvTable t = base::CsvTable::read(sc.text("cloud.service_times"));
   const std::size_t c = t.column("cloud_ms");
+  // The file's times are held to the range of cloud.service_ms, the one they stand in for.
+  const FieldSpec& one = *find_field("cloud.service_ms");
   std::vector<double> v;
   for (std::size_t r = 0; r < t.rows(); ++r) {
     const double ms = t.number(r, c);
-    if (!(ms >= 0) || !std::isfinite(ms)) {
-      throw base::InputError(t.path(), t.line_of(r), "cloud_ms", "a service time must be a finite number ≥ 0");
+    if (!(ms >= one.min && ms <= one.max)) {
+      throw base::InputError(t.path(), t.line_of(r), "cloud_ms",
+                             fmt::format("{} is not a service time: must be a number in [{:g}, {:g}] ms (the range of "
+                                         "cloud.service_ms)",
+                                         t.cell(r, c), one.min, one.max));
     }
     v.push_back(ms / 1000.0);
   }

@@ -14,9 +14,9 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include "base/csv_table.h"
+#include "base/stats.h"
 #include "netmodels/emulation/realtime_emulation.h"
-#include "sim/base/csv_table.h"
-#include "sim/base/stats.h"
 #include "sim/io/atomic_file.h"
 #include "sim/io/interrupt.h"
 #include "sim/live/netns.h"

@@ -11,12 +11,13 @@
 #include "agents/streams/facenet_table.h"
 #include "agents/streams/synthetic_stream.h"
 #include "agents/streams/trace_csv.h"
-#include "sim/base/input_error.h"
+#include "base/input_error.h"
 #include "sim/io/atomic_file.h"
 #include "sim/io/interrupt.h"
 #include "sim/io/output_lock.h"
 #include "sim/io/progress.h"
 #include "sim/io/provenance.h"
+#include "sim/io/run_journal.h"
 #include "sim/runners/closed_loop_run.h"
 #include "sim/runners/congestion_traces.h"
 #include "sim/runners/live_run.h"
@@ -155,6 +156,11 @@ void run_scenario(const Scenario& sc, const RunOptions& opt, std::ostream& out) 
   // other writer is at work here, so every temporary is an interrupted run's: remove them.
   const DirectoryLock lock(opt.out_dir, "--out");
   remove_partial_files(opt.out_dir);
+  std::vector<std::string> unfinished;
+  RunJournal journal(opt.out_dir, &unfinished);  // until finish(): a failure removes what this run wrote
+  for (const std::string& name : unfinished) {
+    fmt::print(out, "removed {}: left by an earlier run that did not finish\n", name);
+  }
 
   RunRecord rec;
   rec.scenario_file = fs::absolute(sc.file()).lexically_normal().string();
@@ -180,6 +186,7 @@ void run_scenario(const Scenario& sc, const RunOptions& opt, std::ostream& out) 
     fmt::print(out, "removed {}: an earlier run's result that this run does not produce\n", name);
   }
   write_file_atomically(opt.out_dir / "provenance.json", provenance_json(rec).dump(2) + "\n");
+  journal.finish();
   fmt::print(out, "wrote {} files to {} in {}\n", rec.outputs.size(), opt.out_dir.string(),
              format_duration(std::chrono::duration<double>(rec.end - rec.start).count()));
 }

@@ -15,8 +15,9 @@
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 
-#include "sim/base/csv_table.h"
+#include "base/csv_table.h"
 #include "sim/io/atomic_file.h"
+#include "sim/io/run_journal.h"
 #include "sim/runners/experiment.h"
 #include "sim/runners/figures.h"
 #include "sim/runners/video_traces.h"
@@ -178,6 +179,7 @@ void draw_frame_strip(const VideoTraceSet& set, const fs::path& dir, double budg
   const fs::path final_path = dir / "fig_frames.png";
   const fs::path tmp = dir / "fig_frames.partial.png";
   if (!cv::imwrite(tmp.string(), strip)) throw std::runtime_error("cannot write " + tmp.string());
+  RunJournal::note(final_path);
   fs::rename(tmp, final_path);
 }
 

@@ -25,15 +25,16 @@
 #include "agents/loop/robot_agent.h"
 #include "agents/mdp/observation_features.h"
 #include "agents/perception/video_perception.h"
-#include "sim/base/csv_table.h"
-#include "sim/base/input_error.h"
-#include "sim/base/random_streams.h"
-#include "sim/base/seed.h"
-#include "sim/base/stats.h"
+#include "base/csv_table.h"
+#include "base/input_error.h"
+#include "base/random_streams.h"
+#include "base/seed.h"
+#include "base/stats.h"
 #include "sim/io/atomic_file.h"
 #include "sim/io/child_process.h"
 #include "sim/io/interrupt.h"
 #include "sim/io/progress.h"
+#include "sim/io/run_journal.h"
 #include "sim/live/cloud_models.h"
 #include "sim/live/cloud_server.h"
 #include "sim/live/live_robot.h"
@@ -311,17 +312,18 @@ int cloud_main(const CloudProcessOptions& o, std::ostream& out) {
   const live::CloudServerStats& st = server.stats();
   log(
       fmt::format("cloud stopped: {} requests and {} probes served; {} connections accepted, {} refused (cap), {} "
-                  "closed for malformed messages, {} for read time-outs",
-                  st.requests.load(), st.probes.load(), st.accepted.load(), st.refused.load(), st.malformed.load(),
-                  st.timed_out.load()));
+                  "evicted (idlest, for a new one), {} closed for malformed messages, {} for time-outs",
+                  st.requests.load(), st.probes.load(), st.accepted.load(), st.refused.load(), st.evicted.load(),
+                  st.malformed.load(), st.timed_out.load()));
   if (!o.stats_file.empty()) {
     nlohmann::json j = {{"requests", st.requests.load()},   {"probes", st.probes.load()},
                         {"accepted", st.accepted.load()},   {"refused", st.refused.load()},
+                        {"evicted", st.evicted.load()},
                         {"malformed", st.malformed.load()}, {"timed_out", st.timed_out.load()},
                         {"model", model->describe()}};
     write_file_atomically(o.stats_file, j.dump(2) + "\n");
   }
-  return 0;
+  return interrupt_requested() ? 130 : 0;  // stopped by a signal, as every other subcommand says
 }
 
 // ---- offloadsim robot ----
@@ -388,6 +390,13 @@ int robot_main(const RobotProcessOptions& o, std::ostream& out) {
   ls.timeout_s = sc.number("loop.timeout_ms") / 1e3;
   ls.probe_bytes = static_cast<std::uint32_t>(sc.integer("loop.probe_bytes"));
   ls.max_message_bytes = 1u << 16;  // replies are 40 bytes
+  // The cloud's classes: the crowd levels the video's counter buckets into, or every label the
+  // robot's stream holds (the trace model answers from it).
+  if (video) {
+    ls.labels = {0, static_cast<int>(sc.numbers("video.crowd_edges").size())};
+  } else {
+    ls.labels = live::trace_labels(episodes);
+  }
   ls.backoff_max_s = sc.number("live.backoff_max_s");
 
   std::unique_ptr<live::FrameSource> source;
@@ -450,15 +459,17 @@ int robot_main(const RobotProcessOptions& o, std::ostream& out) {
                             {"frames", res.frames.size()},
                             {"connects", res.connects},
                             {"disconnects", res.disconnects},
+                            {"bad_replies", res.bad_replies},
                             {"late_decisions", res.late_decisions},
                             {"robot_result_mismatches", res.robot_mismatches},
                             {"inference_median_ms", res.inference_median_s * 1e3},
                             {"unmatched_replies", agent.unmatched_replies()},
                             {"log", res.log}};
   write_file_atomically(dir / "robot.json", j.dump(2) + "\n");
-  fmt::print(out, "robot{}: {} frames scored, {} queries, {} connects, {} disconnects\n", o.index, res.frames.size(),
+  fmt::print(out, "robot{}: {} frames scored, {} queries, {} connects, {} disconnects, {} bad replies\n", o.index,
+             res.frames.size(),
              std::count_if(res.queries.begin(), res.queries.end(), [](const QueryRecord& q) { return !q.probe; }),
-             res.connects, res.disconnects);
+             res.connects, res.disconnects, res.bad_replies);
   return interrupt_requested() ? 130 : 0;
 }
 
@@ -692,6 +703,7 @@ void run_live_kind(const Scenario& sc, const RunOptions& opt, std::ostream& out,
   if (emulation) {
     emulation->check_lag();  // it fell behind after the last robot ended: the run still failed
     emulation->stop();
+    RunJournal::note(dir / "emulation_lag.csv");
     fs::copy_file(emulation->lag_file(), dir / "emulation_lag.csv", fs::copy_options::overwrite_existing);
     rec.outputs.push_back("emulation_lag.csv");
     fmt::print(out, "{}\n", emulation->lag_summary());

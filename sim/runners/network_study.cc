@@ -10,12 +10,12 @@
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
+#include "base/input_error.h"
+#include "base/stats.h"
 #include "netmodels/networks/network_run.h"
 #include "netmodels/sensors/video_frames.h"
 #include "netmodels/sensors/vlp16_lidar.h"
 #include "netmodels/tcpros/rostopic_log.h"
-#include "sim/base/input_error.h"
-#include "sim/base/stats.h"
 #include "sim/io/atomic_file.h"
 #include "sim/io/interrupt.h"
 #include "sim/io/progress.h"

@@ -20,10 +20,11 @@
 #include "agents/learning/training_traces.h"
 #include "agents/streams/facenet_table.h"
 #include "agents/streams/trace_csv.h"
-#include "sim/base/input_error.h"
+#include "base/input_error.h"
 #include "sim/io/atomic_file.h"
 #include "sim/io/interrupt.h"
 #include "sim/io/progress.h"
+#include "sim/io/run_journal.h"
 #include "sim/io/shell_quote.h"
 #include "sim/runners/figures.h"
 #include "sim/runners/offload_eval.h"
@@ -73,6 +74,7 @@ constexpr const char* kCheckpointScenario = "scenario.yaml";
 void write_checkpoint(const agents::A2CTrainer& trainer, const Scenario& sc, const fs::path& out_dir) {
   const fs::path final_dir = out_dir / "checkpoint";
   const fs::path tmp = out_dir / fmt::format("checkpoint.partial-{}", ::getpid());
+  RunJournal::keep(final_dir);  // for --resume, even when the run stops
   fs::remove_all(tmp);
   trainer.save_checkpoint(tmp.string());
   write_file_atomically(tmp / kCheckpointScenario, sc.to_yaml());
@@ -152,6 +154,7 @@ void write_policy(const agents::A2CTrainer& trainer, const Scenario& sc, const s
                       {"git_revision", git_revision()},
                       {"scenario", sc.to_yaml()}};
   write_file_atomically(out_dir / "policy.json", side.dump(2) + "\n");
+  RunJournal::note(pt);
   fs::rename(tmp, pt);
 }
 
@@ -223,7 +226,7 @@ void run_rl_train(const Scenario& sc, const RunOptions& opt, std::ostream& out, 
     if (trainer.rounds() % checkpoint_every == 0) write_checkpoint(trainer, sc, opt.out_dir);
   };
   trainer.train(should_stop, on_round);
-  if (progress) progress->finish();
+  if (progress && stop_reason == "completed") progress->finish();
 
   write_checkpoint(trainer, sc, opt.out_dir);
   {

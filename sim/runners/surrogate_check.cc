@@ -11,11 +11,11 @@
 #include <fmt/ostream.h>
 
 #include "agents/eval/surrogate_runner.h"
-#include "sim/base/csv_table.h"
-#include "sim/base/input_error.h"
-#include "sim/base/random_streams.h"
-#include "sim/base/seed.h"
-#include "sim/base/stats.h"
+#include "base/csv_table.h"
+#include "base/input_error.h"
+#include "base/random_streams.h"
+#include "base/seed.h"
+#include "base/stats.h"
 #include "sim/io/atomic_file.h"
 #include "sim/io/interrupt.h"
 #include "sim/io/progress.h"

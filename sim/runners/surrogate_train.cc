@@ -17,11 +17,12 @@
 #include "agents/mdp/observation_features.h"
 #include "agents/streams/facenet_table.h"
 #include "agents/streams/trace_csv.h"
-#include "sim/base/random_streams.h"
-#include "sim/base/seed.h"
+#include "base/random_streams.h"
+#include "base/seed.h"
 #include "sim/io/atomic_file.h"
 #include "sim/io/interrupt.h"
 #include "sim/io/progress.h"
+#include "sim/io/run_journal.h"
 #include "sim/runners/closed_loop_run.h"
 #include "sim/runners/congestion_traces.h"
 #include "sim/runners/network_study.h"
@@ -118,8 +119,8 @@ void run_surrogate_train(const Scenario& sc, const RunOptions& opt, std::ostream
     if (progress) progress->advance(static_cast<std::size_t>(row.env_steps - last));
     last = row.env_steps;
   });
-  if (progress) progress->finish();
   check_interrupt();  // Ctrl-C: nothing of an unfinished training is written
+  if (progress) progress->finish();  // Ctrl-C: nothing of an unfinished training is written
 
   {
     AtomicFile f(opt.out_dir / "training.csv");
@@ -138,6 +139,7 @@ void run_surrogate_train(const Scenario& sc, const RunOptions& opt, std::ostream
                       {"git_revision", git_revision()},
                       {"scenario", sc.to_yaml()}};
   write_file_atomically(opt.out_dir / "policy.json", side.dump(2) + "\n");
+  RunJournal::note(opt.out_dir / "policy.pt");
   fs::rename(tmp, opt.out_dir / "policy.pt");
   rec.outputs.insert(rec.outputs.end(), {"training.csv", "policy.pt", "policy.json"});
   const agents::TrainingRow row = trainer.history().empty() ? agents::TrainingRow{} : trainer.history().back();

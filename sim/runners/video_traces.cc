@@ -14,9 +14,9 @@
 
 #include "agents/streams/paper_video_traces.h"
 #include "agents/streams/trace_csv.h"
-#include "sim/base/random_streams.h"
-#include "sim/base/seed.h"
-#include "sim/base/stats.h"
+#include "base/random_streams.h"
+#include "base/seed.h"
+#include "base/stats.h"
 #include "sim/io/atomic_file.h"
 #include "sim/io/interrupt.h"
 #include "sim/io/progress.h"

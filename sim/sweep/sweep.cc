@@ -13,7 +13,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
-#include "sim/base/fnv1a.h"
+#include "base/fnv1a.h"
 #include "sim/scenario/schema.h"
 
 namespace fs = std::filesystem;

@@ -21,8 +21,8 @@
 #include <fmt/ostream.h>
 #include <nlohmann/json.hpp>
 
-#include "sim/base/csv_table.h"
-#include "sim/base/input_error.h"
+#include "base/csv_table.h"
+#include "base/input_error.h"
 #include "sim/io/atomic_file.h"
 #include "sim/io/child_process.h"
 #include "sim/io/interrupt.h"
@@ -375,9 +375,13 @@ int run_sweep_local(const SweepManifest& m, const LocalOptions& opt, std::ostrea
     return 130;
   }
   progress.finish();
-  fmt::print(out, "sweep '{}': {} points run in {} ({:.2f} points/minute with {} worker{}), {} failed\n", m.name,
-             finished + failed.size(), format_duration(minutes * 60),
-             minutes > 0 ? static_cast<double>(finished) / minutes : 0.0, jobs, jobs == 1 ? "" : "s", failed.size());
+  // A rate of points finished, when some did: "0.00 points/minute" says nothing of points that all failed.
+  const std::string rate = finished > 0 && minutes > 0
+                               ? fmt::format("{:.2f} points/minute", static_cast<double>(finished) / minutes)
+                               : std::string("none finished");
+  fmt::print(out, "sweep '{}': {} points run in {} ({} with {} worker{}), {} failed\n", m.name,
+             finished + failed.size(), format_duration(minutes * 60), rate, jobs, jobs == 1 ? "" : "s",
+             failed.size());
   for (const SweepPoint* p : failed) {
     fmt::print(out, "  failed: point {} ({}), log {}\n", p->index, p->id,
                (m.root / "logs" / (p->id + ".log")).string());

@@ -11,7 +11,7 @@
 
 #include "agents/streams/paper_video_traces.h"
 #include "agents/streams/trace_csv.h"
-#include "sim/base/input_error.h"
+#include "base/input_error.h"
 
 namespace offloadsim::agents {
 namespace {

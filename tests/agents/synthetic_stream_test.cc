@@ -7,7 +7,7 @@
 #include <functional>
 #include <set>
 
-#include "sim/base/input_error.h"
+#include "base/input_error.h"
 
 namespace offloadsim::agents {
 namespace {

@@ -7,7 +7,7 @@
 #include <limits>
 #include <sstream>
 
-#include "sim/base/input_error.h"
+#include "base/input_error.h"
 #include "test_traces.h"
 
 namespace offloadsim::agents {

@@ -5,8 +5,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "base/input_error.h"
 #include "fuzz_input.h"
-#include "sim/base/input_error.h"
 #include "sim/scenario/scenario.h"
 #include "sim/sweep/sweep.h"
 

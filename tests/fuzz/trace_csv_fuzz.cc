@@ -8,8 +8,8 @@
 
 #include "agents/streams/facenet_table.h"
 #include "agents/streams/trace_csv.h"
+#include "base/input_error.h"
 #include "fuzz_input.h"
-#include "sim/base/input_error.h"
 
 using namespace offloadsim;
 

@@ -8,8 +8,8 @@
 
 #include "../agents/test_traces.h"
 #include "agents/eval/episode_runner.h"
+#include "base/input_error.h"
 #include "learning_fixtures.h"
-#include "sim/base/input_error.h"
 
 namespace offloadsim::agents {
 namespace {

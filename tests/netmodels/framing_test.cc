@@ -4,15 +4,15 @@
 
 #include <gtest/gtest.h>
 
+#include "base/stats.h"
 #include "netmodels/tcpros/bw_estimator.h"
 #include "netmodels/tcpros/rostopic_log.h"
-#include "sim/base/stats.h"
 
 #include <algorithm>
 #include <cmath>
 #include <fstream>
 
-#include "sim/base/input_error.h"
+#include "base/input_error.h"
 
 namespace offloadsim::netmodels {
 namespace {

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "sim/io/progress.h"
+#include "sim/io/run_journal.h"
 
 namespace offloadsim::sim {
 namespace {
@@ -66,6 +67,112 @@ TEST(Progress, PlainLinesWhenNotATerminal) {
   EXPECT_NE(s.find("ETA"), std::string::npos);
   EXPECT_NE(s.find("done in"), std::string::npos);
   EXPECT_EQ(s.find('\r'), std::string::npos);
+}
+
+// Issue 33, item 8: a run whose progress units did not add up ended on "50% (1/2), done".
+TEST(Progress, TheLastLineOfFinishedWorkSaysAllOfIt) {
+  std::ostringstream out;
+  {
+    Progress p("network run", 2, out, false);
+    p.advance();
+    p.finish();
+  }
+  EXPECT_NE(out.str().find("network run: 100% (2/2), done"), std::string::npos) << out.str();
+}
+
+// Issue 33, item 6: a run that does not finish leaves nothing under a final name.
+fs::path journal_dir(const std::string& name, bool finished_run_before) {
+  const fs::path dir = fs::path(::testing::TempDir()) / name;
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  if (finished_run_before) {
+    for (const char* f : {"summary.csv", "episodes.csv", "fig_a.png"}) write_file_atomically(dir / f, "old\n");
+    write_file_atomically(dir / "provenance.json",
+                          R"({"outputs": ["summary.csv", "episodes.csv", "fig_a.png", "provenance.json"]})");
+  }
+  return dir;
+}
+
+TEST(RunJournal, AFailedRunRemovesWhatItWroteAndAFinishedRunKeepsIt) {
+  const fs::path dir = journal_dir("journal_fail", false);
+  {
+    RunJournal j(dir, nullptr);
+    write_file_atomically(dir / "summary.csv", "new\n");
+    EXPECT_TRUE(fs::exists(dir / RunJournal::kFileName));
+  }  // not finished: a throw, Ctrl-C, a full disk
+  EXPECT_FALSE(fs::exists(dir / "summary.csv"));
+  EXPECT_FALSE(fs::exists(dir / RunJournal::kFileName));
+  {
+    RunJournal j(dir, nullptr);
+    write_file_atomically(dir / "summary.csv", "new\n");
+    j.finish();
+  }
+  EXPECT_EQ(slurp(dir / "summary.csv"), "new\n");
+  EXPECT_FALSE(fs::exists(dir / RunJournal::kFileName));
+}
+
+TEST(RunJournal, AFailedRunThatOverwroteAFinishedOnesFileTakesThatRunsOtherFilesWithIt) {
+  const fs::path dir = journal_dir("journal_overlap", true);
+  {
+    RunJournal j(dir, nullptr);
+    write_file_atomically(dir / "summary.csv", "new\n");
+  }
+  EXPECT_FALSE(fs::exists(dir / "summary.csv"));
+  EXPECT_FALSE(fs::exists(dir / "episodes.csv"));  // no longer one run's results
+  EXPECT_FALSE(fs::exists(dir / "fig_a.png"));
+  EXPECT_FALSE(fs::exists(dir / "provenance.json"));
+}
+
+TEST(RunJournal, WhatARunKeepsOnPurposeSurvivesEvenAsAnEarlierRunsOutput) {
+  const fs::path dir = journal_dir("journal_keep", false);
+  write_file_atomically(dir / "training.csv", "old\n");
+  fs::create_directories(dir / "nested" / "checkpoint");
+  write_file_atomically(dir / "provenance.json", R"({"outputs": ["training.csv", "nested/", "provenance.json"]})");
+  {
+    RunJournal j(dir, nullptr);
+    write_file_atomically(dir / "training.csv", "new\n");
+    RunJournal::keep(dir / "nested" / "checkpoint");
+    write_file_atomically(dir / "nested" / "checkpoint" / "trainer.json", "{}");
+    write_file_atomically(dir / "nested" / "summary.csv", "x\n");
+  }
+  EXPECT_FALSE(fs::exists(dir / "training.csv"));
+  EXPECT_FALSE(fs::exists(dir / "nested" / "summary.csv"));
+  EXPECT_TRUE(fs::exists(dir / "nested" / "checkpoint" / "trainer.json"));
+}
+
+TEST(RunJournal, AFailedRunThatTouchedNothingOfAFinishedOneLeavesItWhole) {
+  const fs::path dir = journal_dir("journal_apart", true);
+  {
+    RunJournal j(dir, nullptr);
+    write_file_atomically(dir / "rates.csv", "new\n");
+    RunJournal::keep(dir / "checkpoint");
+    fs::create_directories(dir / "checkpoint");
+    write_file_atomically(dir / "checkpoint" / "trainer.json", "{}");
+  }
+  EXPECT_FALSE(fs::exists(dir / "rates.csv"));
+  EXPECT_TRUE(fs::exists(dir / "checkpoint" / "trainer.json"));  // kept on purpose (rl-train's --resume)
+  for (const char* f : {"summary.csv", "episodes.csv", "fig_a.png", "provenance.json"}) {
+    EXPECT_TRUE(fs::exists(dir / f)) << f;
+  }
+}
+
+TEST(RunJournal, AKilledRunsJournalIsCleanedByTheNextRunAndNothingOutsideTheDirectoryIsTouched) {
+  const fs::path dir = journal_dir("journal_killed", false);
+  const fs::path outside = fs::path(::testing::TempDir()) / "journal_outside.csv";
+  write_file_atomically(outside, "keep me\n");
+  write_file_atomically(dir / "fig_b.pdf", "x");
+  std::ofstream(dir / RunJournal::kFileName) << "w " << (dir / "fig_b.pdf").string() << "\n"
+                                             << "w " << outside.string() << "\n"
+                                             << "w " << (dir / ".." / "journal_outside.csv").string() << "\n"
+                                             << "garbage line\n";
+  std::vector<std::string> removed;
+  {
+    RunJournal j(dir, &removed);
+    j.finish();
+  }
+  EXPECT_EQ(removed, std::vector<std::string>{"fig_b.pdf"});
+  EXPECT_FALSE(fs::exists(dir / "fig_b.pdf"));
+  EXPECT_TRUE(fs::exists(outside));
 }
 
 TEST(Progress, FormatsDurations) {

@@ -15,9 +15,9 @@
 #include "agents/mdp/observation_features.h"
 #include "agents/policies/all_cloud_policy.h"
 #include "agents/policies/all_robot_policy.h"
+#include "base/csv_table.h"
+#include "base/stats.h"
 #include "run_fixtures.h"
-#include "sim/base/csv_table.h"
-#include "sim/base/stats.h"
 #include "sim/loop/closed_loop.h"
 #include "sim/scenario/scenario_error.h"
 #include "sim/scenario/schema.h"
@@ -302,6 +302,24 @@ TEST(ClosedLoopKind, BadLoopAndCloudSettingsNameTheField) {
   refused({"eval.policies=[oracle]"}, "eval.policies");
   refused({"cloud.workers=0"}, "cloud.workers");
   refused({"loop.query_video=" + file}, "loop.query_video");  // a file, but not a video
+}
+
+// Issue 33, item 5: a service time of 1e308 ms in cloud.service_times ran, and queries.csv recorded
+// the nanosecond counter's limit. The file's times get cloud.service_ms's range, with file:line.
+TEST(ClosedLoopKind, AbsurdServiceTimesInTheFileAreRefusedWithTheirLine) {
+  const std::string file = tiny_scenario("loop_service_times.yaml");
+  for (const std::string bad : {"1e308", "-1", "1000001"}) {
+    const std::string times = fixtures::write_temp("service_times_" + bad + ".csv", "cloud_ms\n120.5\n" + bad + "\n");
+    try {
+      check_scenario(load_scenario(file, {"cloud.service_times=" + times}));
+      ADD_FAILURE() << "accepted a service time of " << bad << " ms";
+    } catch (const ScenarioError& e) {
+      const std::string what = e.what();
+      EXPECT_NE(what.find("cloud.service_times"), std::string::npos) << what;
+      EXPECT_NE(what.find(times + ":3"), std::string::npos) << what;  // the file and the line
+      EXPECT_NE(what.find("[0, 1e+06] ms"), std::string::npos) << what;
+    }
+  }
 }
 
 TEST(ClosedLoopKind, TimingDefaultsAreTheMedianTimesMeasuredHere) {

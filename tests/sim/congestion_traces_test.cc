@@ -8,8 +8,8 @@
 #include <set>
 #include <string>
 
+#include "base/csv_table.h"
 #include "run_fixtures.h"
-#include "sim/base/csv_table.h"
 #include "sim/scenario/scenario_error.h"
 #include "sim/scenario/schema.h"
 

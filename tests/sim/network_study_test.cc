@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "base/csv_table.h"
 #include "run_fixtures.h"
-#include "sim/base/csv_table.h"
 #include "sim/runners/experiment.h"
 
 namespace offloadsim::sim {

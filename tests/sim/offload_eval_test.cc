@@ -10,7 +10,7 @@
 #include <csignal>
 
 #include "agents/mdp/offload_mdp.h"
-#include "sim/base/input_error.h"
+#include "base/input_error.h"
 #include "sim/io/interrupt.h"
 #include "sim/io/output_lock.h"
 #include "sim/runners/experiment.h"

@@ -6,7 +6,7 @@
 #include <functional>
 #include <sstream>
 
-#include "sim/base/input_error.h"
+#include "base/input_error.h"
 #include "sim/runners/experiment.h"
 #include "sim/scenario/scenario.h"
 
@@ -179,6 +179,10 @@ TEST(RlTrain, DamagedCheckpointFilesAreInputErrorsNamingTheFile) {
   EXPECT_NE(damaged("negative_steps", "trainer.json", edit("env_steps", "-5")).find("env_steps: is negative"),
             std::string::npos);
   EXPECT_NE(damaged("negative_round", "trainer.json", edit("round", "-1")).find("round: is negative"),
+            std::string::npos);
+  // Issue 33, item 8: 2^63 wrapped to a negative number and was reported "is negative".
+  EXPECT_NE(damaged("huge_steps", "trainer.json", edit("env_steps", "9223372036854775808"))
+                .find("env_steps: 9223372036854775808 is too large"),
             std::string::npos);
 }
 

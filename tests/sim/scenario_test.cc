@@ -4,7 +4,7 @@
 
 #include <fstream>
 
-#include "sim/base/input_error.h"
+#include "base/input_error.h"
 #include "sim/runners/experiment.h"
 #include "sim/scenario/schema.h"
 

@@ -1,5 +1,5 @@
 #include "sim/sweep/sweep.h"
-#include "sim/base/input_error.h"
+#include "base/input_error.h"
 
 #include <gtest/gtest.h>
 

@@ -9,9 +9,9 @@
 #include <sstream>
 
 #include "agents/streams/trace_csv.h"
+#include "base/csv_table.h"
+#include "base/input_error.h"
 #include "run_fixtures.h"
-#include "sim/base/csv_table.h"
-#include "sim/base/input_error.h"
 #include "sim/io/interrupt.h"
 #include "sim/runners/experiment.h"
 

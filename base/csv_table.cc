@@ -1,4 +1,4 @@
-#include "sim/base/csv_table.h"
+#include "base/csv_table.h"
 
 #include <filesystem>
 
@@ -8,7 +8,7 @@
 #include <cstring>
 #include <fstream>
 
-#include "sim/base/input_error.h"
+#include "base/input_error.h"
 
 namespace offloadsim::base {
 
