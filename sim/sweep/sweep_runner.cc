@@ -301,6 +301,11 @@ void run_sweep_point(const fs::path& root, size_t index, bool progress, const st
 // ---------------------------------------------------------------------------------------------
 // Local backend
 
+std::string sweep_rate(std::size_t finished, double minutes) {
+  if (finished == 0 || !(minutes > 0)) return "none finished";
+  return fmt::format("{:.2f} points/minute", static_cast<double>(finished) / minutes);
+}
+
 int run_sweep_local(const SweepManifest& m, const LocalOptions& opt, std::ostream& out) {
   const int jobs = opt.jobs > 0 ? opt.jobs : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   clear_stale_running(m.root);
@@ -375,13 +380,9 @@ int run_sweep_local(const SweepManifest& m, const LocalOptions& opt, std::ostrea
     return 130;
   }
   progress.finish();
-  // A rate of points finished, when some did: "0.00 points/minute" says nothing of points that all failed.
-  const std::string rate = finished > 0 && minutes > 0
-                               ? fmt::format("{:.2f} points/minute", static_cast<double>(finished) / minutes)
-                               : std::string("none finished");
   fmt::print(out, "sweep '{}': {} points run in {} ({} with {} worker{}), {} failed\n", m.name,
-             finished + failed.size(), format_duration(minutes * 60), rate, jobs, jobs == 1 ? "" : "s",
-             failed.size());
+             finished + failed.size(), format_duration(minutes * 60), sweep_rate(finished, minutes), jobs,
+             jobs == 1 ? "" : "s", failed.size());
   for (const SweepPoint* p : failed) {
     fmt::print(out, "  failed: point {} ({}), log {}\n", p->index, p->id,
                (m.root / "logs" / (p->id + ".log")).string());

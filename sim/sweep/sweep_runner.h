@@ -57,6 +57,8 @@ struct LocalOptions {
 // progress line for the whole sweep. Ctrl-C stops the children cleanly. Returns the exit code:
 // 0 all done, 1 some point failed, 130 interrupted.
 int run_sweep_local(const SweepManifest& m, const LocalOptions& opt, std::ostream& out);
+// "2.50 points/minute", or "none finished" when no point did (a rate of 0 would say nothing).
+std::string sweep_rate(std::size_t finished, double minutes);
 
 struct SlurmOptions {
   std::string partition, time, mem;

@@ -310,6 +310,12 @@ TEST_F(SweepTest, PointRunsOnceAndCollectPrefixesParameters) {
   EXPECT_FALSE(fs::exists(root / "collected" / "clash.csv"));
 }
 
+// Issue 33, item 8: a sweep whose points all failed reported "0.00 points/minute".
+TEST(SweepRate, SaysNoneFinishedRatherThanARateOfZero) {
+  EXPECT_EQ(sweep_rate(0, 3.0), "none finished");
+  EXPECT_EQ(sweep_rate(6, 2.0), "3.00 points/minute");
+}
+
 TEST_F(SweepTest, FailedPointLeavesAReasonAndNoDirectory) {
   const SweepSpec spec = load_sweep(sweep("axes:\n  - {key: mdp.cost.cloud, values: [2]}\n"));
   const auto points = expand_sweep(spec);
