@@ -61,17 +61,23 @@ nlohmann::json provenance_json(const RunRecord& run) {
   return j;
 }
 
+std::vector<std::string> provenance_outputs(const std::filesystem::path& dir) {
+  std::vector<std::string> names;
+  std::ifstream in(dir / "provenance.json");
+  if (!in) return names;
+  const nlohmann::json old = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  if (!old.is_object() || !old.contains("outputs") || !old["outputs"].is_array()) return names;
+  for (const auto& entry : old["outputs"]) {
+    if (entry.is_string()) names.push_back(entry.get<std::string>());
+  }
+  return names;
+}
+
 std::vector<std::string> remove_stale_outputs(const std::filesystem::path& dir,
                                               const std::vector<std::string>& outputs) {
   namespace fs = std::filesystem;
   std::vector<std::string> removed;
-  std::ifstream in(dir / "provenance.json");
-  if (!in) return removed;
-  const nlohmann::json old = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
-  if (!old.is_object() || !old.contains("outputs") || !old["outputs"].is_array()) return removed;
-  for (const auto& entry : old["outputs"]) {
-    if (!entry.is_string()) continue;
-    const std::string name = entry.get<std::string>();
+  for (const std::string& name : provenance_outputs(dir)) {
     if (std::find(outputs.begin(), outputs.end(), name) != outputs.end()) continue;
     // Only a plain name inside the directory: never a path that leads out of it.
     const fs::path rel = fs::path(name).lexically_normal();

@@ -31,6 +31,10 @@ struct RunRecord {
 
 nlohmann::json provenance_json(const RunRecord& run);
 
+// The outputs the provenance.json in `dir` lists (a finished run's); empty when there is none or it
+// cannot be read.
+std::vector<std::string> provenance_outputs(const std::filesystem::path& dir);
+
 // A run into a directory that holds an earlier run's results: removes the files (and directories,
 // listed with a trailing '/') that the earlier provenance.json lists and `outputs` does not, so no
 // stale table sits beside new ones (flows.csv from a run with FlowMonitor on, say). Returns their names.

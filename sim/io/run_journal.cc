@@ -6,7 +6,7 @@
 #include <mutex>
 #include <set>
 
-#include <nlohmann/json.hpp>
+#include "sim/io/provenance.h"
 
 namespace fs = std::filesystem;
 
@@ -28,19 +28,6 @@ bool remove_entry(const fs::path& target) {
   std::error_code ec;
   if (fs::is_directory(fs::symlink_status(target, ec))) return fs::remove_all(target, ec) > 0;
   return fs::remove(target, ec);
-}
-
-// The outputs provenance.json in `dir` lists (a finished run's); empty when there is none.
-std::vector<std::string> finished_outputs(const fs::path& dir) {
-  std::vector<std::string> names;
-  std::ifstream in(dir / "provenance.json");
-  if (!in) return names;
-  const nlohmann::json old = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
-  if (!old.is_object() || !old.contains("outputs") || !old["outputs"].is_array()) return names;
-  for (const auto& e : old["outputs"]) {
-    if (e.is_string()) names.push_back(e.get<std::string>());
-  }
-  return names;
 }
 
 // The first component of a relative name ("opencv/summary.csv" → "opencv").
@@ -89,7 +76,7 @@ std::vector<std::string> clean_unfinished_run(const fs::path& dir_in) {
     if (!is_kept(rel) && remove_entry(dir / rel)) removed.push_back(rel.string());
   }
   // An earlier finished run whose files were overwritten is no longer whole: its remaining files go.
-  const std::vector<std::string> old = finished_outputs(dir);
+  const std::vector<std::string> old = provenance_outputs(dir);
   const bool overlap =
       std::any_of(old.begin(), old.end(), [&](const std::string& n) { return tops.count(top(fs::path(n))) > 0; });
   if (overlap) {
