@@ -113,6 +113,12 @@ int main(int argc, char** argv) {
   run->add_option("--resume", resume, "rl-train: continue training exactly from this checkpoint directory")
       ->type_name("DIR")
       ->check(CLI::ExistingDirectory);
+  int run_jobs = 0;
+  run->add_option("--jobs,-j", run_jobs,
+                  "closed-loop: policies simulated at once, each in a child process (default: the cores this process "
+                  "may use; 1: one after the other, in this process). The CSVs are the same bytes either way")
+      ->type_name("N")
+      ->check(CLI::Range(1, 4096));
   run->footer(R"(
 Writes into the result directory: the experiment's CSVs, its figures (PNG and PDF),
 scenario.resolved.yaml (every field, overrides applied) and provenance.json (version,
@@ -195,6 +201,15 @@ Examples:
 Writes <dir>/collected/<table>.csv (summary.csv, episodes.csv, ...): every point's rows with
 columns point, id, replication, seed and one per swept field in front, and a figure per
 numeric swept axis (collected/fig_sweep_<field>.png/pdf).)");
+
+  std::size_t unit_index = 0;
+  std::string unit_parts;
+  CLI::App* unit = app.add_subcommand("run-unit", "Run one unit of a scenario's run (used by `run --jobs`).");
+  unit->group("");  // internal: hidden from --help
+  unit->add_option("scenario", scenario_file, "Scenario YAML file")->required();
+  unit->add_option("--set", sets, "Override a field, as the parent run was given it")->take_all();
+  unit->add_option("--unit", unit_index, "The unit (a closed loop's policy index)")->required();
+  unit->add_option("--parts", unit_parts, "Directory for the unit's outputs")->required();
 
   CLI::App* task = app.add_subcommand("sweep-task", "Run one point of an expanded sweep (used by the backends).");
   task->group("");  // internal: hidden from --help
@@ -318,9 +333,15 @@ Example:
       sim::collect_sweep(sweep_root, partial, !no_figures, std::cout);
       return 0;
     }
+    if (*unit) {
+      sim::stop_with_parent();
+      sim::run_unit_main(sim::load_scenario(scenario_file, sets), unit_index, unit_parts);
+      return 0;
+    }
     if (*task) {
       sim::stop_with_parent();
-      sim::run_sweep_point(sweep_root, point_index, !quiet, std::vector<std::string>(argv, argv + argc), std::cout);
+      sim::run_sweep_point(sweep_root, point_index, !quiet, std::vector<std::string>(argv, argv + argc), std::cout,
+                           sim::available_cores());
       return 0;
     }
     if (*sweep) {
@@ -382,6 +403,7 @@ Example:
     opt.figures = !no_figures;
     opt.progress = !quiet;
     opt.resume = resume;
+    opt.jobs = sim::cli_jobs(run_jobs);
     sim::run_scenario(sc, opt, std::cout);
     return 0;
   } catch (const sim::ScenarioError& e) {

@@ -366,59 +366,120 @@ ClosedLoopResult ClosedLoopExperiment::replay(const std::vector<QueryRecord>& qu
   return run_closed_loop(spec_, loop_robots);
 }
 
+namespace {
+
+// Policy p's simulation, as the text it adds to each table and its line of the terminal table.
+UnitParts policy_parts(ClosedLoopExperiment& experiment, const Scenario& sc, std::size_t p) {
+  const std::string name = experiment.policy_name(p);
+  const ClosedLoopResult r = experiment.run(p);
+  check_interrupt();  // Ctrl-C ended the simulation early: nothing of it is written
+  UnitParts parts;
+  for (const std::string& e : r.errors) parts["warnings"] += fmt::format("warning: {}: {}\n", name, e);
+  append_decisions(parts["decisions"], name, r);
+  append_queries(parts["queries"], name, r);
+  const Tables headers;
+  Tables tables;
+  std::vector<SensorStream> streams;
+  for (const Row& row : add_run(tables, name, r.network, sc.number("run.warmup_s"))) {
+    streams.push_back({row.flow, row.goodput, row.pub_drops + row.sub_drops});
+  }
+  parts["rates"] = tables.rates.substr(headers.rates.size());
+  parts["messages"] = tables.messages.substr(headers.messages.size());
+  parts["background"] = tables.background.substr(headers.background.size());
+  parts["flows"] = tables.flows.substr(headers.flows.size());
+  for (int robot = 0; robot < experiment.spec().network.robots; ++robot) {
+    parts["summary"] += summary_csv_line(summarise(name, robot, r, experiment.fps(), streams));
+  }
+  const SummaryLine s = summarise(name, -1, r, experiment.fps(), streams);
+  parts["summary"] += summary_csv_line(s);
+  const auto shown = [](double x, const char* format) {
+    return std::isnan(x) ? std::string("-") : fmt::format(fmt::runtime(format), x);
+  };
+  parts["row"] = fmt::format("{:<22} {:>9.3f} {:>9.3f} {:>8.3f} {:>8.2f} {:>8} {:>9} {:>9} {:>7} {:>7.1f} {:>10}\n",
+                             s.policy, s.reward_per_frame, s.reward_fixed_per_frame, s.accuracy, s.queries_per_s,
+                             shown(100 * s.on_time_share, "{:.1f}%"), shown(s.latency_p50, "{:.1f} ms"),
+                             shown(s.latency_p95, "{:.1f} ms"), shown(s.price_mean, "{:.2f}"), s.tokens_granted_mean,
+                             fmt::format("{:.1f} Mbps", s.sensor_goodput_mbps));
+  return parts;
+}
+
+// Each part of every policy, in policy order.
+std::string joined(const std::vector<UnitParts>& units, const std::string& part) {
+  std::string text;
+  for (const UnitParts& u : units) {
+    const auto it = u.find(part);
+    if (it != u.end()) text += it->second;
+  }
+  return text;
+}
+
+// A child's memory, estimated from this process after the experiment's setup: a child holds the
+// same inputs and adds one simulation (measured on closed_loop_wifi.yaml: docs/benchmarks.md).
+constexpr double kChildMemoryFactor = 2.0;
+
+}  // namespace
+
+UnitParts closed_loop_unit(const Scenario& sc, std::size_t p, const std::function<void()>& tick) {
+  ClosedLoopExperiment experiment(sc, false);
+  experiment.spec().network.stop_requested = interrupt_requested;
+  experiment.spec().network.on_second = [&tick](double) { tick(); };
+  return policy_parts(experiment, sc, p);
+}
+
 void run_closed_loop_kind(const Scenario& sc, const RunOptions& opt, std::ostream& out, RunRecord& rec) {
   ClosedLoopExperiment experiment(sc, opt.progress);
   fmt::print(out, "{}\n", experiment.description());
   ClosedLoopSpec& spec = experiment.spec();
   if (sc.flag("network.pcap")) spec.network.wifi.pcap_prefix = (opt.out_dir / "pcap").string();
   spec.network.stop_requested = interrupt_requested;
-  const int robots = spec.network.robots;
+  const std::size_t ticks = static_cast<std::size_t>(std::ceil(spec.network.duration_s));
 
-  std::string decisions = kDecisionsHeader;
-  std::string queries = kQueriesHeader;
-  std::string summary = kSummaryHeader;
-  Tables tables;
-  std::vector<SummaryLine> overall;
-  for (std::size_t p = 0; p < experiment.policies(); ++p) {
-    const std::string name = experiment.policy_name(p);
-    std::unique_ptr<Progress> bar;
-    if (opt.progress) {
-      bar = std::make_unique<Progress>(name + " (simulated s)",
-                                       static_cast<std::size_t>(std::ceil(spec.network.duration_s)));
-      spec.network.on_second = [&bar](double) { bar->advance(); };
-    } else {
-      spec.network.on_second = nullptr;
+  // The policies' simulations: in parallel children (each its own ns-3), or one after the other here
+  // (--jobs 1, one policy, or pcap, whose files every policy's run would write at once).
+  UnitRun parallel;
+  parallel.label = fmt::format("{} policies (simulated s)", experiment.policies());
+  parallel.units = experiment.policies();
+  parallel.jobs = std::min<std::size_t>(static_cast<std::size_t>(std::max(1, opt.jobs)), parallel.units);
+  parallel.ticks_per_unit = ticks;
+  parallel.memory_per_child_mb = kChildMemoryFactor * resident_mb();
+  parallel.memory_basis = fmt::format("{:.0f} × this run's {:.0f} MB after its setup", kChildMemoryFactor,
+                                      resident_mb());
+  if (sc.flag("network.pcap")) parallel.jobs = 1;
+  rec.notes["jobs"] = parallel.jobs;
+  std::vector<UnitParts> units;
+  if (parallel.jobs > 1) {
+    fmt::print(out, "{} policies in {} child processes at a time\n", parallel.units, parallel.jobs);
+    out.flush();
+    units = run_units_in_children(sc, opt, parallel);
+  } else {
+    for (std::size_t p = 0; p < experiment.policies(); ++p) {
+      std::unique_ptr<Progress> bar;
+      if (opt.progress) {
+        bar = std::make_unique<Progress>(experiment.policy_name(p) + " (simulated s)", ticks);
+        spec.network.on_second = [&bar](double) { bar->advance(); };
+      } else {
+        spec.network.on_second = nullptr;
+      }
+      units.push_back(policy_parts(experiment, sc, p));
+      if (bar) bar->finish();
     }
-    const ClosedLoopResult r = experiment.run(p);
-    check_interrupt();  // Ctrl-C ended the simulation early: nothing of it is written
-    if (bar) bar->finish();
-    for (const std::string& e : r.errors) fmt::print(out, "warning: {}: {}\n", name, e);
-    append_decisions(decisions, name, r);
-    append_queries(queries, name, r);
-    std::vector<SensorStream> streams;
-    for (const Row& row : add_run(tables, name, r.network, sc.number("run.warmup_s"))) {
-      streams.push_back({row.flow, row.goodput, row.pub_drops + row.sub_drops});
-    }
-    for (int robot = 0; robot < robots; ++robot)
-      summary += summary_csv_line(summarise(name, robot, r, experiment.fps(), streams));
-    overall.push_back(summarise(name, -1, r, experiment.fps(), streams));
-    summary += summary_csv_line(overall.back());
   }
+  fmt::print(out, "{}", joined(units, "warnings"));
 
-  for (const auto& [file, text] : {std::pair<const char*, const std::string*>{"decisions.csv", &decisions},
-                                   {"queries.csv", &queries},
-                                   {"summary.csv", &summary}}) {
-    write_file_atomically(opt.out_dir / file, *text);
-    rec.outputs.push_back(file);
-  }
-  for (const auto& [file, text] : {std::pair<const char*, const std::string*>{"rates.csv", &tables.rates},
-                                   {"messages.csv", &tables.messages},
-                                   {"background.csv", &tables.background}}) {
-    write_file_atomically(opt.out_dir / file, *text);
+  const Tables headers;
+  const std::vector<std::pair<const char*, std::string>> files = {
+      {"decisions.csv", kDecisionsHeader + joined(units, "decisions")},
+      {"queries.csv", kQueriesHeader + joined(units, "queries")},
+      {"summary.csv", kSummaryHeader + joined(units, "summary")},
+      {"rates.csv", headers.rates + joined(units, "rates")},
+      {"messages.csv", headers.messages + joined(units, "messages")},
+      {"background.csv", headers.background + joined(units, "background")}};
+  for (const auto& [file, text] : files) {
+    write_file_atomically(opt.out_dir / file, text);
     rec.outputs.push_back(file);
   }
   if (sc.flag("network.flow_monitor")) {
-    write_file_atomically(opt.out_dir / "flows.csv", tables.flows);
+    write_file_atomically(opt.out_dir / "flows.csv", headers.flows + joined(units, "flows"));
     rec.outputs.push_back("flows.csv");
   }
   if (experiment.capacity()) write_cell_capacity(*experiment.capacity(), opt, rec);
@@ -426,16 +487,7 @@ void run_closed_loop_kind(const Scenario& sc, const RunOptions& opt, std::ostrea
   fmt::print(out, "\n{:<22} {:>9} {:>9} {:>8} {:>8} {:>8} {:>9} {:>9} {:>7} {:>7} {:>10}\n", "policy (all robots)",
              "reward/f", "fixed/f", "accuracy", "query/s", "on time", "lat p50", "lat p95", "price", "tokens",
              "sensor");
-  const auto shown = [](double x, const char* format) {
-    return std::isnan(x) ? std::string("-") : fmt::format(fmt::runtime(format), x);
-  };
-  for (const SummaryLine& s : overall) {
-    fmt::print(out, "{:<22} {:>9.3f} {:>9.3f} {:>8.3f} {:>8.2f} {:>8} {:>9} {:>9} {:>7} {:>7.1f} {:>10}\n", s.policy,
-               s.reward_per_frame, s.reward_fixed_per_frame, s.accuracy, s.queries_per_s,
-               shown(100 * s.on_time_share, "{:.1f}%"), shown(s.latency_p50, "{:.1f} ms"),
-               shown(s.latency_p95, "{:.1f} ms"), shown(s.price_mean, "{:.2f}"), s.tokens_granted_mean,
-               fmt::format("{:.1f} Mbps", s.sensor_goodput_mbps));
-  }
+  fmt::print(out, "{}", joined(units, "row"));
   fmt::print(out,
              "reward/f: mean reward per frame with the measured price; fixed/f: with the paper's constant costs; "
              "on time: queries answered by the frame's deadline ({:.0f} ms); tokens: mean grant per episode\n",

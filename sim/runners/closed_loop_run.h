@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -18,6 +19,7 @@
 #include "sim/io/provenance.h"
 #include "sim/loop/closed_loop.h"
 #include "sim/runners/cell_capacity.h"
+#include "sim/runners/parallel_units.h"
 #include "sim/runners/policy_factory.h"
 #include "sim/runners/run_options.h"
 #include "sim/scenario/scenario.h"
@@ -25,6 +27,9 @@
 namespace offloadsim::sim {
 
 void check_closed_loop(const Scenario& sc);
+// Policy p of eval.policies in its own simulation: its rows of every table and its line of the
+// terminal table (a unit of the kind, for parallel runs: parallel_units.h).
+UnitParts closed_loop_unit(const Scenario& sc, std::size_t p, const std::function<void()>& tick);
 
 // The pieces of a closed-loop scenario that every backend of the agent shares (the simulation here,
 // the live processes of sim/live):

@@ -117,7 +117,7 @@ const std::vector<ExperimentKind>& experiment_kinds() {
       {"closed-loop",
        "robots running their offload agents inside an ns-3 WiFi or LTE network: queries cross it, budget and price "
        "come from measured congestion",
-       check_closed_loop, run_closed_loop_kind},
+       check_closed_loop, run_closed_loop_kind, closed_loop_unit},
       {"congestion-traces",
        "what the network does to robots' queries, over a grid of networks, robots per cell and background "
        "load: the closed loop with scripted query rates, one row per frame (the congestion surrogate's data)",

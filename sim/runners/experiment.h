@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "sim/io/provenance.h"
+#include "sim/runners/parallel_units.h"
 #include "sim/runners/run_options.h"
 #include "sim/scenario/scenario.h"
 
@@ -20,6 +21,7 @@ struct ExperimentKind {
   std::string summary;
   void (*check)(const Scenario& sc);
   void (*run)(const Scenario& sc, const RunOptions& opt, std::ostream& out, RunRecord& rec);
+  UnitFunction unit = nullptr;  // one of its independent simulations, for `run-unit` (parallel_units.h)
 };
 
 // Every kind, in the order docs and --help list them: the one place a kind is registered.

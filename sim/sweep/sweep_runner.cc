@@ -237,7 +237,7 @@ SweepManifest read_sweep_manifest(const fs::path& root) {
 }
 
 void run_sweep_point(const fs::path& root, size_t index, bool progress, const std::vector<std::string>& command_line,
-                     std::ostream& out) {
+                     std::ostream& out, int jobs) {
   const SweepManifest m = read_sweep_manifest(root);
   if (index >= m.points.size()) {
     throw std::invalid_argument(
@@ -270,6 +270,7 @@ void run_sweep_point(const fs::path& root, size_t index, bool progress, const st
     opt.command_line = command_line;
     opt.figures = m.figures;
     opt.progress = progress;
+    opt.jobs = jobs;
     json params = json::object();
     for (const auto& [k, v] : p.params) params[k] = v;
     opt.notes["sweep"] = {{"name", m.name}, {"sweep_file", m.sweep_file},   {"point", p.index}, {"id", p.id},
@@ -307,7 +308,11 @@ std::string sweep_rate(std::size_t finished, double minutes) {
 }
 
 int run_sweep_local(const SweepManifest& m, const LocalOptions& opt, std::ostream& out) {
-  const int jobs = opt.jobs > 0 ? opt.jobs : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  const int cores = available_cores();
+  const int jobs = opt.jobs > 0 ? opt.jobs : cores;
+  // Points × the children each point's run starts (closed-loop policies) never exceed the cores: each
+  // point gets its share (parallel_units.h reads OFFLOADSIM_JOBS).
+  ::setenv("OFFLOADSIM_JOBS", std::to_string(std::max(1, cores / jobs)).c_str(), 1);
   clear_stale_running(m.root);
   std::vector<const SweepPoint*> todo;
   for (const SweepPoint& p : m.points) {

@@ -46,8 +46,10 @@ const char* state_name(PointState s);
 
 // Runs point `index` of the sweep in ROOT: into ROOT/.running/…, renamed to ROOT/<id>/ when
 // complete; on failure writes ROOT/failed/<id>.txt and rethrows. A finished point is not re-run.
+// `jobs`: the point's run's child processes (RunOptions::jobs; the sweep-task subcommand passes the
+// point's share of the cores).
 void run_sweep_point(const std::filesystem::path& root, size_t index, bool progress,
-                     const std::vector<std::string>& command_line, std::ostream& out);
+                     const std::vector<std::string>& command_line, std::ostream& out, int jobs = 1);
 
 struct LocalOptions {
   int jobs = 0;  // parallel processes; 0 = number of cores

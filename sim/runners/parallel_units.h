@@ -1,0 +1,62 @@
+// The units of one run in parallel. A kind whose run is several independent simulations (the
+// policies of a closed loop: each on the same network, streams and seeds) runs each unit in a child
+// process of its own — ns-3 keeps one simulator per process — at most `jobs` at a time, and joins
+// their outputs in unit order, so the files are byte for byte those of a serial run. Progress is
+// merged into one line; Ctrl-C or SIGTERM stops every child within a second; a run whose children
+// would not fit in the memory available is refused before any starts. docs/benchmarks.md.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "sim/runners/run_options.h"
+#include "sim/scenario/scenario.h"
+
+namespace offloadsim::sim {
+
+// What one unit produces: named texts (table rows, terminal lines), joined in unit order.
+using UnitParts = std::map<std::string, std::string>;
+
+// A unit's work: `index` of the scenario's units; `tick` once per unit of progress (a simulated
+// second). Registered with its kind (ExperimentKind::unit).
+using UnitFunction = UnitParts (*)(const Scenario& sc, std::size_t index, const std::function<void()>& tick);
+
+// The processors this process may run on (its affinity: a Slurm allocation, taskset), or
+// OFFLOADSIM_JOBS when set (a local sweep shares its cores among its points that way).
+int available_cores();
+// What `offloadsim run --jobs N` asks for (0: not given): N, else available_cores().
+int cli_jobs(int requested);
+// What the kernel says can still be allocated (MemAvailable), in MB; 0 when unknown.
+double memory_available_mb();
+// This process's resident memory now, in MB.
+double resident_mb();
+
+struct UnitRun {
+  std::string label;                 // the merged progress line's
+  std::size_t units = 0;
+  std::size_t jobs = 1;              // children at once (≤ units)
+  std::size_t ticks_per_unit = 0;    // progress per unit (0: none shown)
+  double memory_per_child_mb = 0;    // the estimate the memory check uses
+  std::string memory_basis;          // how the estimate was made, for the refusal's message
+};
+
+// Refuses (InputError on --jobs) when run.jobs children of memory_per_child_mb would not fit in
+// what is available.
+void check_children_fit(const UnitRun& run);
+
+// Runs units [0, run.units) as `offloadsim run-unit` children of the same scenario and --set
+// overrides, `run.jobs` at a time, with their work directory under opt.out_dir (removed after; an
+// interrupted run's is removed by the next run, as every partial file is). Returns the parts in unit
+// order. Throws Interrupted on Ctrl-C/SIGTERM (every child stopped), std::runtime_error naming the
+// unit and the tail of its log when a child fails.
+std::vector<UnitParts> run_units_in_children(const Scenario& sc, const RunOptions& opt, const UnitRun& run);
+
+// The `run-unit` subcommand, in the child: unit `index` of the scenario's kind, its parts written
+// into `dir` (one file each), its progress into `dir`/progress.
+void run_unit_main(const Scenario& sc, std::size_t index, const std::filesystem::path& dir);
+
+}  // namespace offloadsim::sim
