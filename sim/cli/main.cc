@@ -115,8 +115,9 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingDirectory);
   int run_jobs = 0;
   run->add_option("--jobs,-j", run_jobs,
-                  "closed-loop: policies simulated at once, each in a child process (default: the cores this process "
-                  "may use; 1: one after the other, in this process). The CSVs are the same bytes either way")
+                  "closed-loop policies, network-study conditions: simulations run at once, each in a child process "
+                  "(default: the cores this process may use; 1: one after the other, in this process). The CSVs "
+                  "are the same bytes either way")
       ->type_name("N")
       ->check(CLI::Range(1, 4096));
   run->footer(R"(

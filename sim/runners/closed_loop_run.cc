@@ -413,10 +413,6 @@ std::string joined(const std::vector<UnitParts>& units, const std::string& part)
   return text;
 }
 
-// A child's memory, estimated from this process after the experiment's setup: a child holds the
-// same inputs and adds one simulation (measured on closed_loop_wifi.yaml: docs/benchmarks.md).
-constexpr double kChildMemoryFactor = 2.0;
-
 }  // namespace
 
 UnitParts closed_loop_unit(const Scenario& sc, std::size_t p, const std::function<void()>& tick) {
@@ -436,34 +432,27 @@ void run_closed_loop_kind(const Scenario& sc, const RunOptions& opt, std::ostrea
 
   // The policies' simulations: in parallel children (each its own ns-3), or one after the other here
   // (--jobs 1, one policy, or pcap, whose files every policy's run would write at once).
-  UnitRun parallel;
-  parallel.label = fmt::format("{} policies (simulated s)", experiment.policies());
-  parallel.units = experiment.policies();
-  parallel.jobs = std::min<std::size_t>(static_cast<std::size_t>(std::max(1, opt.jobs)), parallel.units);
-  parallel.ticks_per_unit = ticks;
-  parallel.memory_per_child_mb = kChildMemoryFactor * resident_mb();
-  parallel.memory_basis = fmt::format("{:.0f} × this run's {:.0f} MB after its setup", kChildMemoryFactor,
-                                      resident_mb());
-  if (sc.flag("network.pcap")) parallel.jobs = 1;
-  rec.notes["jobs"] = parallel.jobs;
-  std::vector<UnitParts> units;
-  if (parallel.jobs > 1) {
-    fmt::print(out, "{} policies in {} child processes at a time\n", parallel.units, parallel.jobs);
-    out.flush();
-    units = run_units_in_children(sc, opt, parallel);
-  } else {
-    for (std::size_t p = 0; p < experiment.policies(); ++p) {
-      std::unique_ptr<Progress> bar;
-      if (opt.progress) {
-        bar = std::make_unique<Progress>(experiment.policy_name(p) + " (simulated s)", ticks);
-        spec.network.on_second = [&bar](double) { bar->advance(); };
-      } else {
+  UnitPlan plan;
+  plan.what = "policies";
+  plan.key = "policy";
+  for (std::size_t p = 0; p < experiment.policies(); ++p) plan.names.push_back(experiment.policy_name(p));
+  plan.ticks_per_unit = ticks;
+  plan.in_one_process = sc.flag("network.pcap");
+  const std::vector<UnitParts> units = run_units(
+      sc, opt, plan,
+      [&](std::size_t p) {
+        std::unique_ptr<Progress> bar;
         spec.network.on_second = nullptr;
-      }
-      units.push_back(policy_parts(experiment, sc, p));
-      if (bar) bar->finish();
-    }
-  }
+        if (opt.progress) {
+          bar = std::make_unique<Progress>(experiment.policy_name(p) + " (simulated s)", ticks);
+          spec.network.on_second = [&bar](double) { bar->advance(); };
+        }
+        UnitParts parts = policy_parts(experiment, sc, p);
+        spec.network.on_second = nullptr;  // it points at this policy's bar
+        if (bar) bar->finish();
+        return parts;
+      },
+      out, rec);
   fmt::print(out, "{}", joined(units, "warnings"));
 
   const Tables headers;

@@ -110,7 +110,7 @@ const std::vector<ExperimentKind>& experiment_kinds() {
        check_hardware, run_hardware_experiment},
       {"network-study",
        "the paper's ROS LIDAR bandwidth study (Fig. 2) in ns-3: a VLP-16 over TCPROS under its four conditions",
-       check_network_scenario, run_network_study},
+       check_network_scenario, run_network_study, network_study_unit},
       {"network-run",
        "robots streaming LIDAR and/or video over ns-3 WiFi or LTE with background traffic: goodput, latency, drops",
        check_network_run, run_network_run},

@@ -6,6 +6,8 @@
 #include <map>
 #include <numeric>
 #include <optional>
+#include <sstream>
+#include <stdexcept>
 
 #include <fmt/format.h>
 #include <fmt/ostream.h>
@@ -453,6 +455,79 @@ void check_network_scenario(const Scenario& sc) {
   }
 }
 
+namespace {
+
+// A condition's summary rows as text, exactly (shortest round-trip numbers), for the parent to read.
+std::string format_rows(const std::vector<Row>& rows) {
+  std::string text;
+  for (const Row& r : rows) {
+    text += fmt::format("{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n", r.condition, r.flow, r.sent,
+                        r.received, r.share, r.goodput, r.latency_med, r.latency_p95, r.rate_hz, r.gap_min_ms,
+                        r.gap_max_ms, r.published, r.processed, r.pub_drops, r.sub_drops);
+  }
+  return text;
+}
+
+std::vector<Row> parse_rows(const std::string& text) {
+  std::vector<Row> rows;
+  std::istringstream lines(text);
+  std::string line;
+  while (std::getline(lines, line)) {
+    std::vector<std::string> f;
+    std::istringstream fields(line);
+    for (std::string x; std::getline(fields, x, '\t');) f.push_back(x);
+    if (f.size() != 15)
+      throw std::runtime_error("a condition's child returned a summary row of the wrong shape: " + line);
+    const auto d = [&f](std::size_t i) { return std::strtod(f[i].c_str(), nullptr); };
+    const auto u = [&f](std::size_t i) { return std::strtoull(f[i].c_str(), nullptr, 10); };
+    Row r;
+    r.condition = f[0];
+    r.flow = f[1];
+    r.sent = d(2);
+    r.received = d(3);
+    r.share = d(4);
+    r.goodput = d(5);
+    r.latency_med = d(6);
+    r.latency_p95 = d(7);
+    r.rate_hz = d(8);
+    r.gap_min_ms = d(9);
+    r.gap_max_ms = d(10);
+    r.published = u(11);
+    r.processed = u(12);
+    r.pub_drops = u(13);
+    r.sub_drops = u(14);
+    rows.push_back(std::move(r));
+  }
+  return rows;
+}
+
+// A condition's run as the text it adds to each table, and its summary rows.
+UnitParts condition_parts(const Scenario& sc, const std::string& condition, const nm::NetworkRunResult& r) {
+  const Tables headers;
+  Tables t;
+  UnitParts parts;
+  parts["rows"] = format_rows(add_run(t, condition, r, sc.number("run.warmup_s")));
+  parts["rates"] = t.rates.substr(headers.rates.size());
+  parts["messages"] = t.messages.substr(headers.messages.size());
+  parts["background"] = t.background.substr(headers.background.size());
+  parts["flows"] = t.flows.substr(headers.flows.size());
+  return parts;
+}
+
+}  // namespace
+
+UnitParts network_study_unit(const Scenario& sc, std::size_t index, const std::function<void()>& tick) {
+  const Sources src = make_sources(sc, false, false);
+  const std::string condition = sc.texts("study.conditions").at(index);
+  nm::NetworkRunSpec n = condition_spec(sc, condition, src);
+  n.run = condition_run(condition);
+  n.stop_requested = interrupt_requested;
+  n.on_second = [&tick](double) { tick(); };
+  const nm::NetworkRunResult r = nm::run_network(n);
+  check_interrupt();  // Ctrl-C ended the simulation early: nothing of it is written
+  return condition_parts(sc, condition, r);
+}
+
 void run_network_study(const Scenario& sc, const RunOptions& opt, std::ostream& out, RunRecord& rec) {
   const Sources src = make_sources(sc, false, opt.progress);
   fmt::print(out, "VLP-16: {:.0f}-byte PointCloud2 messages at {} Hz ({:.2f} Mbps){}\n", src.raw_cloud_bytes,
@@ -461,14 +536,34 @@ void run_network_study(const Scenario& sc, const RunOptions& opt, std::ostream& 
                  ? ""
                  : fmt::format(", sent compressed: {:.0f} bytes (ratio {:.1f}:1)", src.sent_cloud_bytes,
                                src.raw_cloud_bytes / src.sent_cloud_bytes));
+  // The conditions' simulations: in parallel children (each its own ns-3), or one after the other
+  // here (--jobs 1, one condition, or pcap).
+  UnitPlan plan;
+  plan.what = "conditions";
+  plan.key = "condition";
+  plan.names = sc.texts("study.conditions");
+  plan.ticks_per_unit = static_cast<std::size_t>(std::ceil(sc.number("run.duration_s")));
+  plan.in_one_process = sc.flag("network.pcap");
+  const std::vector<UnitParts> units = run_units(
+      sc, opt, plan,
+      [&](std::size_t k) {
+        const std::string& condition = plan.names[k];
+        nm::NetworkRunSpec n = condition_spec(sc, condition, src);
+        n.run = condition_run(condition);
+        if (sc.flag("network.pcap")) n.wifi.pcap_prefix = (opt.out_dir / ("pcap-" + condition)).string();
+        return condition_parts(sc, condition, simulate(n, condition, opt.progress));
+      },
+      out, rec);
   Tables t;
   std::vector<Row> rows;
-  for (const auto& condition : sc.texts("study.conditions")) {
-    nm::NetworkRunSpec n = condition_spec(sc, condition, src);
-    n.run = condition_run(condition);
-    if (sc.flag("network.pcap")) n.wifi.pcap_prefix = (opt.out_dir / ("pcap-" + condition)).string();
-    const auto r = simulate(n, condition, opt.progress);
-    for (auto& row : add_run(t, condition, r, sc.number("run.warmup_s"))) rows.push_back(row);
+  for (const UnitParts& u : units) {
+    for (auto [table, part] : {std::pair{&t.rates, "rates"},
+                               {&t.messages, "messages"},
+                               {&t.background, "background"},
+                               {&t.flows, "flows"}}) {
+      *table += u.at(part);
+    }
+    for (Row& row : parse_rows(u.at("rows"))) rows.push_back(std::move(row));
   }
   // The measurements beside the simulation: medians of the rostopic bw logs (the paper's by default).
   std::map<std::string, std::vector<double>> measured;

@@ -14,6 +14,7 @@
 #include "netmodels/networks/network_run.h"
 #include "netmodels/sensors/video_frames.h"
 #include "sim/io/provenance.h"
+#include "sim/runners/parallel_units.h"
 #include "sim/runners/run_options.h"
 #include "sim/scenario/scenario.h"
 
@@ -72,7 +73,10 @@ std::vector<Row> add_run(Tables& t, const std::string& condition, const netmodel
 void commit_network_tables(const Scenario& sc, const RunOptions& opt, RunRecord& rec, const Tables& t,
                            const std::string& summary);
 
+// The study's conditions run in parallel children (`--jobs`, as the closed loop's policies), joined
+// in condition order: the same bytes as one after the other. One condition is a unit.
 void run_network_study(const Scenario& sc, const RunOptions& opt, std::ostream& out, RunRecord& rec);
+UnitParts network_study_unit(const Scenario& sc, std::size_t index, const std::function<void()>& tick);
 void run_network_run(const Scenario& sc, const RunOptions& opt, std::ostream& out, RunRecord& rec);
 
 }  // namespace offloadsim::sim

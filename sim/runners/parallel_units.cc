@@ -2,6 +2,7 @@
 
 #include <sched.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -15,6 +16,7 @@
 #include <thread>
 
 #include <fmt/format.h>
+#include <fmt/ostream.h>
 
 #include "base/input_error.h"
 #include "sim/io/atomic_file.h"
@@ -85,9 +87,15 @@ int available_cores() {
     const int n = std::atoi(env);
     if (n > 0) return n;
   }
+  int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   cpu_set_t set;
-  if (sched_getaffinity(0, sizeof set, &set) == 0) return std::max(1, CPU_COUNT(&set));
-  return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  if (sched_getaffinity(0, sizeof set, &set) == 0) cores = std::max(1, CPU_COUNT(&set));
+  // A Slurm task's allocation, also where the cluster does not pin tasks to their CPUs.
+  if (const char* slurm = std::getenv("SLURM_CPUS_PER_TASK")) {
+    const int n = std::atoi(slurm);
+    if (n > 0) cores = std::min(cores, n);
+  }
+  return cores;
 }
 
 int cli_jobs(int requested) {
@@ -121,6 +129,7 @@ std::vector<UnitParts> run_units_in_children(const Scenario& sc, const RunOption
   kids.dir = opt.out_dir / fmt::format("units.partial-{}", ::getpid());
   fs::create_directories(kids.dir);
   kids.child.resize(run.units);
+  std::vector<std::chrono::steady_clock::time_point> began(run.units);
   const std::string exe = self_executable();
   const std::string scenario = fs::absolute(sc.file()).string();
   auto start = [&](std::size_t i) {
@@ -129,10 +138,12 @@ std::vector<UnitParts> run_units_in_children(const Scenario& sc, const RunOption
     std::vector<std::string> args = {exe, "run-unit", scenario, "--unit", std::to_string(i), "--parts", d.string()};
     for (const std::string& o : opt.overrides) args.insert(args.end(), {"--set", o});
     kids.child[i].emplace(ChildProcess::start(args, (d / kLogFile).string()));
+    began[i] = std::chrono::steady_clock::now();
   };
 
   std::unique_ptr<Progress> bar;
-  if (opt.progress && run.ticks_per_unit > 0) bar = std::make_unique<Progress>(run.label, run.units * run.ticks_per_unit);
+  if (opt.progress && run.ticks_per_unit > 0)
+    bar = std::make_unique<Progress>(run.label, run.units * run.ticks_per_unit);
   std::size_t shown = 0, next = 0, finished = 0;
   std::vector<bool> done(run.units, false);
   std::vector<UnitParts> parts(run.units);
@@ -158,6 +169,8 @@ std::vector<UnitParts> run_units_in_children(const Scenario& sc, const RunOption
             const std::string name = entry.path().filename().string();
             if (name != kProgressFile && name != kLogFile) parts[i][name] = read_text(entry.path());
           }
+          const std::chrono::duration<double> wall = std::chrono::steady_clock::now() - began[i];
+          parts[i][kUnitWallPart] = fmt::format("{:.1f}", wall.count());
           done[i] = true;
           ++finished;
         }
@@ -174,13 +187,56 @@ std::vector<UnitParts> run_units_in_children(const Scenario& sc, const RunOption
   return parts;
 }
 
+std::vector<UnitParts> run_units(const Scenario& sc, const RunOptions& opt, const UnitPlan& plan,
+                                 const std::function<UnitParts(std::size_t)>& here, std::ostream& out, RunRecord& rec) {
+  // A child holds the run's inputs as this process does after its setup, and adds one simulation
+  // (measured on closed_loop_wifi.yaml and the LIDAR study: docs/benchmarks.md).
+  constexpr double kChildMemoryFactor = 2.0;
+  UnitRun run;
+  run.label = fmt::format("{} {} (simulated s)", plan.names.size(), plan.what);
+  run.units = plan.names.size();
+  run.jobs =
+      plan.in_one_process ? 1 : std::min<std::size_t>(static_cast<std::size_t>(std::max(1, opt.jobs)), run.units);
+  run.ticks_per_unit = plan.ticks_per_unit;
+  run.memory_per_child_mb = kChildMemoryFactor * resident_mb();
+  run.memory_basis = fmt::format("{:.0f} × this run's {:.0f} MB after its setup", kChildMemoryFactor, resident_mb());
+  rec.notes["jobs"] = run.jobs;
+  std::vector<UnitParts> parts;
+  if (run.jobs > 1) {
+    fmt::print(out, "{} {} in {} child processes at a time\n", run.units, plan.what, run.jobs);
+    out.flush();
+    parts = run_units_in_children(sc, opt, run);
+  } else {
+    for (std::size_t i = 0; i < run.units; ++i) {
+      const auto began = std::chrono::steady_clock::now();
+      parts.push_back(here(i));
+      const std::chrono::duration<double> wall = std::chrono::steady_clock::now() - began;
+      parts.back()[kUnitWallPart] = fmt::format("{:.1f}", wall.count());
+    }
+  }
+  // Where the time and memory went, per unit (docs/benchmarks.md derives the scaling on N cores).
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    nlohmann::json unit = {{plan.key, plan.names[i]}, {"wall_s", std::stod(parts[i].at(kUnitWallPart))}};
+    if (const auto it = parts[i].find(kUnitPeakMemoryPart); it != parts[i].end()) {
+      unit["peak_rss_mb"] = std::stod(it->second);
+    }
+    rec.notes[plan.what].push_back(unit);
+  }
+  return parts;
+}
+
 void run_unit_main(const Scenario& sc, std::size_t index, const fs::path& dir) {
   ::unsetenv(RunJournal::kEnvironment);  // it writes only into its parent's work directory
   const ExperimentKind& kind = experiment_kind(sc.kind());
   if (kind.unit == nullptr) throw std::logic_error("kind " + sc.kind() + " has no units to run apart");
   std::size_t ticks = 0;
-  const UnitParts parts = kind.unit(sc, index, [&] { write_file_atomically(dir / kProgressFile, std::to_string(++ticks)); });
+  const UnitParts parts =
+      kind.unit(sc, index, [&] { write_file_atomically(dir / kProgressFile, std::to_string(++ticks)); });
   for (const auto& [name, text] : parts) write_file_atomically(dir / name, text);
+  rusage usage{};
+  ::getrusage(RUSAGE_SELF, &usage);  // ru_maxrss in kB on Linux
+  write_file_atomically(dir / kUnitPeakMemoryPart,
+                        fmt::format("{:.0f}", static_cast<double>(usage.ru_maxrss) / 1024.0));
 }
 
 }  // namespace offloadsim::sim

@@ -10,9 +10,11 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <ostream>
 #include <string>
 #include <vector>
 
+#include "sim/io/provenance.h"
 #include "sim/runners/run_options.h"
 #include "sim/scenario/scenario.h"
 
@@ -25,8 +27,9 @@ using UnitParts = std::map<std::string, std::string>;
 // second). Registered with its kind (ExperimentKind::unit).
 using UnitFunction = UnitParts (*)(const Scenario& sc, std::size_t index, const std::function<void()>& tick);
 
-// The processors this process may run on (its affinity: a Slurm allocation, taskset), or
-// OFFLOADSIM_JOBS when set (a local sweep shares its cores among its points that way).
+// The processors this process may run on (its affinity — a taskset, a Slurm allocation — and no
+// more than SLURM_CPUS_PER_TASK when set), or OFFLOADSIM_JOBS when set (a local sweep shares its
+// cores among its points that way).
 int available_cores();
 // What `offloadsim run --jobs N` asks for (0: not given): N, else available_cores().
 int cli_jobs(int requested);
@@ -36,17 +39,22 @@ double memory_available_mb();
 double resident_mb();
 
 struct UnitRun {
-  std::string label;                 // the merged progress line's
+  std::string label;  // the merged progress line's
   std::size_t units = 0;
-  std::size_t jobs = 1;              // children at once (≤ units)
-  std::size_t ticks_per_unit = 0;    // progress per unit (0: none shown)
-  double memory_per_child_mb = 0;    // the estimate the memory check uses
-  std::string memory_basis;          // how the estimate was made, for the refusal's message
+  std::size_t jobs = 1;            // children at once (≤ units)
+  std::size_t ticks_per_unit = 0;  // progress per unit (0: none shown)
+  double memory_per_child_mb = 0;  // the estimate the memory check uses
+  std::string memory_basis;        // how the estimate was made, for the refusal's message
 };
 
 // Refuses (InputError on --jobs) when run.jobs children of memory_per_child_mb would not fit in
 // what is available.
 void check_children_fit(const UnitRun& run);
+
+// Parts every unit carries besides its kind's: its wall time (s, the child's whole life or the
+// in-process call) and, from a child, its peak resident memory (MB), for provenance.json.
+inline constexpr const char* kUnitWallPart = "wall_s";
+inline constexpr const char* kUnitPeakMemoryPart = "peak_rss_mb";
 
 // Runs units [0, run.units) as `offloadsim run-unit` children of the same scenario and --set
 // overrides, `run.jobs` at a time, with their work directory under opt.out_dir (removed after; an
@@ -54,6 +62,22 @@ void check_children_fit(const UnitRun& run);
 // order. Throws Interrupted on Ctrl-C/SIGTERM (every child stopped), std::runtime_error naming the
 // unit and the tail of its log when a child fails.
 std::vector<UnitParts> run_units_in_children(const Scenario& sc, const RunOptions& opt, const UnitRun& run);
+
+// A kind's units as its run sees them.
+struct UnitPlan {
+  std::string what;                // "policies", "conditions": the terminal line's and provenance's key
+  std::string key;                 // "policy", "condition": each unit's name in provenance
+  std::vector<std::string> names;  // one per unit, in order
+  std::size_t ticks_per_unit = 0;  // progress per unit (a simulated second)
+  bool in_one_process = false;     // e.g. pcap: every unit's run would write the same files
+};
+
+// The units of a run: in opt.jobs children at a time (memory checked first: each child estimated at
+// twice this process's resident memory after the run's setup), or one after the other by `here`
+// (--jobs 1, one unit, plan.in_one_process). Returns the parts in unit order; records in rec.notes
+// the jobs and, under plan.what, each unit's wall time and a child's peak memory.
+std::vector<UnitParts> run_units(const Scenario& sc, const RunOptions& opt, const UnitPlan& plan,
+                                 const std::function<UnitParts(std::size_t)>& here, std::ostream& out, RunRecord& rec);
 
 // The `run-unit` subcommand, in the child: unit `index` of the scenario's kind, its parts written
 // into `dir` (one file each), its progress into `dir`/progress.

@@ -3,12 +3,15 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 
 #include "sim/io/interrupt.h"
+#include "sim/runners/parallel_units.h"
 #include "sim/sweep/sweep_runner.h"
 
 namespace fs = std::filesystem;
@@ -314,6 +317,32 @@ TEST_F(SweepTest, PointRunsOnceAndCollectPrefixesParameters) {
 TEST(SweepRate, SaysNoneFinishedRatherThanARateOfZero) {
   EXPECT_EQ(sweep_rate(0, 3.0), "none finished");
   EXPECT_EQ(sweep_rate(6, 2.0), "3.00 points/minute");
+}
+
+// A point's closed loop starts as many children as available_cores() says: the local sweep's share
+// (OFFLOADSIM_JOBS) first, else the affinity capped by a Slurm task's allocation.
+TEST(AvailableCores, FollowTheSweepsShareThenTheSlurmAllocation) {
+  const auto saved = [](const char* name) {
+    const char* v = std::getenv(name);
+    return v ? std::optional<std::string>(v) : std::nullopt;
+  };
+  const std::optional<std::string> jobs = saved("OFFLOADSIM_JOBS"), slurm = saved("SLURM_CPUS_PER_TASK");
+  ::unsetenv("OFFLOADSIM_JOBS");
+  ::unsetenv("SLURM_CPUS_PER_TASK");
+  const int all = available_cores();
+  EXPECT_GE(all, 1);
+  EXPECT_EQ(cli_jobs(0), all);
+  EXPECT_EQ(cli_jobs(5), 5);
+  ::setenv("SLURM_CPUS_PER_TASK", "1", 1);
+  EXPECT_EQ(available_cores(), 1);
+  ::setenv("SLURM_CPUS_PER_TASK", "4096", 1);
+  EXPECT_EQ(available_cores(), all);  // an allocation never adds cores
+  ::setenv("OFFLOADSIM_JOBS", "3", 1);
+  EXPECT_EQ(available_cores(), 3);
+  ::unsetenv("OFFLOADSIM_JOBS");
+  ::unsetenv("SLURM_CPUS_PER_TASK");
+  if (jobs) ::setenv("OFFLOADSIM_JOBS", jobs->c_str(), 1);
+  if (slurm) ::setenv("SLURM_CPUS_PER_TASK", slurm->c_str(), 1);
 }
 
 TEST_F(SweepTest, FailedPointLeavesAReasonAndNoDirectory) {
