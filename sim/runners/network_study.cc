@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <iterator>
 #include <map>
 #include <numeric>
 #include <optional>
@@ -457,13 +458,23 @@ void check_network_scenario(const Scenario& sc) {
 
 namespace {
 
+// A summary row's numbers, in the order a child writes them for its parent.
+constexpr double Row::*kRowReals[] = {&Row::sent,    &Row::received,    &Row::share,
+                                      &Row::goodput, &Row::latency_med, &Row::latency_p95,
+                                      &Row::rate_hz, &Row::gap_min_ms,  &Row::gap_max_ms};
+constexpr std::size_t Row::*kRowCounts[] = {&Row::published, &Row::processed};
+constexpr std::uint64_t Row::*kRowDrops[] = {&Row::pub_drops, &Row::sub_drops};
+constexpr std::size_t kRowFields = 2 + std::size(kRowReals) + std::size(kRowCounts) + std::size(kRowDrops);
+
 // A condition's summary rows as text, exactly (shortest round-trip numbers), for the parent to read.
 std::string format_rows(const std::vector<Row>& rows) {
   std::string text;
   for (const Row& r : rows) {
-    text += fmt::format("{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n", r.condition, r.flow, r.sent,
-                        r.received, r.share, r.goodput, r.latency_med, r.latency_p95, r.rate_hz, r.gap_min_ms,
-                        r.gap_max_ms, r.published, r.processed, r.pub_drops, r.sub_drops);
+    text += r.condition + '\t' + r.flow;
+    for (const auto m : kRowReals) text += fmt::format("\t{}", r.*m);
+    for (const auto m : kRowCounts) text += fmt::format("\t{}", r.*m);
+    for (const auto m : kRowDrops) text += fmt::format("\t{}", r.*m);
+    text += '\n';
   }
   return text;
 }
@@ -476,26 +487,16 @@ std::vector<Row> parse_rows(const std::string& text) {
     std::vector<std::string> f;
     std::istringstream fields(line);
     for (std::string x; std::getline(fields, x, '\t');) f.push_back(x);
-    if (f.size() != 15)
+    if (f.size() != kRowFields) {
       throw std::runtime_error("a condition's child returned a summary row of the wrong shape: " + line);
-    const auto d = [&f](std::size_t i) { return std::strtod(f[i].c_str(), nullptr); };
-    const auto u = [&f](std::size_t i) { return std::strtoull(f[i].c_str(), nullptr, 10); };
+    }
     Row r;
     r.condition = f[0];
     r.flow = f[1];
-    r.sent = d(2);
-    r.received = d(3);
-    r.share = d(4);
-    r.goodput = d(5);
-    r.latency_med = d(6);
-    r.latency_p95 = d(7);
-    r.rate_hz = d(8);
-    r.gap_min_ms = d(9);
-    r.gap_max_ms = d(10);
-    r.published = u(11);
-    r.processed = u(12);
-    r.pub_drops = u(13);
-    r.sub_drops = u(14);
+    std::size_t i = 2;
+    for (const auto m : kRowReals) r.*m = std::strtod(f[i++].c_str(), nullptr);
+    for (const auto m : kRowCounts) r.*m = std::strtoull(f[i++].c_str(), nullptr, 10);
+    for (const auto m : kRowDrops) r.*m = std::strtoull(f[i++].c_str(), nullptr, 10);
     rows.push_back(std::move(r));
   }
   return rows;
