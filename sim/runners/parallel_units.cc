@@ -110,6 +110,25 @@ double resident_mb() {
   return proc_kb_field_mb("/proc/self/status", "VmRSS");
 }
 
+namespace {
+
+// Seconds since `began`, as a unit's wall-time part.
+std::string seconds_since(std::chrono::steady_clock::time_point began) {
+  return fmt::format("{:.1f}", std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count());
+}
+
+// How a run's units are run in children.
+struct UnitRun {
+  std::string label;  // the merged progress line's
+  std::size_t units = 0;
+  std::size_t jobs = 1;            // children at once (≤ units)
+  std::size_t ticks_per_unit = 0;  // progress per unit (0: none shown)
+  double memory_per_child_mb = 0;  // the estimate the memory check uses
+  std::string memory_basis;        // how the estimate was made, for the refusal's message
+};
+
+// Refuses (InputError on --jobs) when run.jobs children of memory_per_child_mb would not fit in
+// what is available.
 void check_children_fit(const UnitRun& run) {
   const double available = memory_available_mb();
   if (run.jobs <= 1 || available <= 0) return;
@@ -123,6 +142,12 @@ void check_children_fit(const UnitRun& run) {
                   run.jobs, run.memory_per_child_mb, run.memory_basis, need, available, std::max<std::size_t>(1, fit)));
 }
 
+// Runs units [0, run.units) as `offloadsim run-unit` children of the same scenario and --set
+// overrides, `run.jobs` at a time, with their work directory under opt.out_dir (removed after; an
+// interrupted run's is removed by the next run, as every partial file is). Returns the parts in unit
+// order. Throws Interrupted on Ctrl-C/SIGTERM (every child stopped), std::runtime_error naming the
+// unit and the tail of its log when a child fails.
+std::vector<UnitParts> run_units_in_children(const Scenario& sc, const RunOptions& opt, const UnitRun& run);
 std::vector<UnitParts> run_units_in_children(const Scenario& sc, const RunOptions& opt, const UnitRun& run) {
   check_children_fit(run);
   Children kids;
@@ -169,8 +194,7 @@ std::vector<UnitParts> run_units_in_children(const Scenario& sc, const RunOption
             const std::string name = entry.path().filename().string();
             if (name != kProgressFile && name != kLogFile) parts[i][name] = read_text(entry.path());
           }
-          const std::chrono::duration<double> wall = std::chrono::steady_clock::now() - began[i];
-          parts[i][kUnitWallPart] = fmt::format("{:.1f}", wall.count());
+          parts[i][kUnitWallPart] = seconds_since(began[i]);
           done[i] = true;
           ++finished;
         }
@@ -186,6 +210,8 @@ std::vector<UnitParts> run_units_in_children(const Scenario& sc, const RunOption
   if (bar) bar->finish();
   return parts;
 }
+
+}  // namespace
 
 std::vector<UnitParts> run_units(const Scenario& sc, const RunOptions& opt, const UnitPlan& plan,
                                  const std::function<UnitParts(std::size_t)>& here, std::ostream& out, RunRecord& rec) {
@@ -210,8 +236,7 @@ std::vector<UnitParts> run_units(const Scenario& sc, const RunOptions& opt, cons
     for (std::size_t i = 0; i < run.units; ++i) {
       const auto began = std::chrono::steady_clock::now();
       parts.push_back(here(i));
-      const std::chrono::duration<double> wall = std::chrono::steady_clock::now() - began;
-      parts.back()[kUnitWallPart] = fmt::format("{:.1f}", wall.count());
+      parts.back()[kUnitWallPart] = seconds_since(began);
     }
   }
   // Where the time and memory went, per unit (docs/benchmarks.md derives the scaling on N cores).

@@ -38,30 +38,10 @@ double memory_available_mb();
 // This process's resident memory now, in MB.
 double resident_mb();
 
-struct UnitRun {
-  std::string label;  // the merged progress line's
-  std::size_t units = 0;
-  std::size_t jobs = 1;            // children at once (≤ units)
-  std::size_t ticks_per_unit = 0;  // progress per unit (0: none shown)
-  double memory_per_child_mb = 0;  // the estimate the memory check uses
-  std::string memory_basis;        // how the estimate was made, for the refusal's message
-};
-
-// Refuses (InputError on --jobs) when run.jobs children of memory_per_child_mb would not fit in
-// what is available.
-void check_children_fit(const UnitRun& run);
-
 // Parts every unit carries besides its kind's: its wall time (s, the child's whole life or the
 // in-process call) and, from a child, its peak resident memory (MB), for provenance.json.
 inline constexpr const char* kUnitWallPart = "wall_s";
 inline constexpr const char* kUnitPeakMemoryPart = "peak_rss_mb";
-
-// Runs units [0, run.units) as `offloadsim run-unit` children of the same scenario and --set
-// overrides, `run.jobs` at a time, with their work directory under opt.out_dir (removed after; an
-// interrupted run's is removed by the next run, as every partial file is). Returns the parts in unit
-// order. Throws Interrupted on Ctrl-C/SIGTERM (every child stopped), std::runtime_error naming the
-// unit and the tail of its log when a child fails.
-std::vector<UnitParts> run_units_in_children(const Scenario& sc, const RunOptions& opt, const UnitRun& run);
 
 // A kind's units as its run sees them.
 struct UnitPlan {
@@ -75,7 +55,10 @@ struct UnitPlan {
 // The units of a run: in opt.jobs children at a time (memory checked first: each child estimated at
 // twice this process's resident memory after the run's setup), or one after the other by `here`
 // (--jobs 1, one unit, plan.in_one_process). Returns the parts in unit order; records in rec.notes
-// the jobs and, under plan.what, each unit's wall time and a child's peak memory.
+// the jobs and, under plan.what, each unit's wall time and a child's peak memory. Children are
+// `offloadsim run-unit` of the same scenario and --set overrides, working under opt.out_dir (removed
+// after; an interrupted run's by the next run). Throws Interrupted on Ctrl-C/SIGTERM (every child
+// stopped), std::runtime_error naming the unit and the tail of its log when a child fails.
 std::vector<UnitParts> run_units(const Scenario& sc, const RunOptions& opt, const UnitPlan& plan,
                                  const std::function<UnitParts(std::size_t)>& here, std::ostream& out, RunRecord& rec);
 
