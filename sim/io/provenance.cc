@@ -9,6 +9,8 @@
 #include <fmt/format.h>
 #include <CLI/Version.hpp>
 
+#include "sim/io/machine.h"
+
 namespace offloadsim::sim {
 
 std::string offloadsim_version() {
@@ -40,6 +42,8 @@ nlohmann::json provenance_json(const RunRecord& run) {
   j["end_time_utc"] = iso_utc(run.end);
   j["wall_seconds"] = std::chrono::duration<double>(run.end - run.start).count();
   j["host"] = host;
+  const MachineInfo machine = machine_info();
+  j["machine"] = {{"cpu", machine.cpu}, {"cores", machine.cores}, {"memory_gib", machine.memory_gib}};
   j["outputs"] = run.outputs;
   if (!run.notes.empty()) j["notes"] = run.notes;
   j["build"] = {{"type", OFFLOADSIM_BUILD_TYPE},

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <memory>
 #include <numeric>
+#include <optional>
+#include <set>
 
 #include <fmt/format.h>
 #include <fmt/ostream.h>
@@ -162,10 +164,42 @@ std::vector<double> loop_service_times(const Scenario& sc) {
   if (sc.text("cloud.service_times").empty()) return {sc.number("cloud.service_ms") / 1000.0};
   const base::CsvTable t = base::CsvTable::read(sc.text("cloud.service_times"));
   const std::size_t c = t.column("cloud_ms");
+  // A file of several frame sizes (perception-timing's timing.csv): the rows of the queries' own
+  // size, which the camera settings give when queries are frames of loop.query_video.
+  const bool sized = t.has_column("width") && t.has_column("height");
+  std::set<std::pair<int, int>> in_file;
+  if (sized) {
+    for (std::size_t r = 0; r < t.rows(); ++r)
+      in_file.insert({t.integer(r, t.column("width")), t.integer(r, t.column("height"))});
+  }
+  auto list = [&] {
+    std::string s;
+    for (const auto& [w, h] : in_file) s += fmt::format("{}{}×{}", s.empty() ? "" : ", ", w, h);
+    return s;
+  };
+  std::optional<std::pair<int, int>> want;
+  if (sized && !sc.text("loop.query_video").empty()) {
+    want = std::pair<int, int>{static_cast<int>(sc.integer("camera.width")), static_cast<int>(sc.integer("camera.height"))};
+    if (!in_file.count(*want)) {
+      throw base::InputError(t.path(), 0, "width,height",
+                             fmt::format("no times for the queries' frame size {}×{} (camera.width × camera.height); "
+                                         "the file has {}: time the models at that size (kind perception-timing, "
+                                         "timing.widths and timing.heights)",
+                                         want->first, want->second, list()));
+    }
+  } else if (sized && in_file.size() > 1) {
+    throw base::InputError(t.path(), 0, "width,height",
+                           fmt::format("times for {} frame sizes ({}), but the queries are a fixed payload "
+                                       "(loop.query_bytes) of no frame size: give loop.query_video, or a file of one "
+                                       "size",
+                                       in_file.size(), list()));
+  }
   // The file's times are held to the range of cloud.service_ms, the one they stand in for.
   const FieldSpec& one = *find_field("cloud.service_ms");
   std::vector<double> v;
   for (std::size_t r = 0; r < t.rows(); ++r) {
+    if (want && std::pair<int, int>{t.integer(r, t.column("width")), t.integer(r, t.column("height"))} != *want)
+      continue;
     const double ms = t.number(r, c);
     if (!(ms >= one.min && ms <= one.max)) {
       throw base::InputError(t.path(), t.line_of(r), "cloud_ms",

@@ -23,6 +23,7 @@
 #include "sim/runners/live_run.h"
 #include "sim/runners/network_study.h"
 #include "sim/runners/offload_eval.h"
+#include "sim/runners/perception_timing.h"
 #include "sim/runners/rl_train.h"
 #include "sim/runners/surrogate_check.h"
 #include "sim/runners/surrogate_train.h"
@@ -105,6 +106,9 @@ const std::vector<ExperimentKind>& experiment_kinds() {
        check_rl_train, run_rl_train},
       {"video-traces", "turns real video (OpenCV perception) or the paper's video traces into train/test trace CSVs",
        check_video, run_video_traces},
+      {"perception-timing",
+       "times the robot and cloud models (OpenCV) per frame size on an idle machine: the closed loop's service times",
+       check_perception_timing, run_perception_timing},
       {"hardware-experiment",
        "the paper's hardware experiment on real video: traces, RL training, evaluation against thresholds",
        check_hardware, run_hardware_experiment},

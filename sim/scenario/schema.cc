@@ -22,6 +22,8 @@ const std::vector<std::string> kTrain = {"rl-train", "hardware-experiment", "sur
 // Fields of the evaluation protocol that a hardware experiment also takes.
 const std::vector<std::string> kEvalAndHardware = {"offload-eval", "rl-train", "hardware-experiment"};
 const std::vector<std::string> kVideo = {"video-traces", "hardware-experiment", "live"};
+// The video and model fields that timing the models takes too.
+const std::vector<std::string> kVideoModels = {"video-traces", "hardware-experiment", "live", "perception-timing"};
 const std::vector<std::string> kNet = {"network-study",   "network-run",     "closed-loop", "congestion-traces",
                                        "surrogate-check", "surrogate-train", "live"};
 // The closed loop plays the MDP (mdp.*) over the evaluation kinds' streams with their policies.
@@ -290,7 +292,7 @@ std::vector<FieldSpec> build_schema() {
                     std::vector<std::string>{"/usr/share/doc/opencv-doc/examples/data/vtest.avi"}, -kInf, kInf,
                     "Videos for the opencv source (anything OpenCV decodes). Default: Debian opencv-doc's vtest.avi "
                     "(795 frames of people walking in a hall).",
-                    kVideo));
+                    kVideoModels));
   s.push_back(
       field("video.paper_traces", FieldType::kPathList, "",
             std::vector<std::string>{"${data}/paper-video-traces/train_df_SVM_output_abi_sandeep.txt",
@@ -301,9 +303,9 @@ std::vector<FieldSpec> build_schema() {
                                      "${data}/paper-video-traces/train_df_SVM_output_trial_4.txt"},
             -kInf, kInf, "The paper's per-frame trace files for the paper source (bundled).", kVideo));
   s.push_back(field("video.frame_step", FieldType::kInt, "frames", 2LL, 1, 1000,
-                    "opencv: process every k-th frame of the video (the paper: 5).", kVideo));
+                    "opencv: process every k-th frame of the video (the paper: 5).", kVideoModels));
   s.push_back(field("video.max_frames", FieldType::kInt, "frames", 0LL, 0, 1e9,
-                    "opencv: stop after this many processed frames per video (0: all).", kVideo));
+                    "opencv: stop after this many processed frames per video (0: all).", kVideoModels));
   s.push_back(field("video.segment_frames", FieldType::kInt, "frames", 40LL, 2, 100000,
                     "Processed frames per trace (T of an episode); videos are cut into consecutive segments.", kVideo));
   s.push_back(field("video.test_fraction", FieldType::kNumber, "fraction", 0.3, 0, 1,
@@ -317,17 +319,33 @@ std::vector<FieldSpec> build_schema() {
                             "ground truth. Default: none (the cloud model is the truth, as in the paper).",
                             kVideo));
   s.push_back(field("video.robot.upscale", FieldType::kNumber, "×", 1.5, 0.1, 10,
-                    "Robot model: the frame is scaled by this before the HOG people detector.", kVideo));
+                    "Robot model: the frame is scaled by this before the HOG people detector.", kVideoModels));
   s.push_back(
-      field("video.robot.stride", FieldType::kInt, "pixels", 8LL, 1, 64, "Robot model: window stride.", kVideo));
+      field("video.robot.stride", FieldType::kInt, "pixels", 8LL, 1, 64, "Robot model: window stride.", kVideoModels));
   s.push_back(field("video.robot.pyramid_scale", FieldType::kNumber, "", 1.3, 1.001, 4,
-                    "Robot model: ratio between pyramid levels (coarse: fast, misses people).", kVideo));
+                    "Robot model: ratio between pyramid levels (coarse: fast, misses people).", kVideoModels));
   s.push_back(field("video.cloud.upscale", FieldType::kNumber, "×", 1.5, 0.1, 10,
-                    "Cloud model: the frame is scaled by this before the HOG people detector.", kVideo));
+                    "Cloud model: the frame is scaled by this before the HOG people detector.", kVideoModels));
   s.push_back(
-      field("video.cloud.stride", FieldType::kInt, "pixels", 8LL, 1, 64, "Cloud model: window stride.", kVideo));
+      field("video.cloud.stride", FieldType::kInt, "pixels", 8LL, 1, 64, "Cloud model: window stride.", kVideoModels));
   s.push_back(field("video.cloud.pyramid_scale", FieldType::kNumber, "", 1.05, 1.001, 4,
-                    "Cloud model: ratio between pyramid levels (fine: slow, finds most people).", kVideo));
+                    "Cloud model: ratio between pyramid levels (fine: slow, finds most people).", kVideoModels));
+
+  // ---- perception-timing: the models timed per frame size (docs/loop.md) ----
+  s.push_back(field("timing.widths", FieldType::kNumberList, "pixels", std::vector<double>{640, 768, 1280, 1920}, 16,
+                    8192, "Frame widths to time the models at; each frame is resized to every size in turn.",
+                    {"perception-timing"}));
+  s.push_back(field("timing.heights", FieldType::kNumberList, "pixels", std::vector<double>{360, 576, 720, 1080}, 16,
+                    8192, "Frame heights, one per width: the sizes are timing.widths[i] × timing.heights[i].",
+                    {"perception-timing"}));
+  s.push_back(field("timing.threads", FieldType::kInt, "threads", 1LL, 1, 256,
+                    "OpenCV threads per model run. 1: one core per query, as the closed loop models a cloud worker "
+                    "(cloud.workers serve at once) and a robot's on-board model.",
+                    {"perception-timing"}));
+  s.push_back(field("timing.max_other_load", FieldType::kNumber, "cores", 0.2, 0, 1e6,
+                    "Refuse to time (before) or to write the times (after) when other processes used more than this "
+                    "many cores on average: a busy machine's times are not the model's.",
+                    {"perception-timing"}));
 
   // ---- network-study and network-run: ns-3 networks (docs/network.md) ----
   auto net = [&](std::string path, FieldType type, std::string unit, Value def, double lo, double hi,
@@ -595,8 +613,9 @@ std::vector<FieldSpec> build_schema() {
        "The cloud model's time per query. Default: the measured median of the OpenCV cloud model (docs/loop.md).");
   s.push_back(
       optional_file("cloud.service_times",
-                    "A timing CSV with a cloud_ms column (video-traces' timing.csv): service times are drawn from "
-                    "it (seeded) instead of cloud.service_ms.",
+                    "A timing CSV with a cloud_ms column: service times are drawn from it (seeded) instead of "
+                    "cloud.service_ms. With width and height columns (perception-timing's timing.csv), only the rows "
+                    "of the queries' frame size (camera.width × camera.height) are drawn from.",
                     kLoop));
   loop("cloud.server", FieldType::kInt, "server", 1LL, 1, 1000, "The server that hosts the cloud (1: the first).");
 
