@@ -409,10 +409,23 @@ void check_network_scenario(const Scenario& sc) {
     const auto& s = sc.texts("robots.streams");
     return std::find(s.begin(), s.end(), "video") != s.end();
   }();
-  if (sc.number("run.warmup_s") >= sc.number("run.duration_s")) {
-    throw sc.error("run.warmup_s",
-                   fmt::format("{} s must be less than run.duration_s ({} s{})", sc.number("run.warmup_s"),
-                               sc.number("run.duration_s"), sc.given_by("run.duration_s")));
+  const double end_s = sc.number("run.duration_s");
+  if (sc.number("run.warmup_s") >= end_s) {
+    // Every other time a short run leaves at or after its end, in the same message: a user who
+    // shortened run.duration_s learns all there is to change at once.
+    std::string also;
+    if (sc.kind() != "network-study" && sc.has("background.start_s") && sc.integer("background.flows") > 0) {
+      for (const double t : sc.numbers("background.start_s")) {
+        if (t >= end_s) {
+          also += fmt::format("; background.start_s ({:g} s) would start no flow before the end too", t);
+          break;
+        }
+      }
+    }
+    if (sc.has("loop.start_s") && sc.number("loop.start_s") >= end_s)
+      also += fmt::format("; loop.start_s ({:g} s) is not before the end either", sc.number("loop.start_s"));
+    throw sc.error("run.warmup_s", fmt::format("{} s must be less than run.duration_s ({} s{}){}",
+                                               sc.number("run.warmup_s"), end_s, sc.given_by("run.duration_s"), also));
   }
   const double measured_s = sc.number("run.duration_s") - sc.number("run.warmup_s");
   if (sc.number("run.sample_interval_s") > measured_s) {

@@ -16,9 +16,11 @@
 #include "agents/policies/all_cloud_policy.h"
 #include "agents/policies/all_robot_policy.h"
 #include "base/csv_table.h"
+#include "base/input_error.h"
 #include "base/stats.h"
 #include "run_fixtures.h"
 #include "sim/loop/closed_loop.h"
+#include "sim/runners/closed_loop_run.h"
 #include "sim/scenario/scenario_error.h"
 #include "sim/scenario/schema.h"
 
@@ -322,11 +324,52 @@ TEST(ClosedLoopKind, AbsurdServiceTimesInTheFileAreRefusedWithTheirLine) {
   }
 }
 
+// Issue 35: a query's service time is drawn from the times measured at its own frame size.
+TEST(ClosedLoopKind, ServiceTimesAreThoseOfTheQueriesFrameSize) {
+  const std::string file = tiny_scenario("loop_sized_times.yaml");
+  const std::string times = fixtures::write_temp(
+      "sized_times.csv", "video,frame,width,height,robot_ms,cloud_ms\nv,0,640,360,10,100\nv,0,1280,720,30,900\n"
+                         "v,5,640,360,12,200\nv,5,1280,720,31,950\n");
+  const std::string video = "loop.query_video=/usr/share/doc/opencv-doc/examples/data/vtest.avi";
+  const auto drawn = [&](int w, int h) {
+    return loop_service_times(load_scenario(file, {"cloud.service_times=" + times, video,
+                                                   "camera.width=" + std::to_string(w),
+                                                   "camera.height=" + std::to_string(h)}));
+  };
+  EXPECT_EQ(drawn(640, 360), (std::vector<double>{0.1, 0.2}));
+  EXPECT_EQ(drawn(1280, 720), (std::vector<double>{0.9, 0.95}));
+  try {
+    drawn(800, 600);
+    ADD_FAILURE() << "drew times for a size the file does not have";
+  } catch (const base::InputError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find(times), std::string::npos) << what;
+    EXPECT_NE(what.find("800×600"), std::string::npos) << what;
+    EXPECT_NE(what.find("640×360, 1280×720"), std::string::npos) << what;
+  }
+  // Queries of a fixed payload have no frame size: a file of several sizes is ambiguous.
+  try {
+    loop_service_times(load_scenario(file, {"cloud.service_times=" + times}));
+    ADD_FAILURE() << "drew from two sizes for a fixed payload";
+  } catch (const base::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("fixed payload"), std::string::npos) << e.what();
+  }
+  // A file without sizes (a live run's measured times) is drawn from whole.
+  const std::string plain = fixtures::write_temp("plain_times.csv", "cloud_ms\n100\n300\n");
+  EXPECT_EQ(loop_service_times(load_scenario(file, {"cloud.service_times=" + plain, video})),
+            (std::vector<double>{0.1, 0.3}));
+}
+
+// The schema's defaults are the medians measured at the video's own size (768×576), one thread.
 TEST(ClosedLoopKind, TimingDefaultsAreTheMedianTimesMeasuredHere) {
-  const base::CsvTable t = base::CsvTable::read(data_dir() + "/opencv-timing/vtest_timing.csv");
+  const base::CsvTable t = base::CsvTable::read(data_dir() + "/opencv-timing/timing.csv");
   const auto median_of = [&](const char* column) {
     std::vector<double> v;
-    for (std::size_t r = 0; r < t.rows(); ++r) v.push_back(t.number(r, t.column(column)));
+    for (std::size_t r = 0; r < t.rows(); ++r) {
+      if (t.integer(r, t.column("width")) == 768 && t.integer(r, t.column("height")) == 576)
+        v.push_back(t.number(r, t.column(column)));
+    }
+    EXPECT_GE(v.size(), 50u);
     return base::median(v);
   };
   EXPECT_NEAR(std::get<double>(find_field("robot.inference_ms")->default_value), median_of("robot_ms"), 1e-9);
