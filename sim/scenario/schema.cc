@@ -41,11 +41,12 @@ const std::vector<std::string> kNetRun = {"network-run",     "closed-loop",     
 const std::vector<std::string> kLoop = {"closed-loop", "congestion-traces", "surrogate-check", "surrogate-train",
                                         "live"};
 const std::vector<std::string> kLive = {"live"};
-// Medians of the OpenCV people counters of agents/perception on vtest.avi, as measured here into
-// scenarios/data/opencv-timing/vtest_timing.csv (scenarios/perception_timing.yaml; docs/loop.md): the
-// defaults of the robot's inference time and the cloud's service time. A test keeps them equal.
-constexpr double kRobotInferenceMs = 116.537;
-constexpr double kCloudServiceMs = 507.577;
+// Medians of the OpenCV people counters of agents/perception on vtest.avi at its own 768×576, one
+// OpenCV thread each, timed on an idle machine into scenarios/data/opencv-timing/timing.csv
+// (scenarios/perception_timing.yaml; docs/loop.md): the defaults of the robot's inference time and the
+// cloud's service time. A test keeps them equal.
+constexpr double kRobotInferenceMs = 168.455;
+constexpr double kCloudServiceMs = 702.6;
 
 FieldSpec field(std::string path, FieldType type, std::string unit, Value def, double lo, double hi, std::string help,
                 std::vector<std::string> kinds) {

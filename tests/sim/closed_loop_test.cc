@@ -255,7 +255,8 @@ TEST(ClosedLoopKind, SameSeedGivesTheSameBytes) {
 // summary.csv's net_rtt_* are the replies' latency less the cloud's reported service time, taken
 // from the queries of queries.csv; its query ids are decisions.csv's.
 TEST(ClosedLoopKind, SummaryNetworkRoundTripIsLatencyLessService) {
-  const auto out = fixtures::run_into(tiny_scenario("loop_net_rtt.yaml"), "loop_net_rtt");
+  // A 300 ms service: enough queries answered in three seconds, whatever the measured default.
+  const auto out = fixtures::run_into(tiny_scenario("loop_net_rtt.yaml", "cloud: {service_ms: 300}\n"), "loop_net_rtt");
   const base::CsvTable q = base::CsvTable::read((out / "queries.csv").string());
   const base::CsvTable d = base::CsvTable::read((out / "decisions.csv").string());
   std::vector<double> latency, net;
@@ -374,6 +375,24 @@ TEST(ClosedLoopKind, TimingDefaultsAreTheMedianTimesMeasuredHere) {
   };
   EXPECT_NEAR(std::get<double>(find_field("robot.inference_ms")->default_value), median_of("robot_ms"), 1e-9);
   EXPECT_NEAR(std::get<double>(find_field("cloud.service_ms")->default_value), median_of("cloud_ms"), 1e-9);
+}
+
+// The shipped closed-loop scenarios' robot.inference_ms is the robot model's median measured at their
+// camera's frame size, from the same file their cloud's service times are drawn from.
+TEST(ClosedLoopKind, ShippedScenariosTimeTheRobotModelAtTheirFrameSize) {
+  for (const std::string name : {"closed_loop_wifi.yaml", "closed_loop_lte.yaml"}) {
+    const Scenario sc = load_scenario(std::string(OFFLOADSIM_SOURCE_DIR) + "/scenarios/" + name, {});
+    const base::CsvTable t = base::CsvTable::read(sc.text("cloud.service_times"));
+    std::vector<double> robot;
+    for (std::size_t r = 0; r < t.rows(); ++r) {
+      if (t.integer(r, t.column("width")) == sc.integer("camera.width") &&
+          t.integer(r, t.column("height")) == sc.integer("camera.height"))
+        robot.push_back(t.number(r, t.column("robot_ms")));
+    }
+    ASSERT_FALSE(robot.empty()) << name;
+    EXPECT_NEAR(sc.number("robot.inference_ms"), base::median(robot), 1e-9) << name;
+    EXPECT_FALSE(loop_service_times(sc).empty()) << name;
+  }
 }
 
 // Saves a policy trained on `features` as dir/policy.pt (and its sidecar).
