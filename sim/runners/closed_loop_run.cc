@@ -179,7 +179,8 @@ std::vector<double> loop_service_times(const Scenario& sc) {
   };
   std::optional<std::pair<int, int>> want;
   if (sized && !sc.text("loop.query_video").empty()) {
-    want = std::pair<int, int>{static_cast<int>(sc.integer("camera.width")), static_cast<int>(sc.integer("camera.height"))};
+    want = std::pair<int, int>{static_cast<int>(sc.integer("camera.width")),
+                               static_cast<int>(sc.integer("camera.height"))};
     if (!in_file.count(*want)) {
       throw base::InputError(t.path(), 0, "width,height",
                              fmt::format("no times for the queries' frame size {}×{} (camera.width × camera.height); "
@@ -456,6 +457,48 @@ UnitParts closed_loop_unit(const Scenario& sc, std::size_t p, const std::functio
   return policy_parts(experiment, sc, p);
 }
 
+namespace {
+
+// What every figure says of the run: the network, the robots, the background, the seed.
+std::string condition_line(const Scenario& sc) {
+  std::string net = sc.text("network.type");
+  if (net == "wifi") {
+    net = fmt::format("WiFi {}, {} MHz, {}×{}", sc.text("network.wifi.standard"),
+                      sc.integer("network.wifi.channel_width"), sc.integer("network.wifi.spatial_streams"),
+                      sc.integer("network.wifi.spatial_streams"));
+  } else if (net == "lte") {
+    net = fmt::format("LTE, {} uplink RBs", sc.integer("network.lte.ul_resource_blocks"));
+  }
+  const auto& streams = sc.texts("robots.streams");
+  std::string what;
+  for (const std::string& s : streams) what += (what.empty() ? "" : " + ") + s;
+  const long long flows = sc.integer("background.flows");
+  const std::string bg = flows == 0 ? "no background traffic"
+                                    : fmt::format("{} {} {}{}", flows, sc.text("background.kind"),
+                                                  sc.text("background.direction"), flows > 1 ? "s" : "");
+  return fmt::format("{} · {} robots ({}) · {} · seed {} · {:g} s simulated", net, sc.integer("robots.count"),
+                     what.empty() ? "queries only" : what, bg, sc.seed(), sc.number("run.duration_s"));
+}
+
+std::vector<std::string> figure_options(const Scenario& sc) {
+  std::vector<std::string> o = {"--condition", condition_line(sc), "--deadline-ms",
+                                fmt::format("{:g}", loop_deadline_s(sc) * 1e3)};
+  const double end = sc.number("run.duration_s");
+  const auto& start = sc.numbers("background.start_s");
+  const auto& stop = sc.numbers("background.stop_s");
+  for (long long k = 0; k < sc.integer("background.flows"); ++k) {
+    const auto at = [&](const std::vector<double>& v) {
+      return v[std::min(v.size() - 1, static_cast<std::size_t>(k))];
+    };
+    if (at(start) >= end) continue;
+    o.push_back("--background");
+    o.push_back(fmt::format("{:g},{:g}", at(start), std::min(at(stop), end)));
+  }
+  return o;
+}
+
+}  // namespace
+
 void run_closed_loop_kind(const Scenario& sc, const RunOptions& opt, std::ostream& out, RunRecord& rec) {
   ClosedLoopExperiment experiment(sc, opt.progress);
   fmt::print(out, "{}\n", experiment.description());
@@ -516,7 +559,7 @@ void run_closed_loop_kind(const Scenario& sc, const RunOptions& opt, std::ostrea
              "on time: queries answered by the frame's deadline ({:.0f} ms); tokens: mean grant per episode\n",
              loop_deadline_s(sc) * 1e3);
   if (opt.figures && sc.flag("output.figures")) {
-    draw_figures("plot_closed_loop.py", opt.out_dir);
+    draw_figures("plot_closed_loop.py", opt.out_dir, figure_options(sc));
     for (const char* f : {"fig_closed_loop_policies", "fig_closed_loop_timeline"}) {
       rec.outputs.push_back(std::string(f) + ".png");
       rec.outputs.push_back(std::string(f) + ".pdf");

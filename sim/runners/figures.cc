@@ -21,9 +21,11 @@ extern char** environ;
 
 namespace offloadsim::sim {
 
-void draw_figures(const std::string& script, const std::filesystem::path& dir) {
+void draw_figures(const std::string& script, const std::filesystem::path& dir,
+                  const std::vector<std::string>& options) {
   const std::filesystem::path path = std::filesystem::path(OFFLOADSIM_SOURCE_DIR) / "analysis" / script;
   std::vector<std::string> args = {OFFLOADSIM_PYTHON, path.string(), dir.string()};
+  args.insert(args.end(), options.begin(), options.end());
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);

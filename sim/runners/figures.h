@@ -3,10 +3,13 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace offloadsim::sim {
 
-// Runs analysis/<script> on `dir`; throws (saying the CSVs are complete) if it fails.
-void draw_figures(const std::string& script, const std::filesystem::path& dir);
+// Runs analysis/<script> on `dir` (then `options`, for the script's own flags); throws (saying the
+// CSVs are complete) if it fails.
+void draw_figures(const std::string& script, const std::filesystem::path& dir,
+                  const std::vector<std::string>& options = {});
 
 }  // namespace offloadsim::sim

@@ -328,14 +328,15 @@ TEST(ClosedLoopKind, AbsurdServiceTimesInTheFileAreRefusedWithTheirLine) {
 // Issue 35: a query's service time is drawn from the times measured at its own frame size.
 TEST(ClosedLoopKind, ServiceTimesAreThoseOfTheQueriesFrameSize) {
   const std::string file = tiny_scenario("loop_sized_times.yaml");
-  const std::string times = fixtures::write_temp(
-      "sized_times.csv", "video,frame,width,height,robot_ms,cloud_ms\nv,0,640,360,10,100\nv,0,1280,720,30,900\n"
-                         "v,5,640,360,12,200\nv,5,1280,720,31,950\n");
+  const std::string times =
+      fixtures::write_temp("sized_times.csv",
+                           "video,frame,width,height,robot_ms,cloud_ms\nv,0,640,360,10,100\nv,0,1280,720,30,900\n"
+                           "v,5,640,360,12,200\nv,5,1280,720,31,950\n");
   const std::string video = "loop.query_video=/usr/share/doc/opencv-doc/examples/data/vtest.avi";
   const auto drawn = [&](int w, int h) {
-    return loop_service_times(load_scenario(file, {"cloud.service_times=" + times, video,
-                                                   "camera.width=" + std::to_string(w),
-                                                   "camera.height=" + std::to_string(h)}));
+    return loop_service_times(
+        load_scenario(file, {"cloud.service_times=" + times, video, "camera.width=" + std::to_string(w),
+                             "camera.height=" + std::to_string(h)}));
   };
   EXPECT_EQ(drawn(640, 360), (std::vector<double>{0.1, 0.2}));
   EXPECT_EQ(drawn(1280, 720), (std::vector<double>{0.9, 0.95}));
