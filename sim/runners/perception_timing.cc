@@ -106,8 +106,8 @@ void run_perception_timing(const Scenario& sc, const RunOptions& opt, std::ostre
   const MachineInfo machine = machine_info();
   const double before = others_load_over(2.0);
   refuse_busy(sc, before, "in the 2 s before timing");
-  fmt::print(out, "machine: {} ({} cores, {:.1f} GiB); other processes' load before timing {:.2f} cores\n",
-             machine.cpu, machine.cores, machine.memory_gib, before);
+  fmt::print(out, "machine: {} ({} cores, {:.1f} GiB); other processes' load before timing {:.2f} cores\n", machine.cpu,
+             machine.cores, machine.memory_gib, before);
   out.flush();
 
   const int previous_threads = cv::getNumThreads();
