@@ -6,6 +6,8 @@
 #include <numeric>
 #include <optional>
 #include <set>
+#include <sstream>
+#include <string_view>
 
 #include <fmt/format.h>
 #include <fmt/ostream.h>
@@ -439,6 +441,43 @@ UnitParts policy_parts(ClosedLoopExperiment& experiment, const Scenario& sc, std
 }
 
 // Each part of every policy, in policy order.
+// Per policy (in unit order), the executed action at each robot's frame, from its decisions rows.
+std::vector<std::vector<std::string>> executed_actions(const std::vector<UnitParts>& units) {
+  std::size_t column = 0;  // of `executed` in kDecisionsHeader
+  for (std::string_view h = kDecisionsHeader; h.substr(0, h.find(',')) != "executed"; h.remove_prefix(h.find(',') + 1))
+    ++column;
+  std::vector<std::vector<std::string>> out;
+  for (const UnitParts& u : units) {
+    std::vector<std::string>& acts = out.emplace_back();
+    const auto it = u.find("decisions");
+    if (it == u.end()) continue;
+    std::istringstream rows(it->second);
+    for (std::string row; std::getline(rows, row);) {
+      std::size_t at = 0;
+      for (std::size_t c = 0; c < column && at != std::string::npos; ++c) at = row.find(',', at) + 1;
+      const std::size_t first = row.find(',') + 1;  // the robot, frame, … and the action: all but the policy
+      acts.push_back(row.substr(first, row.find(',', at) - first));
+    }
+  }
+  return out;
+}
+
+// Pairs of policies that took the same action at every frame of every robot: one behaviour under
+// two names, which a table of their rows does not show.
+std::vector<std::pair<std::size_t, std::size_t>> identical_policies(const std::vector<UnitParts>& units) {
+  const auto acts = executed_actions(units);
+  std::vector<std::pair<std::size_t, std::size_t>> same;
+  for (std::size_t b = 1; b < acts.size(); ++b) {
+    for (std::size_t a = 0; a < b; ++a) {
+      if (!acts[a].empty() && acts[a] == acts[b]) {
+        same.emplace_back(a, b);
+        break;
+      }
+    }
+  }
+  return same;
+}
+
 std::string joined(const std::vector<UnitParts>& units, const std::string& part) {
   std::string text;
   for (const UnitParts& u : units) {
@@ -531,6 +570,15 @@ void run_closed_loop_kind(const Scenario& sc, const RunOptions& opt, std::ostrea
       },
       out, rec);
   fmt::print(out, "{}", joined(units, "warnings"));
+  nlohmann::json same = nlohmann::json::array();
+  for (const auto& [a, b] : identical_policies(units)) {
+    fmt::print(out,
+               "note: {} took the same action as {} at every frame of every robot: the two rows are one "
+               "behaviour here\n",
+               plan.names[b], plan.names[a]);
+    same.push_back({plan.names[a], plan.names[b]});
+  }
+  if (!same.empty()) rec.notes["identical_decisions"] = same;
 
   const Tables headers;
   const std::vector<std::pair<const char*, std::string>> files = {

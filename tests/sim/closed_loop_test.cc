@@ -10,6 +10,8 @@
 #include <map>
 #include <set>
 
+#include <nlohmann/json.hpp>
+
 #include "agents/learning/rl_policy.h"
 #include "agents/loop/robot_agent.h"
 #include "agents/mdp/observation_features.h"
@@ -305,6 +307,23 @@ TEST(ClosedLoopKind, BadLoopAndCloudSettingsNameTheField) {
   refused({"eval.policies=[oracle]"}, "eval.policies");
   refused({"cloud.workers=0"}, "cloud.workers");
   refused({"loop.query_video=" + file}, "loop.query_video");  // a file, but not a video
+}
+
+// Issue 35: two policies that took the same action at every frame are said to be one behaviour.
+TEST(ClosedLoopKind, PoliciesThatActedAlikeAreFlagged) {
+  // With no budget the congestion-aware heuristic never asks for the cloud: it acts as all-robot
+  // does. all-cloud still asks (and runs on board), so it is not all-robot's twin.
+  const std::string file = tiny_scenario("loop_alike.yaml");
+  const auto dir = std::filesystem::path(::testing::TempDir()) / "loop_alike";
+  std::filesystem::remove_all(dir);
+  const std::string log =
+      fixtures::run_in_place(file, dir, {"eval.policies=[all-robot, all-cloud, congestion-aware]", "loop.budget=0"});
+  EXPECT_NE(log.find("note: congestion-aware-q50 took the same action as all-robot at every frame of every robot"),
+            std::string::npos)
+      << log;
+  EXPECT_EQ(log.find("all-cloud took the same action"), std::string::npos) << log;
+  const auto prov = nlohmann::json::parse(fixtures::slurp(dir / "provenance.json"));
+  EXPECT_EQ(prov["notes"]["identical_decisions"], nlohmann::json::parse(R"([["all-robot", "congestion-aware-q50"]])"));
 }
 
 // Issue 33, item 5: a service time of 1e308 ms in cloud.service_times ran, and queries.csv recorded
