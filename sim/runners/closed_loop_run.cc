@@ -441,7 +441,7 @@ UnitParts policy_parts(ClosedLoopExperiment& experiment, const Scenario& sc, std
 }
 
 // Each part of every policy, in policy order.
-// Per policy (in unit order), the executed action at each robot's frame, from its decisions rows.
+// Per policy (in unit order), the action executed at each robot's frame, from its decisions rows.
 std::vector<std::vector<std::string>> executed_actions(const std::vector<UnitParts>& units) {
   std::size_t column = 0;  // of `executed` in kDecisionsHeader
   for (std::string_view h = kDecisionsHeader; h.substr(0, h.find(',')) != "executed"; h.remove_prefix(h.find(',') + 1))
@@ -455,15 +455,17 @@ std::vector<std::vector<std::string>> executed_actions(const std::vector<UnitPar
     for (std::string row; std::getline(rows, row);) {
       std::size_t at = 0;
       for (std::size_t c = 0; c < column && at != std::string::npos; ++c) at = row.find(',', at) + 1;
-      const std::size_t first = row.find(',') + 1;  // the robot, frame, … and the action: all but the policy
-      acts.push_back(row.substr(first, row.find(',', at) - first));
+      // The robot and the frame, then what ran: a request the budget refused ran on board, as a
+      // policy that never asked did.
+      const std::size_t robot = row.find(',') + 1, step = row.find(',', row.find(',', robot) + 1);
+      acts.push_back(row.substr(robot, step - robot) + "," + row.substr(at, row.find(',', at) - at));
     }
   }
   return out;
 }
 
-// Pairs of policies that took the same action at every frame of every robot: one behaviour under
-// two names, which a table of their rows does not show.
+// Pairs of policies that executed the same action at every frame of every robot: one behaviour
+// under two names, which a table of their rows does not show.
 std::vector<std::pair<std::size_t, std::size_t>> identical_policies(const std::vector<UnitParts>& units) {
   const auto acts = executed_actions(units);
   std::vector<std::pair<std::size_t, std::size_t>> same;
@@ -573,7 +575,7 @@ void run_closed_loop_kind(const Scenario& sc, const RunOptions& opt, std::ostrea
   nlohmann::json same = nlohmann::json::array();
   for (const auto& [a, b] : identical_policies(units)) {
     fmt::print(out,
-               "note: {} took the same action as {} at every frame of every robot: the two rows are one "
+               "note: {} executed the same action as {} at every frame of every robot: the two rows are one "
                "behaviour here\n",
                plan.names[b], plan.names[a]);
     same.push_back({plan.names[a], plan.names[b]});

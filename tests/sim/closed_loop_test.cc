@@ -309,21 +309,26 @@ TEST(ClosedLoopKind, BadLoopAndCloudSettingsNameTheField) {
   refused({"loop.query_video=" + file}, "loop.query_video");  // a file, but not a video
 }
 
-// Issue 35: two policies that took the same action at every frame are said to be one behaviour.
+// Issue 35: two policies that executed the same action at every frame are said to be one behaviour.
 TEST(ClosedLoopKind, PoliciesThatActedAlikeAreFlagged) {
-  // With no budget the congestion-aware heuristic never asks for the cloud: it acts as all-robot
-  // does. all-cloud still asks (and runs on board), so it is not all-robot's twin.
+  // With no budget nothing goes to the cloud: all-cloud's requests and the congestion-aware
+  // heuristic (which asks for none) run on board at every frame, as all-robot does.
   const std::string file = tiny_scenario("loop_alike.yaml");
   const auto dir = std::filesystem::path(::testing::TempDir()) / "loop_alike";
   std::filesystem::remove_all(dir);
   const std::string log =
       fixtures::run_in_place(file, dir, {"eval.policies=[all-robot, all-cloud, congestion-aware]", "loop.budget=0"});
-  EXPECT_NE(log.find("note: congestion-aware-q50 took the same action as all-robot at every frame of every robot"),
+  EXPECT_NE(log.find("note: all-cloud executed the same action as all-robot at every frame of every robot"),
             std::string::npos)
       << log;
-  EXPECT_EQ(log.find("all-cloud took the same action"), std::string::npos) << log;
+  EXPECT_NE(log.find("note: congestion-aware-q50 executed the same action as all-robot"), std::string::npos) << log;
   const auto prov = nlohmann::json::parse(fixtures::slurp(dir / "provenance.json"));
-  EXPECT_EQ(prov["notes"]["identical_decisions"], nlohmann::json::parse(R"([["all-robot", "congestion-aware-q50"]])"));
+  EXPECT_EQ(prov["notes"]["identical_decisions"],
+            nlohmann::json::parse(R"([["all-robot", "all-cloud"], ["all-robot", "congestion-aware-q50"]])"));
+  // With a budget all-cloud queries: no note.
+  std::filesystem::remove_all(dir);
+  const std::string apart = fixtures::run_in_place(file, dir, {"eval.policies=[all-robot, all-cloud]"});
+  EXPECT_EQ(apart.find("note:"), std::string::npos) << apart;
 }
 
 // Issue 33, item 5: a service time of 1e308 ms in cloud.service_times ran, and queries.csv recorded
