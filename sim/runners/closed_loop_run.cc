@@ -440,7 +440,6 @@ UnitParts policy_parts(ClosedLoopExperiment& experiment, const Scenario& sc, std
   return parts;
 }
 
-// Each part of every policy, in policy order.
 // Per policy (in unit order), the action executed at each robot's frame, from its decisions rows.
 std::vector<std::vector<std::string>> executed_actions(const std::vector<UnitParts>& units) {
   std::size_t column = 0;  // of `executed` in kDecisionsHeader
@@ -480,6 +479,7 @@ std::vector<std::pair<std::size_t, std::size_t>> identical_policies(const std::v
   return same;
 }
 
+// Each part of every policy, in policy order.
 std::string joined(const std::vector<UnitParts>& units, const std::string& part) {
   std::string text;
   for (const UnitParts& u : units) {
