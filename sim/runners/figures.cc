@@ -39,9 +39,10 @@ void draw_figures(const std::string& script, const std::filesystem::path& dir,
   const int spawned = ::posix_spawn(&pid, args[0].c_str(), nullptr, &attr, argv.data(), environ);
   posix_spawnattr_destroy(&attr);
   if (spawned != 0) {
-    throw std::runtime_error(fmt::format("drawing figures failed (cannot start {}: {}); the run did not finish, so its "
-                                         "files in {} are removed: run it again with --no-figures to keep the tables",
-                                         args[0], std::strerror(spawned), dir.string()));
+    throw std::runtime_error(
+        fmt::format("drawing figures failed (cannot start {}: {}); the run did not finish, so its "
+                    "files in {} are removed: run it again with --no-figures to keep the tables",
+                    args[0], std::strerror(spawned), dir.string()));
   }
   int status = 0;
   bool stopped = false;
