@@ -6,6 +6,8 @@
 #include <cstddef>
 #include <vector>
 
+#include <boost/math/distributions/students_t.hpp>
+
 namespace offloadsim::base {
 
 // The arithmetic mean; NaN when empty.
@@ -22,6 +24,14 @@ inline double standard_error(const std::vector<double>& v) {
   double ss = 0;
   for (double x : v) ss += (x - m) * (x - m);
   return std::sqrt(ss / static_cast<double>(v.size() - 1)) / std::sqrt(static_cast<double>(v.size()));
+}
+
+// The half-width of the 95% confidence interval of the mean (Student's t, n − 1 degrees of
+// freedom): mean ± this; NaN for fewer than two samples.
+inline double ci95_half_width(const std::vector<double>& v) {
+  if (v.size() < 2) return std::nan("");
+  const boost::math::students_t t(static_cast<double>(v.size() - 1));
+  return boost::math::quantile(boost::math::complement(t, 0.025)) * standard_error(v);
 }
 
 // The middle value (the mean of the two middle values for an even count); NaN when empty.

@@ -23,13 +23,14 @@ std::string num(double x, int digits = 3) {
 }  // namespace
 
 const char* const kQueriesHeader =
-    "policy,robot,kind,query_id,frame,bytes,sent_s,replied_s,latency_ms,service_ms,timed_out\n";
+    "policy,seed,robot,kind,query_id,frame,bytes,sent_s,replied_s,latency_ms,service_ms,timed_out\n";
 
 // Summarises the frames and queries of `robot` (-1: all robots) under one policy.
-SummaryLine summarise(const std::string& policy, int robot, const ClosedLoopResult& r, double fps,
+SummaryLine summarise(const std::string& policy, std::uint64_t seed, int robot, const ClosedLoopResult& r, double fps,
                       const std::vector<SensorStream>& streams) {
   SummaryLine s;
   s.policy = policy;
+  s.seed = seed;
   s.robot = robot < 0 ? "all" : fmt::format("robot{}", robot + 1);
   std::vector<double> reward, reward_fixed, price, granted;
   std::map<std::pair<int, int>, double> episode_reward;
@@ -87,14 +88,15 @@ SummaryLine summarise(const std::string& policy, int robot, const ClosedLoopResu
 }
 
 const char* const kSummaryHeader =
-    "policy,robot,frames,episodes,reward_per_frame,reward_fixed_cost_per_frame,episode_reward_mean,episode_reward_se,"
+    "policy,seed,robot,frames,episodes,reward_per_frame,reward_fixed_cost_per_frame,episode_reward_mean,episode_reward_"
+    "se,"
     "accuracy,cloud_queries,queries_per_s,on_time_share,timeouts,latency_p50_ms,latency_p95_ms,latency_p99_ms,"
     "net_rtt_p50_ms,net_rtt_p95_ms,price_mean,tokens_granted_mean,robot_runs,bytes_offloaded,sensor_goodput_mbps,"
     "sensor_drops\n";
 
 std::string summary_csv_line(const SummaryLine& s) {
-  return fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", s.policy, s.robot,
-                     s.frames, s.episodes, num(s.reward_per_frame, 4), num(s.reward_fixed_per_frame, 4),
+  return fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", s.policy, s.seed,
+                     s.robot, s.frames, s.episodes, num(s.reward_per_frame, 4), num(s.reward_fixed_per_frame, 4),
                      num(s.episode_reward_mean, 3), num(s.episode_reward_se, 3), num(s.accuracy, 4), s.cloud_queries,
                      num(s.queries_per_s, 3), num(s.on_time_share, 4), s.timeouts, num(s.latency_p50, 3),
                      num(s.latency_p95, 3), num(s.latency_p99, 3), num(s.net_rtt_p50, 3), num(s.net_rtt_p95, 3),
@@ -103,12 +105,13 @@ std::string summary_csv_line(const SummaryLine& s) {
 }
 
 const char* const kDecisionsHeader =
-    "policy,robot,frame,episode,step,t_s,action,executed,reason,query_id,bytes,sent_s,replied_s,latency_ms,on_time,"
+    "policy,seed,robot,frame,episode,step,t_s,action,executed,reason,query_id,bytes,sent_s,replied_s,latency_ms,on_"
+    "time,"
     "timed_out,used,why,prediction,true_label,correct,loss,price,reward,reward_fixed_cost,tokens,tokens_granted,"
     "est_rtt_ms,est_base_rtt_ms,est_queue_ms,est_delivery_mbps,est_timeout_rate,est_predicted_reply_ms,"
     "true_cloud_queue,true_ap_queue,true_channel_busy_s\n";
 
-void append_decisions(std::string& csv, const std::string& policy, const ClosedLoopResult& r) {
+void append_decisions(std::string& csv, const std::string& policy, std::uint64_t seed, const ClosedLoopResult& r) {
   for (const agents::ScoredFrame& f : r.frames) {
     const bool sent = f.sent_s >= 0;
     const bool replied = f.replied_s >= 0;
@@ -116,9 +119,9 @@ void append_decisions(std::string& csv, const std::string& policy, const ClosedL
     const bool known = gt_it != r.ground_truth.end();  // live runs know no ground truth
     const GroundTruth gt = known ? gt_it->second : GroundTruth{};
     fmt::format_to(std::back_inserter(csv),
-                   "{},robot{},{},{},{},{:.6f},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},"
-                   "{},{},{},{},{},{}\n",
-                   policy, f.robot + 1, f.frame, f.episode, f.step, f.t_s, kActionNames[f.requested_action],
+                   "{},{},robot{},{},{},{},{:.6f},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},"
+                   "{},{},{},{},{},{},{}\n",
+                   policy, seed, f.robot + 1, f.frame, f.episode, f.step, f.t_s, kActionNames[f.requested_action],
                    kActionNames[f.executed_action], f.reason, sent ? std::to_string(f.query_id) : "", f.bytes,
                    sent ? fmt::format("{:.6f}", f.sent_s) : "", replied ? fmt::format("{:.6f}", f.replied_s) : "",
                    sent && replied ? num((f.replied_s - f.sent_s) * 1e3) : "", f.on_time ? 1 : 0, f.timed_out ? 1 : 0,
@@ -130,10 +133,10 @@ void append_decisions(std::string& csv, const std::string& policy, const ClosedL
   }
 }
 
-void append_queries(std::string& csv, const std::string& policy, const ClosedLoopResult& r) {
+void append_queries(std::string& csv, const std::string& policy, std::uint64_t seed, const ClosedLoopResult& r) {
   for (const QueryRecord& q : r.queries) {
     const bool replied = q.replied_s >= 0;
-    fmt::format_to(std::back_inserter(csv), "{},robot{},{},{},{},{},{:.6f},{},{},{},{}\n", policy, q.robot + 1,
+    fmt::format_to(std::back_inserter(csv), "{},{},robot{},{},{},{},{},{:.6f},{},{},{},{}\n", policy, seed, q.robot + 1,
                    q.probe ? "probe" : "query", q.id, q.frame >= 0 ? std::to_string(q.frame) : "", q.bytes, q.sent_s,
                    replied ? fmt::format("{:.6f}", q.replied_s) : "",
                    replied ? num((q.replied_s - q.sent_s) * 1e3) : "", replied ? num(q.service_s * 1e3) : "",

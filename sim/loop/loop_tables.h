@@ -29,6 +29,7 @@ struct SensorStream {
 // estimator reads, beside latency_*, which includes the service.
 struct SummaryLine {
   std::string policy, robot;
+  std::uint64_t seed = 0;
   int frames = 0, episodes = 0, cloud_queries = 0, robot_runs = 0, timeouts = 0, on_time_queries = 0;
   double reward_per_frame = 0, reward_fixed_per_frame = 0, accuracy = 0, episode_reward_mean = 0, episode_reward_se = 0,
          queries_per_s = 0, on_time_share = 0, latency_p50 = 0, latency_p95 = 0, latency_p99 = 0, net_rtt_p50 = 0,
@@ -36,15 +37,15 @@ struct SummaryLine {
   std::uint64_t bytes_offloaded = 0, sensor_drops = 0;
 };
 
-// Summarises the frames and queries of `robot` (-1: all robots) under one policy; `streams` are the
+// Summarises the frames and queries of `robot` (-1: all robots) under one policy and seed; `streams` are the
 // sensor streams (none in a live run).
-SummaryLine summarise(const std::string& policy, int robot, const ClosedLoopResult& r, double fps,
+SummaryLine summarise(const std::string& policy, std::uint64_t seed, int robot, const ClosedLoopResult& r, double fps,
                       const std::vector<SensorStream>& streams);
 std::string summary_csv_line(const SummaryLine& s);
-// Rows of decisions.csv / queries.csv for one policy's run; ground truth left empty where the
-// result has none (a live run).
-void append_decisions(std::string& csv, const std::string& policy, const ClosedLoopResult& r);
-void append_queries(std::string& csv, const std::string& policy, const ClosedLoopResult& r);
+// Rows of decisions.csv / queries.csv for one policy's run of one seed; ground truth left empty
+// where the result has none (a live run).
+void append_decisions(std::string& csv, const std::string& policy, std::uint64_t seed, const ClosedLoopResult& r);
+void append_queries(std::string& csv, const std::string& policy, std::uint64_t seed, const ClosedLoopResult& r);
 // Rows of congestion_traces.csv (docs/congestion.md): one per scored frame, joined with its query's
 // record (the true outcome: a late reply, a time-out); `condition` its first cells.
 void append_congestion_traces(std::string& csv, const std::string& condition, const std::string& policy,

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <memory>
 #include <numeric>
 #include <optional>
@@ -299,6 +300,12 @@ void check_closed_loop(const Scenario& sc) {
   }
   const LoopInputs in = load_inputs(sc, false);
   check_saved_policies(sc, paper_features(in), true);
+  if (sc.has("loop.reference_policy")) {  // the kinds that share these checks have no comparison
+    std::vector<std::string> names;
+    for (const auto& made : make_policies(loop_policy_settings(sc), in.calibration).policies)
+      names.push_back(made.policy->name());
+    reference_policy(sc, names);
+  }
 }
 
 struct ClosedLoopExperiment::Inputs {
@@ -363,6 +370,10 @@ agents::Policy& ClosedLoopExperiment::policy(std::size_t p, int robot) {
   return *inputs_->made.at(static_cast<std::size_t>(robot)).policies.at(p).policy;
 }
 
+std::uint64_t ClosedLoopExperiment::seed() const {
+  return inputs_->seed;
+}
+
 std::uint64_t ClosedLoopExperiment::policy_seed(std::size_t p) const {
   return base::derive_seed(inputs_->seed, base::streams::kLoopPolicies, p);
 }
@@ -404,38 +415,48 @@ ClosedLoopResult ClosedLoopExperiment::replay(const std::vector<QueryRecord>& qu
 
 namespace {
 
-// Policy p's simulation, as the text it adds to each table and its line of the terminal table.
+// Inserts `,seed` after the first cell of every line of a network table (its condition: the policy).
+std::string with_seed(const std::string& rows, const std::string& seed) {
+  std::string out;
+  std::size_t at = 0;
+  while (at < rows.size()) {
+    std::size_t end = rows.find('\n', at);
+    if (end == std::string::npos) end = rows.size();
+    const std::string line = rows.substr(at, end - at);
+    const std::size_t comma = line.find(',');
+    out += comma == std::string::npos ? line : line.substr(0, comma) + "," + seed + line.substr(comma);
+    out += '\n';
+    at = end + 1;
+  }
+  return out;
+}
+
+// Policy p's simulation (of the experiment's seed), as the text it adds to each table.
 UnitParts policy_parts(ClosedLoopExperiment& experiment, const Scenario& sc, std::size_t p) {
   const std::string name = experiment.policy_name(p);
+  const std::uint64_t seed = experiment.seed();
   const ClosedLoopResult r = experiment.run(p);
   check_interrupt();  // Ctrl-C ended the simulation early: nothing of it is written
   UnitParts parts;
-  for (const std::string& e : r.errors) parts["warnings"] += fmt::format("warning: {}: {}\n", name, e);
-  append_decisions(parts["decisions"], name, r);
-  append_queries(parts["queries"], name, r);
+  for (const std::string& e : r.errors) parts["warnings"] += fmt::format("warning: {} (seed {}): {}\n", name, seed, e);
+  append_decisions(parts["decisions"], name, seed, r);
+  append_queries(parts["queries"], name, seed, r);
   const Tables headers;
   Tables tables;
   std::vector<SensorStream> streams;
   for (const Row& row : add_run(tables, name, r.network, sc.number("run.warmup_s"))) {
     streams.push_back({row.flow, row.goodput, row.pub_drops + row.sub_drops});
   }
-  parts["rates"] = tables.rates.substr(headers.rates.size());
-  parts["messages"] = tables.messages.substr(headers.messages.size());
-  parts["background"] = tables.background.substr(headers.background.size());
-  parts["flows"] = tables.flows.substr(headers.flows.size());
+  const std::string seed_text = std::to_string(seed);
+  parts["rates"] = with_seed(tables.rates.substr(headers.rates.size()), seed_text);
+  parts["messages"] = with_seed(tables.messages.substr(headers.messages.size()), seed_text);
+  parts["background"] = with_seed(tables.background.substr(headers.background.size()), seed_text);
+  parts["flows"] = with_seed(tables.flows.substr(headers.flows.size()), seed_text);
   for (int robot = 0; robot < experiment.spec().network.robots; ++robot) {
-    parts["summary"] += summary_csv_line(summarise(name, robot, r, experiment.fps(), streams));
+    parts["summary"] += summary_csv_line(summarise(name, seed, robot, r, experiment.fps(), streams));
   }
-  const SummaryLine s = summarise(name, -1, r, experiment.fps(), streams);
-  parts["summary"] += summary_csv_line(s);
-  const auto shown = [](double x, const char* format) {
-    return std::isnan(x) ? std::string("-") : fmt::format(fmt::runtime(format), x);
-  };
-  parts["row"] = fmt::format("{:<22} {:>9.3f} {:>9.3f} {:>8.3f} {:>8.2f} {:>8} {:>9} {:>9} {:>7} {:>7.1f} {:>10}\n",
-                             s.policy, s.reward_per_frame, s.reward_fixed_per_frame, s.accuracy, s.queries_per_s,
-                             shown(100 * s.on_time_share, "{:.1f}%"), shown(s.latency_p50, "{:.1f} ms"),
-                             shown(s.latency_p95, "{:.1f} ms"), shown(s.price_mean, "{:.2f}"), s.tokens_granted_mean,
-                             fmt::format("{:.1f} Mbps", s.sensor_goodput_mbps));
+  parts[kOverallPart] = summary_csv_line(summarise(name, seed, -1, r, experiment.fps(), streams));
+  parts["summary"] += parts[kOverallPart];
   return parts;
 }
 
@@ -451,87 +472,131 @@ std::string joined(const std::vector<UnitParts>& units, const std::string& part)
 
 }  // namespace
 
-UnitParts closed_loop_unit(const Scenario& sc, std::size_t p, const std::function<void()>& tick) {
-  ClosedLoopExperiment experiment(sc, false);
+// The scenario of the run's k-th seed: seed + k (as a sweep's replications), the rest as given.
+Scenario seed_scenario(const Scenario& sc, std::size_t k) {
+  if (k == 0) return sc;
+  std::vector<std::string> sets = sc.overrides();
+  sets.push_back(fmt::format("seed={}", sc.seed() + k));
+  return load_scenario(sc.file(), sets);
+}
+
+namespace {
+std::size_t loop_seeds(const Scenario& sc) {
+  return static_cast<std::size_t>(sc.integer("run.seeds"));
+}
+}  // namespace
+
+UnitParts closed_loop_unit(const Scenario& sc, std::size_t unit, const std::function<void()>& tick) {
+  const std::size_t seeds = loop_seeds(sc);
+  ClosedLoopExperiment experiment(seed_scenario(sc, unit % seeds), false);
   experiment.spec().network.stop_requested = interrupt_requested;
   experiment.spec().network.on_second = [&tick](double) { tick(); };
-  return policy_parts(experiment, sc, p);
+  return policy_parts(experiment, sc, unit / seeds);
 }
 
 void run_closed_loop_kind(const Scenario& sc, const RunOptions& opt, std::ostream& out, RunRecord& rec) {
   ClosedLoopExperiment experiment(sc, opt.progress);
   fmt::print(out, "{}\n", experiment.description());
-  ClosedLoopSpec& spec = experiment.spec();
-  if (sc.flag("network.pcap")) spec.network.wifi.pcap_prefix = (opt.out_dir / "pcap").string();
-  spec.network.stop_requested = interrupt_requested;
-  const std::size_t ticks = static_cast<std::size_t>(std::ceil(spec.network.duration_s));
+  const std::size_t seeds = loop_seeds(sc);
+  const bool pcap = sc.flag("network.pcap");
+  const std::size_t ticks = static_cast<std::size_t>(std::ceil(experiment.spec().network.duration_s));
+  std::vector<std::string> policies;
+  for (std::size_t p = 0; p < experiment.policies(); ++p) policies.push_back(experiment.policy_name(p));
+  const std::size_t reference = reference_policy(sc, policies);
 
-  // The policies' simulations: in parallel children (each its own ns-3), or one after the other here
-  // (--jobs 1, one policy, or pcap, whose files every policy's run would write at once).
+  // The simulations, one per policy and seed (unit p·seeds + k: policy p, seed + k): in parallel
+  // children (each its own ns-3), or one after the other here (--jobs 1, one unit, or pcap, whose
+  // files every run would write at once).
   UnitPlan plan;
-  plan.what = "policies";
-  plan.key = "policy";
-  for (std::size_t p = 0; p < experiment.policies(); ++p) plan.names.push_back(experiment.policy_name(p));
+  plan.what = seeds > 1 ? "runs" : "policies";
+  plan.key = seeds > 1 ? "run" : "policy";
+  for (const std::string& name : policies) {
+    for (std::size_t k = 0; k < seeds; ++k)
+      plan.names.push_back(seeds > 1 ? fmt::format("{} seed {}", name, sc.seed() + k) : name);
+  }
   plan.ticks_per_unit = ticks;
-  plan.in_one_process = sc.flag("network.pcap");
+  plan.in_one_process = pcap;
+  std::unique_ptr<ClosedLoopExperiment> other;  // the experiment of a seed other than the first
+  std::size_t other_seed = 0;
   const std::vector<UnitParts> units = run_units(
       sc, opt, plan,
-      [&](std::size_t p) {
+      [&](std::size_t u) {
+        const std::size_t k = u % seeds;
+        if (k != 0 && (!other || other_seed != k)) {
+          other = std::make_unique<ClosedLoopExperiment>(seed_scenario(sc, k), false);
+          other_seed = k;
+        }
+        ClosedLoopExperiment& x = k == 0 ? experiment : *other;
+        ClosedLoopSpec& spec = x.spec();
+        if (pcap) {
+          const std::string prefix = seeds > 1 ? fmt::format("pcap-seed{}", x.seed()) : "pcap";
+          spec.network.wifi.pcap_prefix = (opt.out_dir / prefix).string();
+        }
+        spec.network.stop_requested = interrupt_requested;
         std::unique_ptr<Progress> bar;
         spec.network.on_second = nullptr;
         if (opt.progress) {
-          bar = std::make_unique<Progress>(experiment.policy_name(p) + " (simulated s)", ticks);
+          bar = std::make_unique<Progress>(plan.names[u] + " (simulated s)", ticks);
           spec.network.on_second = [&bar](double) { bar->advance(); };
         }
-        UnitParts parts = policy_parts(experiment, sc, p);
-        spec.network.on_second = nullptr;  // it points at this policy's bar
+        UnitParts parts = policy_parts(x, sc, u / seeds);
+        spec.network.on_second = nullptr;  // it points at this unit's bar
         if (bar) bar->finish();
         return parts;
       },
       out, rec);
   fmt::print(out, "{}", joined(units, "warnings"));
   nlohmann::json same = nlohmann::json::array();
-  for (const auto& [a, b] : identical_policies(units)) {
+  for (const auto& [a, b] : identical_policies(units, seeds)) {
     fmt::print(out,
-               "note: {} executed the same action as {} at every frame of every robot: the two rows are one "
+               "note: {} executed the same action as {} at every frame of every robot{}: the two rows are one "
                "behaviour here\n",
-               plan.names[b], plan.names[a]);
-    same.push_back({plan.names[a], plan.names[b]});
+               policies[b], policies[a], seeds > 1 ? " and seed" : "");
+    same.push_back({policies[a], policies[b]});
   }
   if (!same.empty()) rec.notes["identical_decisions"] = same;
 
+  const SeedMetrics metrics = seed_metrics(units, seeds);
   const Tables headers;
   const std::vector<std::pair<const char*, std::string>> files = {
       {"decisions.csv", kDecisionsHeader + joined(units, "decisions")},
       {"queries.csv", kQueriesHeader + joined(units, "queries")},
       {"summary.csv", kSummaryHeader + joined(units, "summary")},
-      {"rates.csv", headers.rates + joined(units, "rates")},
-      {"messages.csv", headers.messages + joined(units, "messages")},
-      {"background.csv", headers.background + joined(units, "background")}};
+      {"comparison.csv", comparison_csv(policies, metrics, reference)},
+      {"rates.csv", with_seed(headers.rates, "seed") + joined(units, "rates")},
+      {"messages.csv", with_seed(headers.messages, "seed") + joined(units, "messages")},
+      {"background.csv", with_seed(headers.background, "seed") + joined(units, "background")}};
   for (const auto& [file, text] : files) {
     write_file_atomically(opt.out_dir / file, text);
     rec.outputs.push_back(file);
   }
   if (sc.flag("network.flow_monitor")) {
-    write_file_atomically(opt.out_dir / "flows.csv", headers.flows + joined(units, "flows"));
+    write_file_atomically(opt.out_dir / "flows.csv", with_seed(headers.flows, "seed") + joined(units, "flows"));
     rec.outputs.push_back("flows.csv");
   }
   if (experiment.capacity()) write_cell_capacity(*experiment.capacity(), opt, rec);
+  rec.notes["seeds"] = {{"first", sc.seed()}, {"count", seeds}, {"reference_policy", policies[reference]}};
 
-  fmt::print(out, "\n{:<22} {:>9} {:>9} {:>8} {:>8} {:>8} {:>9} {:>9} {:>7} {:>7} {:>10}\n", "policy (all robots)",
-             "reward/f", "fixed/f", "accuracy", "query/s", "on time", "lat p50", "lat p95", "price", "tokens",
-             "sensor");
-  fmt::print(out, "{}", joined(units, "row"));
+  fmt::print(out, "\n{}", comparison_table(policies, metrics, reference));
   fmt::print(out,
-             "reward/f: mean reward per frame with the measured price; fixed/f: with the paper's constant costs; "
-             "on time: queries answered by the frame's deadline ({:.0f} ms); tokens: mean grant per episode\n",
-             loop_deadline_s(sc) * 1e3);
+             "{}.\nreward/f: mean reward per frame with the measured price, ± half its 95% CI over seeds "
+             "(Student's t); Δ: its difference from {}, paired by seed; fixed/f: with the paper's constant costs;\n"
+             "on time: queries answered by the frame's deadline ({:.0f} ms); tokens: mean grant per episode. "
+             "comparison.csv has every metric.\n",
+             seeds > 1 ? fmt::format("means over {} seeds ({}–{}), each policy on the same network, streams and "
+                                     "seed",
+                                     seeds, sc.seed(), sc.seed() + seeds - 1)
+                       : fmt::format("one seed ({}): no interval; run.seeds gives more", sc.seed()),
+             policies[reference], loop_deadline_s(sc) * 1e3);
   if (opt.figures && sc.flag("output.figures")) {
     draw_figures("plot_closed_loop.py", opt.out_dir, closed_loop_figure_options(sc));
-    for (const char* f : {"fig_closed_loop_policies", "fig_closed_loop_timeline"}) {
-      rec.outputs.push_back(std::string(f) + ".png");
-      rec.outputs.push_back(std::string(f) + ".pdf");
+    std::vector<std::string> drawn;  // the policies figure and a timeline per policy
+    for (const auto& e : std::filesystem::directory_iterator(opt.out_dir)) {
+      const std::string f = e.path().filename().string();
+      if (f.rfind("fig_closed_loop_", 0) == 0) drawn.push_back(f);
     }
+    std::sort(drawn.begin(), drawn.end());
+    rec.outputs.insert(rec.outputs.end(), drawn.begin(), drawn.end());
   }
 }
 

@@ -1,8 +1,10 @@
 // kind: closed-loop — every robot of an ns-3 WiFi or LTE network runs its offload agent; each policy
-// of eval.policies runs in its own simulation of the same network, seed and streams (paired). Writes
-// decisions.csv (every frame), queries.csv (every request on the wire), summary.csv (per policy and
-// robot, and overall), the network tables of network-run with the policy as the condition, and the
-// figures. docs/loop.md.
+// of eval.policies runs in its own simulation of the same network, seed and streams, on each of
+// run.seeds seeds (paired by seed). Writes decisions.csv (every frame), queries.csv (every request
+// on the wire), summary.csv (per policy, seed and robot, and overall), comparison.csv (per policy:
+// means over seeds, and differences paired by seed against loop.reference_policy), the network
+// tables of network-run with the policy as the condition and a seed column, and the figures.
+// docs/loop.md.
 #pragma once
 
 #include <cstddef>
@@ -27,9 +29,12 @@
 namespace offloadsim::sim {
 
 void check_closed_loop(const Scenario& sc);
-// Policy p of eval.policies in its own simulation: its rows of every table and its line of the
-// terminal table (a unit of the kind, for parallel runs: parallel_units.h).
-UnitParts closed_loop_unit(const Scenario& sc, std::size_t p, const std::function<void()>& tick);
+// Unit u of the run: policy u ÷ run.seeds of the run's policies in its own simulation of seed
+// seed + u mod run.seeds, as its rows of every table (a unit of the kind, for parallel runs:
+// parallel_units.h).
+UnitParts closed_loop_unit(const Scenario& sc, std::size_t unit, const std::function<void()>& tick);
+// The scenario of the run's k-th seed (k < run.seeds): seed + k, as a sweep's replications.
+Scenario seed_scenario(const Scenario& sc, std::size_t k);
 
 // The pieces of a closed-loop scenario that every backend of the agent shares (the simulation here,
 // the live processes of sim/live):
@@ -81,6 +86,7 @@ class ClosedLoopExperiment {
   const std::vector<std::uint32_t>& query_sizes() const;
   agents::RobotAgentSettings agent_settings(std::size_t p) const;
   agents::Policy& policy(std::size_t p, int robot);
+  std::uint64_t seed() const;  // the scenario's
   std::uint64_t policy_seed(std::size_t p) const;
   int frames(int robot) const;
   // The same network with `queries` (a run's requests) sent open loop at their recorded times: the

@@ -318,9 +318,8 @@ int cloud_main(const CloudProcessOptions& o, std::ostream& out) {
   if (!o.stats_file.empty()) {
     nlohmann::json j = {{"requests", st.requests.load()},   {"probes", st.probes.load()},
                         {"accepted", st.accepted.load()},   {"refused", st.refused.load()},
-                        {"evicted", st.evicted.load()},
-                        {"malformed", st.malformed.load()}, {"timed_out", st.timed_out.load()},
-                        {"model", model->describe()}};
+                        {"evicted", st.evicted.load()},     {"malformed", st.malformed.load()},
+                        {"timed_out", st.timed_out.load()}, {"model", model->describe()}};
     write_file_atomically(o.stats_file, j.dump(2) + "\n");
   }
   return interrupt_requested() ? 130 : 0;  // stopped by a signal, as every other subcommand says
@@ -446,9 +445,9 @@ int robot_main(const RobotProcessOptions& o, std::ostream& out) {
   r_all.frames = res.frames;
   r_all.queries = res.queries;
   std::string decisions = kDecisionsHeader, queries = kQueriesHeader, summary = kSummaryHeader;
-  append_decisions(decisions, policy.name(), r_all);
-  append_queries(queries, policy.name(), r_all);
-  summary += summary_csv_line(summarise(policy.name(), r, r_all, ls.fps, {}));
+  append_decisions(decisions, policy.name(), sc.seed(), r_all);
+  append_queries(queries, policy.name(), sc.seed(), r_all);
+  summary += summary_csv_line(summarise(policy.name(), sc.seed(), r, r_all, ls.fps, {}));
   const fs::path dir = o.out_dir.empty() ? fs::path(".") : fs::path(o.out_dir);
   fs::create_directories(dir);
   write_file_atomically(dir / "decisions.csv", decisions);
@@ -524,6 +523,7 @@ std::string write_sim_scenario(const std::string& live_file, const fs::path& fil
   root["kind"] = "closed-loop";
   root["name"] = live.name() + "-sim";
   root["cloud"]["service_times"] = service_csv;
+  root["run"]["seeds"] = 1;  // the live run is one run, of its seed
   if (live.text("live.source") == "video") {
     if (inference_ms > 0) root["robot"]["inference_ms"] = inference_ms;
     root["loop"]["query_video"] = live.texts("video.files").front();
@@ -693,10 +693,10 @@ void run_live_kind(const Scenario& sc, const RunOptions& opt, std::ostream& out,
       if (rj.is_object() && rj.contains("inference_median_ms")) inference_ms.push_back(rj["inference_median_ms"]);
     }
     for (int r = 0; r < robots; ++r) {
-      lines.push_back(summarise(name, r, merged, fps, {}));
+      lines.push_back(summarise(name, sc.seed(), r, merged, fps, {}));
       summary += summary_csv_line(lines.back());
     }
-    lines.push_back(summarise(name, -1, merged, fps, {}));
+    lines.push_back(summarise(name, sc.seed(), -1, merged, fps, {}));
     summary += summary_csv_line(lines.back());
   }
   stop_children({&cloud}, 10);

@@ -619,6 +619,16 @@ std::vector<FieldSpec> build_schema() {
                     "of the queries' frame size (camera.width × camera.height) are drawn from.",
                     kLoop));
   loop("cloud.server", FieldType::kInt, "server", 1LL, 1, 1000, "The server that hosts the cloud (1: the first).");
+  s.push_back(field("run.seeds", FieldType::kInt, "seeds", 5LL, 1, 1000,
+                    "Seeds the closed loop runs: seed, seed + 1, …, each a whole replication (robots' streams, "
+                    "channel, service times, policies' draws) that every policy plays, so that policies are "
+                    "compared paired by seed (comparison.csv). A sweep that replicates by itself sets 1.",
+                    {"closed-loop"}));
+  s.push_back(field("loop.reference_policy", FieldType::kString, "", std::string(""), -kInf, kInf,
+                    "The policy every other is compared with, paired by seed (comparison.csv and the terminal "
+                    "table's Δ column): a name as the run prints it (e.g. all-robot, congestion-aware-q50); "
+                    "empty: the first of eval.policies.",
+                    {"closed-loop"}));
 
   // ---- congestion traces and the surrogate (docs/congestion.md) ----
   s.push_back(field("loop.query_rates", FieldType::kNumberList, "queries/frame",

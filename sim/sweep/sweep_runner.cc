@@ -612,33 +612,42 @@ void collect_sweep(const fs::path& root, bool partial, bool figures, std::ostrea
   std::error_code ec;
   fs::create_directories(root / "collected", ec);
   remove_partial_files(root / "collected");  // an interrupted collect's; the caller holds the sweep's lock
-  std::string prefix_header = "point,id,replication,seed";
+  // A table whose rows carry their own seed (a closed loop of run.seeds seeds; with one, it is the
+  // point's) is collected without the point's.
+  std::string keys_header;
   for (const auto& k : m.keys) {
-    if (k != "seed") prefix_header += "," + csv_cell(k);
+    if (k != "seed") keys_header += "," + csv_cell(k);
   }
+  const std::string prefix_header = "point,id,replication,seed" + keys_header;
+  const std::string own_seed_header = "point,id,replication" + keys_header;
   size_t rows_total = 0;
   for (const std::string& table : tables) {
     check_interrupt();
     AtomicFile f(root / "collected" / table);
     std::string header;
+    bool own_seed = false;
     size_t rows = 0;
     for (const SweepPoint* p : done) {
       const fs::path file = root / p->id / table;
       if (!fs::exists(file)) continue;
       std::ifstream in(file);
       if (!in) throw base::InputError(file.string(), 0, "", "cannot be read");
-      std::string prefix = fmt::format("{},{},{},{}", p->index, p->id, p->replication, p->seed);
-      for (const auto& [k, v] : p->params) {
-        if (k != "seed") prefix += "," + csv_cell(v);
-      }
       std::string line;
       std::getline(in, line);
       if (header.empty()) {
         header = line;
-        check_no_shared_column(prefix_header, header, file);
-        f.stream() << prefix_header << "," << header << "\n";
+        const std::vector<std::string> columns = base::split_csv_line(header);
+        own_seed = std::find(columns.begin(), columns.end(), "seed") != columns.end();
+        const std::string& sweep_header = own_seed ? own_seed_header : prefix_header;
+        check_no_shared_column(sweep_header, header, file);
+        f.stream() << sweep_header << "," << header << "\n";
       } else if (line != header) {
         throw base::InputError(file.string(), 1, "", "its columns differ from the other points' " + table);
+      }
+      std::string prefix = fmt::format("{},{},{}", p->index, p->id, p->replication);
+      if (!own_seed) prefix += fmt::format(",{}", p->seed);
+      for (const auto& [k, v] : p->params) {
+        if (k != "seed") prefix += "," + csv_cell(v);
       }
       while (std::getline(in, line)) {
         if (line.empty()) continue;

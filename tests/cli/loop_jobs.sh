@@ -11,13 +11,13 @@ fail() { echo "FAIL: $*"; exit 1; }
 
 "$offloadsim" run "$scenario" --out "$tmp/serial" --jobs 1 -q >"$tmp/serial.log" 2>&1 || fail "serial: $(cat "$tmp/serial.log")"
 "$offloadsim" run "$scenario" --out "$tmp/parallel" --jobs 3 -q >"$tmp/parallel.log" 2>&1 || fail "parallel: $(cat "$tmp/parallel.log")"
-grep -q "3 policies in 3 child processes" "$tmp/parallel.log" || fail "the policies did not run in children: $(cat "$tmp/parallel.log")"
-for f in decisions.csv queries.csv summary.csv rates.csv messages.csv background.csv; do
+grep -q "6 runs in 3 child processes" "$tmp/parallel.log" || fail "the policies did not run in children: $(cat "$tmp/parallel.log")"
+for f in decisions.csv queries.csv summary.csv comparison.csv rates.csv messages.csv background.csv; do
   cmp "$tmp/serial/$f" "$tmp/parallel/$f" || fail "$f differs between --jobs 1 and --jobs 3"
 done
 # The terminal table is the same too.
-sed -n '/^policy (all robots)/,/^reward\/f:/p' "$tmp/serial.log" >"$tmp/a"
-sed -n '/^policy (all robots)/,/^reward\/f:/p' "$tmp/parallel.log" >"$tmp/b"
+sed -n '/^policy (all robots)/,/comparison.csv has every metric/p' "$tmp/serial.log" >"$tmp/a"
+sed -n '/^policy (all robots)/,/comparison.csv has every metric/p' "$tmp/parallel.log" >"$tmp/b"
 cmp "$tmp/a" "$tmp/b" || fail "the terminal tables differ"
 ls -A "$tmp/parallel" | grep -q partial && fail "a work directory was left: $(ls -A "$tmp/parallel")"
 echo "same bytes with --jobs 1 and --jobs 3"

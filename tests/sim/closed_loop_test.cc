@@ -234,7 +234,7 @@ seed: 3
 robots: {count: 1, streams: []}
 stream: {horizon: 10}
 eval: {policies: [all-cloud, congestion-aware], heuristic_percentiles: [50], calibration_traces: 5}
-run: {duration_s: 3, warmup_s: 1}
+run: {duration_s: 3, warmup_s: 1, seeds: 1}
 output: {figures: false}
 )" + extra);
 }
@@ -306,6 +306,8 @@ TEST(ClosedLoopKind, BadLoopAndCloudSettingsNameTheField) {
   refused({"loop.fps=0"}, "loop.fps");
   refused({"eval.policies=[oracle]"}, "eval.policies");
   refused({"cloud.workers=0"}, "cloud.workers");
+  refused({"loop.reference_policy=all-robot"}, "loop.reference_policy");  // not among the policies
+  refused({"run.seeds=0"}, "run.seeds");
   refused({"loop.query_video=" + file}, "loop.query_video");  // a file, but not a video
 }
 
@@ -329,6 +331,65 @@ TEST(ClosedLoopKind, PoliciesThatActedAlikeAreFlagged) {
   std::filesystem::remove_all(dir);
   const std::string apart = fixtures::run_in_place(file, dir, {"eval.policies=[all-robot, all-cloud]"});
   EXPECT_EQ(apart.find("note:"), std::string::npos) << apart;
+}
+
+// The half-width of a 95% CI over seeds is Student's t's (tables: t(4) = 2.776, t(1) = 12.706).
+TEST(Stats, Ci95HalfWidthIsStudentsT) {
+  EXPECT_NEAR(base::ci95_half_width({1, 2, 3, 4, 5}), 2.776445 * std::sqrt(2.5 / 5), 1e-5);
+  EXPECT_NEAR(base::ci95_half_width({2, 4}), 12.7062, 1e-4);
+  EXPECT_TRUE(std::isnan(base::ci95_half_width({3})));
+}
+
+// Issue 35, item 3: run.seeds replicates the run on seed, seed + 1, …: each seed's rows are those of
+// a one-seed run of that seed, and comparison.csv pairs every policy with the reference by seed.
+TEST(ClosedLoopKind, SeedsReplicateTheRunAndArePairedAgainstTheReference) {
+  const std::string file = tiny_scenario("loop_seeds.yaml");
+  const auto two = fixtures::run_into(file, "loop_two_seeds", {"run.seeds=2", "loop.reference_policy=all-cloud"});
+  const auto second = fixtures::run_into(file, "loop_seed_4", {"seed=4"});
+  const auto rows_of_seed = [](const std::filesystem::path& f, const std::string& seed) {
+    const base::CsvTable t = base::CsvTable::read(f.string());
+    std::string kept;
+    for (std::size_t r = 0; r < t.rows(); ++r) {
+      if (t.cell(r, t.column("seed")) != seed) continue;
+      for (std::size_t c = 0; c < t.header().size(); ++c) kept += t.cell(r, c) + ",";
+      kept += "\n";
+    }
+    return kept;
+  };
+  for (const char* f : {"decisions.csv", "queries.csv", "summary.csv"}) {
+    EXPECT_FALSE(rows_of_seed(two / f, "4").empty()) << f;
+    EXPECT_EQ(rows_of_seed(two / f, "4"), rows_of_seed(second / f, "4")) << f;
+    EXPECT_FALSE(rows_of_seed(two / f, "3").empty()) << f;
+  }
+  EXPECT_EQ(fixtures::slurp(two / "rates.csv").rfind("condition,seed,flow,", 0), 0u);  // no sensor streams here
+  // The paired difference is the mean of the per-seed differences.
+  const base::CsvTable summary = base::CsvTable::read((two / "summary.csv").string());
+  std::map<std::pair<std::string, std::string>, double> reward;
+  for (std::size_t r = 0; r < summary.rows(); ++r) {
+    if (summary.cell(r, summary.column("robot")) != "all") continue;
+    reward[{summary.cell(r, summary.column("policy")), summary.cell(r, summary.column("seed"))}] =
+        summary.number(r, summary.column("reward_per_frame"));
+  }
+  ASSERT_EQ(reward.size(), 4u);
+  const std::string other = "congestion-aware-q50";
+  const double d3 = reward[{other, "3"}] - reward[{"all-cloud", "3"}];
+  const double d4 = reward[{other, "4"}] - reward[{"all-cloud", "4"}];
+  const base::CsvTable cmp = base::CsvTable::read((two / "comparison.csv").string());
+  bool found = false;
+  for (std::size_t r = 0; r < cmp.rows(); ++r) {
+    if (cmp.cell(r, cmp.column("policy")) != other || cmp.cell(r, cmp.column("metric")) != "reward_per_frame") continue;
+    found = true;
+    EXPECT_EQ(cmp.cell(r, cmp.column("reference")), "all-cloud");
+    EXPECT_EQ(cmp.integer(r, cmp.column("seeds")), 2);
+    EXPECT_EQ(cmp.integer(r, cmp.column("pairs")), 2);
+    EXPECT_NEAR(cmp.number(r, cmp.column("mean")), (reward[{other, "3"}] + reward[{other, "4"}]) / 2, 2e-4);
+    EXPECT_NEAR(cmp.number(r, cmp.column("difference")), (d3 + d4) / 2, 2e-4);
+    // Two pairs: t(1) = 12.706, standard error |d3 − d4| / 2.
+    const double half = 12.7062 * std::abs(d3 - d4) / 2;
+    EXPECT_NEAR(cmp.number(r, cmp.column("difference_ci95_high")) - cmp.number(r, cmp.column("difference")), half,
+                1e-3 + 1e-3 * half);
+  }
+  EXPECT_TRUE(found);
 }
 
 // Issue 33, item 5: a service time of 1e308 ms in cloud.service_times ran, and queries.csv recorded
