@@ -12,8 +12,10 @@ namespace offloadsim::agents {
 
 namespace {
 
-// Events within half a nanosecond are simultaneous, as in ns-3's integer time; a reply then comes
-// before a probe or a deadline (it was scheduled first).
+// Events within half a nanosecond are simultaneous, as in ns-3's integer time. Then the earlier
+// scheduled comes first: a reply before a probe (sent later), a frame's deadline (scheduled when
+// the frame was decided, before its query was sent) before its reply; a robot result counts at
+// its deadline, as the loop promotes results ready by then.
 constexpr double kEps = 5e-10;
 
 double median(std::vector<double> v) {
@@ -82,11 +84,6 @@ CongestionSurrogate::CongestionSurrogate(std::vector<CellModel> cells, Surrogate
   const RobotAgentSettings& r = settings_.robot;
   if (!(r.fps > 0) || !(r.deadline_s > 0) || !(r.mean_query_bytes > 0) || !(r.timeout_s > 0)) {
     throw std::invalid_argument("the surrogate needs a positive frame rate, deadline, time-out and mean query size");
-  }
-  if (r.deadline_s > 1.0 / r.fps + 1e-9) {
-    throw std::invalid_argument(
-        "the surrogate scores a frame before the robot's next frame: the deadline must be at most one frame period "
-        "(loop.deadline_ms ≤ 1000 / loop.fps)");
   }
   if (query_sizes_.empty()) throw std::invalid_argument("the surrogate needs the queries' sizes");
   if (cells.empty()) throw std::invalid_argument("the surrogate needs at least one cell");
@@ -237,6 +234,40 @@ Observation CongestionSurrogate::observation(int slot) const {
   return obs;
 }
 
+float CongestionSurrogate::score(const Slot& s, Pending& p) const {
+  const RobotAgentSettings& r = settings_.robot;
+  const MdpParams& m = r.mdp;
+  const Frame& f = s.trace->frames[static_cast<std::size_t>(p.t)];
+  SurrogateOutcome& o = p.outcome;
+  o.frame = p.t;
+  int prediction = -1;
+  const auto fallback = [&] {
+    const bool robot_newer = s.robot_store.p.present && s.robot_store.frame > s.cloud_store.frame;
+    const Store& c = robot_newer ? s.robot_store : s.cloud_store;
+    if (c.p.present) prediction = c.p.label;
+  };
+  if (o.executed_action == kCloud) {
+    o.on_time = p.reply_s < p.deadline_s - kEps && p.reply_s <= p.now_s + r.timeout_s;
+    if (o.on_time) {
+      prediction = f.cloud_prediction;
+    } else {
+      fallback();
+    }
+  } else if (o.executed_action == kRobot) {
+    o.on_time = p.robot_ready_s <= p.deadline_s + kEps;
+    if (o.on_time) {
+      prediction = f.robot_prediction;
+    } else {
+      fallback();
+    }
+  } else {
+    o.on_time = true;
+    if (p.reused.p.present) prediction = p.reused.p.label;
+  }
+  o.correct = prediction >= 0 && prediction == f.true_label;
+  return static_cast<float>(-m.accuracy_weight * (o.correct ? 0.0 : 1.0) - m.cost_weight * o.price);
+}
+
 void CongestionSurrogate::step(const int* actions, float* rewards, std::uint8_t* dones, SurrogateOutcome* outcomes) {
   const RobotAgentSettings& r = settings_.robot;
   const MdpParams& m = r.mdp;
@@ -244,11 +275,10 @@ void CongestionSurrogate::step(const int* actions, float* rewards, std::uint8_t*
   // Slots are in cell order and, within a cell, in the order of their frames' times.
   for (std::size_t i = 0; i < slots_.size(); ++i) {
     Slot& s = slots_[i];
-    SurrogateOutcome o;
     if (done(static_cast<int>(i))) {
       rewards[i] = 0.0f;
       dones[i] = 1;
-      if (outcomes != nullptr) outcomes[i] = o;
+      if (outcomes != nullptr) outcomes[i] = SurrogateOutcome{};
       continue;
     }
     const double now = s.now_s;  // the robot's events up to now are done, its view fresh (reset, last step)
@@ -257,79 +287,76 @@ void CongestionSurrogate::step(const int* actions, float* rewards, std::uint8_t*
     if (requested < 0 || requested >= kNumActions) throw std::out_of_range("CongestionSurrogate: action outside 0…3");
     int executed = requested;
     if (requested == kCloud && (s.budget <= 0 || s.queries_out >= r.max_in_flight)) executed = kRobot;
-    o.executed_action = executed;
-    o.price = executed == kCloud ? s.view.price : m.action_cost[static_cast<std::size_t>(executed)];
-    Store reused;
-    double reply_s = INFINITY;
-    double robot_ready_s = INFINITY;
+    Pending p;
+    p.t = s.t;
+    p.now_s = now;
+    p.deadline_s = now + r.deadline_s;
+    p.outcome.executed_action = executed;
+    p.outcome.price = executed == kCloud ? s.view.price : m.action_cost[static_cast<std::size_t>(executed)];
     if (executed == kCloud) {
       Query q = send(s, now, query_bytes(s.frame), false);
       q.answer.p = {true, f.cloud_prediction, f.cloud_confidence};
       q.answer.frame = s.frame;
       if (descriptors) q.answer.input.descriptor = f.descriptor;
-      reply_s = q.reply_s;
-      o.latency_s = q.reply_s - q.sent_s;
+      p.reply_s = q.reply_s;
+      p.outcome.latency_s = q.reply_s - q.sent_s;
       s.flight.push_back(std::move(q));
       ++s.queries_out;
       --s.budget;
     } else if (executed == kRobot) {
-      robot_ready_s = now + r.inference_s;
+      p.robot_ready_s = now + r.inference_s;
       Store result;
       result.p = {true, f.robot_prediction, f.robot_confidence};
       result.frame = s.frame;
       if (descriptors) result.input.descriptor = f.descriptor;
-      s.robot_results.emplace_back(robot_ready_s, std::move(result));
+      s.robot_results.emplace_back(p.robot_ready_s, std::move(result));
     } else {
-      reused = executed == kPastRobot ? s.robot_store : s.cloud_store;
+      p.reused = executed == kPastRobot ? s.robot_store : s.cloud_store;
     }
-    // Half a frame later a probe if due; at the deadline the frame is scored (the deadline first
-    // at equal times, as the loop schedules it first).
-    const double probe_s = now + 0.5 * s.step_s, deadline_s = now + r.deadline_s;
+    s.pending.push_back(std::move(p));
+    ++s.t;
+    ++s.frame;
+    s.now_s = now + s.step_s;
+    // Until the next frame, in time order: half a frame on a probe if due; each deadline that
+    // passes, when its frame is scored (a deadline first at equal times, as the loop schedules it
+    // first).
+    const double probe_s = now + 0.5 * s.step_s;
+    bool probed = false;
     const auto probe = [&] {
+      probed = true;
       advance(s, probe_s);
       if (s.queries_out == 0 && probe_s - s.last_probe_s >= r.probe_interval_s - kEps) {
         s.flight.push_back(send(s, probe_s, settings_.probe_bytes, true));
         s.last_probe_s = probe_s;
       }
     };
-    if (probe_s < deadline_s) probe();
-    advance(s, deadline_s);
-    int prediction = -1;
-    const auto fallback = [&] {
-      const bool robot_newer = s.robot_store.p.present && s.robot_store.frame > s.cloud_store.frame;
-      const Store& c = robot_newer ? s.robot_store : s.cloud_store;
-      if (c.p.present) prediction = c.p.label;
-    };
-    if (executed == kCloud) {
-      o.on_time = reply_s <= deadline_s + kEps && reply_s <= now + r.timeout_s;
-      if (o.on_time) {
-        prediction = f.cloud_prediction;
-      } else {
-        fallback();
-      }
-    } else if (executed == kRobot) {
-      o.on_time = robot_ready_s <= deadline_s + kEps;
-      if (o.on_time) {
-        prediction = f.robot_prediction;
-      } else {
-        fallback();
-      }
-    } else {
-      o.on_time = true;
-      if (reused.p.present) prediction = reused.p.label;
+    float reward = 0.0f;
+    SurrogateOutcome scored;
+    while (!s.pending.empty() && s.pending.front().deadline_s <= s.now_s + kEps) {
+      Pending& due = s.pending.front();
+      if (!probed && probe_s < due.deadline_s) probe();
+      advance(s, due.deadline_s);
+      reward += score(s, due);
+      scored = due.outcome;
+      s.pending.pop_front();
     }
-    if (probe_s >= deadline_s) probe();
-    o.correct = prediction >= 0 && prediction == f.true_label;
-    rewards[i] = static_cast<float>(-m.accuracy_weight * (o.correct ? 0.0 : 1.0) - m.cost_weight * o.price);
-    ++s.t;
-    ++s.frame;
-    s.now_s = now + s.step_s;
+    if (!probed) probe();
     dones[i] = done(static_cast<int>(i)) ? 1 : 0;
-    if (!dones[i]) {
-      advance(s, s.now_s);
-      refresh_view(s);
+    if (dones[i] && !s.pending.empty()) {
+      // The episode ends before these frames' deadlines: each is scored at its deadline on a copy
+      // of the robot, whose own events carry on meanwhile.
+      Slot ahead = s;
+      for (Pending& due : s.pending) {
+        advance(ahead, due.deadline_s);
+        reward += score(ahead, due);
+        scored = due.outcome;
+      }
+      s.pending.clear();
     }
-    if (outcomes != nullptr) outcomes[i] = o;
+    rewards[i] = reward;
+    advance(s, s.now_s);  // the next frame (of this episode or, after a reset, the next) sees all before it
+    if (!dones[i]) refresh_view(s);
+    if (outcomes != nullptr) outcomes[i] = scored;
   }
 }
 

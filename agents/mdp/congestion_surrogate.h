@@ -25,7 +25,9 @@
 #pragma once
 
 #include <array>
+#include <cmath>
 #include <cstdint>
+#include <deque>
 #include <random>
 #include <string>
 #include <vector>
@@ -82,8 +84,11 @@ struct SurrogateSettings {
   std::uint32_t probe_bytes = 64;  // a probe's payload (loop.probe_bytes)
 };
 
-// What one step did at one slot (for validation against ns-3 and for analysis).
+// The frame a step scored at one slot (for validation against ns-3 and for analysis): with a
+// deadline of at most one frame period, the frame decided in the step; with a longer one, frames
+// are scored as their deadlines pass (the step's reward is theirs), and this is the last of them.
 struct SurrogateOutcome {
+  int frame = -1;  // its step in the episode; -1: no frame was scored
   int executed_action = 0;
   bool on_time = false;
   bool correct = false;
@@ -94,7 +99,7 @@ struct SurrogateOutcome {
 class CongestionSurrogate final : public BatchEnv {
  public:
   // query_sizes: a query for frame f carries query_sizes[f mod size] bytes (as in the loop).
-  // Throws std::invalid_argument when the deadline exceeds a frame period or a model is invalid.
+  // Throws std::invalid_argument when a model is invalid.
   CongestionSurrogate(std::vector<CellModel> cells, SurrogateSettings settings, std::vector<std::uint32_t> query_sizes,
                       StateNormalizer normalizer, std::uint64_t seed);
 
@@ -111,7 +116,11 @@ class CongestionSurrogate final : public BatchEnv {
   bool done(int slot) const override;
 
   // One frame for every slot: actions[i] is slot i's requested action (ignored for a finished
-  // slot: reward 0, done 1). Writes rewards, dones and, when non-null, outcomes.
+  // slot: reward 0, done 1). Writes rewards, dones and, when non-null, outcomes. A frame's reward
+  // comes in the step during which its deadline passes (the same step when the deadline is at
+  // most a frame period); frames whose deadline falls after the episode's last frame are scored in
+  // that last step, each as the loop would at its deadline from the robot's state then — without
+  // the next episode's frames, which the loop would have begun meanwhile.
   void step(const int* actions, float* rewards, std::uint8_t* dones, SurrogateOutcome* outcomes);
   void step(const int* actions, float* rewards, std::uint8_t* dones) override {
     step(actions, rewards, dones, nullptr);
@@ -137,6 +146,14 @@ class CongestionSurrogate final : public BatchEnv {
     bool probe = false;
     Store answer;  // what the cloud answers, for the cloud store
   };
+  // A decided frame waiting for its deadline.
+  struct Pending {
+    int t = 0;  // its step in the episode
+    double now_s = 0, deadline_s = 0;
+    double reply_s = INFINITY, robot_ready_s = INFINITY;  // of its query, of its on-board result
+    Store reused;                                         // what a reuse action took
+    SurrogateOutcome outcome;                             // executed action, price, latency
+  };
   struct Slot {
     int cell = 0, robot = 0;
     const Trace* trace = nullptr;
@@ -153,6 +170,7 @@ class CongestionSurrogate final : public BatchEnv {
     std::vector<Query> flight;                            // queries and probes out, unordered
     int queries_out = 0;                                  // of which queries
     double last_probe_s = -1e9;
+    std::deque<Pending> pending;  // in frame order
     NetworkView view;
     std::vector<double> features;
   };
@@ -169,6 +187,9 @@ class CongestionSurrogate final : public BatchEnv {
   // Runs the slot's own events (replies, time-outs, robot results) up to `until`, in time order.
   void advance(Slot& s, double until);
   void refresh_view(Slot& s);
+  // Scores frame p at its deadline from the slot's stores now (advanced to the deadline): its
+  // outcome and reward.
+  float score(const Slot& s, Pending& p) const;
   std::uint32_t query_bytes(int frame) const {
     return query_sizes_[static_cast<std::size_t>(frame) % query_sizes_.size()];
   }
