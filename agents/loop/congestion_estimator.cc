@@ -32,7 +32,7 @@ double CongestionEstimator::bottleneck_bps() const {
 }
 
 void CongestionEstimator::on_reply(double now_s, double rtt_s, double service_s, std::uint32_t request_bytes,
-                                   bool probe) {
+                                   bool probe, bool after_timeout) {
   const double rtt = std::max(0.0, rtt_s - service_s);  // the network's part of the round trip
   expire(now_s);
   const bool had_base = !min_rtt_.empty();
@@ -65,8 +65,10 @@ void CongestionEstimator::on_reply(double now_s, double rtt_s, double service_s,
     // Only a query takes a cloud worker: a probe's service of 0 says nothing about the cloud's.
     service_ = ewma(service_, service_s, settings_.gain, service_samples_ == 0);
     ++service_samples_;
-    timeout_rate_ = ewma(timeout_rate_, 0.0, settings_.gain, !has_outcome_);
-    has_outcome_ = true;
+    if (!after_timeout) {  // its time-out was counted already
+      timeout_rate_ = ewma(timeout_rate_, 0.0, settings_.gain, !has_outcome_);
+      has_outcome_ = true;
+    }
   }
 }
 

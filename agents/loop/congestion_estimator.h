@@ -28,7 +28,11 @@ class CongestionEstimator {
 
   // A reply arrived at `now_s`, `rtt_s` after its request was sent; the cloud spent `service_s`
   // on it; the request carried `request_bytes`. Probes carry few bytes and give no delivery rate.
-  void on_reply(double now_s, double rtt_s, double service_s, std::uint32_t request_bytes, bool probe);
+  // `after_timeout`: the robot had given up on the query; its reply still measures the path and
+  // the cloud, but is no success for the time-out rate (without it a cloud slower than the
+  // time-out would never be seen).
+  void on_reply(double now_s, double rtt_s, double service_s, std::uint32_t request_bytes, bool probe,
+                bool after_timeout = false);
   // A query was given up on.
   void on_timeout(double now_s);
 

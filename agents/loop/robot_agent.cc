@@ -191,17 +191,30 @@ Decision RobotAgent::on_frame(int frame, double now_s) {
   return d;
 }
 
+void RobotAgent::measure(const CloudReply& reply, const InFlight& q, bool after_timeout) {
+  estimator_.on_reply(reply.now_s, reply.now_s - q.sent_s, reply.service_s, q.bytes, false, after_timeout);
+  recent_rtt_s_.push_front(std::max(0.0, reply.now_s - q.sent_s - reply.service_s));  // as the estimator counts it
+  if (recent_rtt_s_.size() > static_cast<size_t>(kRecentRtts)) recent_rtt_s_.pop_back();
+}
+
 void RobotAgent::on_reply(const CloudReply& reply) {
   const auto it = in_flight_.find(reply.query_id);
   if (it == in_flight_.end()) {
-    ++unmatched_replies_;  // a reply to no query of ours, or after its time-out
+    const auto late = given_up_.find(reply.query_id);
+    if (late == given_up_.end()) {
+      ++unmatched_replies_;  // a reply to no query of ours, or a second one
+      return;
+    }
+    // Too late to be used, but a measurement of the path and the cloud: without it a cloud slower
+    // than the time-out would stay unseen (every query timed out, none measured).
+    measure(reply, late->second, true);
+    given_up_.erase(late);
+    ++replies_after_timeout_;
     return;
   }
   const InFlight q = it->second;
   in_flight_.erase(it);
-  estimator_.on_reply(reply.now_s, reply.now_s - q.sent_s, reply.service_s, q.bytes, false);
-  recent_rtt_s_.push_front(std::max(0.0, reply.now_s - q.sent_s - reply.service_s));  // as the estimator counts it
-  if (recent_rtt_s_.size() > static_cast<size_t>(kRecentRtts)) recent_rtt_s_.pop_back();
+  measure(reply, q, false);
   // A late answer still updates the cache, unless a newer frame's answer is already there.
   if (q.frame > cloud_store_.frame) cloud_store_ = {{true, reply.label, reply.confidence}, q.frame};
   if (pending_.count(q.frame)) replied_[reply.query_id] = {reply.now_s, reply.label};
@@ -211,6 +224,8 @@ void RobotAgent::on_timeout(std::uint64_t query_id, double now_s) {
   const auto it = in_flight_.find(query_id);
   if (it == in_flight_.end()) return;  // answered in the meantime
   const int frame = it->second.frame;
+  given_up_[query_id] = it->second;
+  if (given_up_.size() > kMaxGivenUp) given_up_.erase(given_up_.begin());  // the oldest id
   in_flight_.erase(it);
   estimator_.on_timeout(now_s);
   const auto p = pending_.find(frame);

@@ -61,6 +61,8 @@ class RobotAgent final : public OffloadAgent {
   const CongestionEstimator& estimator() const { return estimator_; }
   const NetworkView& view() const { return view_; }
   int unmatched_replies() const { return unmatched_replies_; }
+  // Replies to queries given up on (after their time-out): measured by the estimator, not used.
+  int replies_after_timeout() const { return replies_after_timeout_; }
   int in_flight() const { return static_cast<int>(in_flight_.size()); }
   // The feature names a policy sees (agents/mdp/observation_features.h).
   std::vector<std::string> feature_names() const;
@@ -94,6 +96,8 @@ class RobotAgent final : public OffloadAgent {
   };
 
   void begin_episode(int episode, double now_s);
+  // A reply's round trip and service into the estimator and the recent round trips.
+  void measure(const CloudReply& reply, const InFlight& q, bool after_timeout);
   void promote_robot_results(double now_s);
   void update_view(int frame, double now_s);
   double price(std::uint32_t bytes) const;
@@ -118,6 +122,10 @@ class RobotAgent final : public OffloadAgent {
   std::deque<std::pair<double, Cache>> robot_results_;  // (ready time, result), in time order
   std::map<int, Pending> pending_;                      // frames decided, not yet scored
   std::map<std::uint64_t, InFlight> in_flight_;
+  // Queries given up on whose reply may still come: the newest kMaxGivenUp (a reply that never
+  // comes must not hold memory).
+  static constexpr std::size_t kMaxGivenUp = 256;
+  std::map<std::uint64_t, InFlight> given_up_;
   struct Answer {
     double now_s = 0;
     int label = 0;
@@ -126,6 +134,7 @@ class RobotAgent final : public OffloadAgent {
   std::uint64_t next_query_ = 1;
   double last_probe_s_ = -1e9;
   int unmatched_replies_ = 0;
+  int replies_after_timeout_ = 0;
 };
 
 }  // namespace offloadsim::agents

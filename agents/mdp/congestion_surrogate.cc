@@ -170,7 +170,8 @@ void CongestionSurrogate::advance(Slot& s, double until) {
     if (!s.robot_results.empty()) when = s.robot_results.front().first, which = -2;
     for (std::size_t i = 0; i < s.flight.size(); ++i) {
       const Query& q = s.flight[i];
-      const double t = q.probe || q.reply_s <= q.sent_s + r.timeout_s ? q.reply_s : q.sent_s + r.timeout_s;
+      const double t =
+          q.probe || q.given_up || q.reply_s <= q.sent_s + r.timeout_s ? q.reply_s : q.sent_s + r.timeout_s;
       if (t < when) when = t, which = static_cast<int>(i);
     }
     if (which == -1 || when > until + kEps) return;
@@ -186,15 +187,24 @@ void CongestionSurrogate::advance(Slot& s, double until) {
       s.estimator.on_reply(q.reply_s, q.reply_s - q.sent_s, 0.0, q.bytes, true);
       continue;
     }
-    --s.queries_out;
-    if (q.reply_s > q.sent_s + r.timeout_s) {  // the robot gives up; the answer will be dropped
-      s.estimator.on_timeout(q.sent_s + r.timeout_s);
+    const auto measure = [&] {
+      s.estimator.on_reply(q.reply_s, q.reply_s - q.sent_s, q.service_s, q.bytes, false, q.given_up);
+      std::copy_backward(s.recent.begin(), s.recent.end() - 1, s.recent.end());
+      s.recent[0] = std::max(0.0, q.reply_s - q.sent_s - q.service_s);  // as the estimator counts it
+      s.recent_count = std::min(s.recent_count + 1, kRecentRtts);
+    };
+    if (q.given_up) {  // its reply after the time-out: measured, not used (as the loop's agent)
+      measure();
       continue;
     }
-    s.estimator.on_reply(q.reply_s, q.reply_s - q.sent_s, q.service_s, q.bytes, false);
-    std::copy_backward(s.recent.begin(), s.recent.end() - 1, s.recent.end());
-    s.recent[0] = std::max(0.0, q.reply_s - q.sent_s - q.service_s);  // as the estimator counts it
-    s.recent_count = std::min(s.recent_count + 1, kRecentRtts);
+    --s.queries_out;
+    if (q.reply_s > q.sent_s + r.timeout_s) {  // the robot gives up; its reply will come later
+      s.estimator.on_timeout(q.sent_s + r.timeout_s);
+      q.given_up = true;
+      s.flight.push_back(std::move(q));
+      continue;
+    }
+    measure();
     // A late answer still updates the cache, unless a newer frame's answer is already there.
     if (q.answer.frame > s.cloud_store.frame) s.cloud_store = std::move(q.answer);
   }

@@ -144,7 +144,8 @@ class CongestionSurrogate final : public BatchEnv {
     double sent_s = 0, reply_s = 0, service_s = 0;
     std::uint32_t bytes = 0;
     bool probe = false;
-    Store answer;  // what the cloud answers, for the cloud store
+    bool given_up = false;  // timed out: its reply, when it comes, is only measured
+    Store answer;           // what the cloud answers, for the cloud store
   };
   // A decided frame waiting for its deadline.
   struct Pending {

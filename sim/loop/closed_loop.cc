@@ -165,7 +165,7 @@ class Loop {
       agent.on_probe_reply(q.replied_s - q.sent_s, q.service_s, q.bytes, q.replied_s);
       return;
     }
-    if (q.timed_out) return;  // the robot gave up on it: the answer comes too late to be read
+    // A query the robot gave up on: its answer is too late to be used, but the agent measures it.
     const auto [label, confidence] = robots_[static_cast<std::size_t>(r)].cloud_answer(q.frame);
     agents::CloudReply reply;
     reply.query_id = h.id;

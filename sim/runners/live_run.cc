@@ -463,6 +463,7 @@ int robot_main(const RobotProcessOptions& o, std::ostream& out) {
                             {"robot_result_mismatches", res.robot_mismatches},
                             {"inference_median_ms", res.inference_median_s * 1e3},
                             {"unmatched_replies", agent.unmatched_replies()},
+                            {"replies_after_timeout", agent.replies_after_timeout()},
                             {"log", res.log}};
   write_file_atomically(dir / "robot.json", j.dump(2) + "\n");
   fmt::print(out, "robot{}: {} frames scored, {} queries, {} connects, {} disconnects, {} bad replies\n", o.index,

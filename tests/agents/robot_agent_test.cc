@@ -94,6 +94,31 @@ TEST(RobotAgent, AReplyByTheDeadlineIsUsed) {
   EXPECT_EQ(agent.unmatched_replies(), 1);
 }
 
+// Issue 35: a cloud slower than the time-out was never seen — every query timed out and its reply
+// was dropped unread, so the estimator kept the network's round trip as its predicted reply. A
+// reply after the time-out is now measured (service, round trip), counts as no success, and is
+// not used for the frame.
+TEST(RobotAgent, AReplyAfterItsTimeOutIsMeasuredButNotUsed) {
+  CloudEveryFrame policy;
+  RobotAgent agent(0, policy, {trace(10)}, kilobyte, settings(), 1);
+  const Decision d = agent.on_frame(0, 0.0);
+  agent.on_timeout(d.query->id, 1.0);
+  EXPECT_DOUBLE_EQ(agent.estimator().timeout_rate(), 1.0);
+  CloudReply late = reply(d.query->id, 0, 1.6);
+  late.service_s = 1.5;
+  agent.on_reply(late);
+  EXPECT_EQ(agent.replies_after_timeout(), 1);
+  EXPECT_EQ(agent.unmatched_replies(), 0);
+  EXPECT_DOUBLE_EQ(agent.estimator().service_s(), 1.5);
+  EXPECT_DOUBLE_EQ(agent.estimator().timeout_rate(), 1.0);  // no success
+  EXPECT_GE(agent.estimator().predicted_reply_s(1000), 1.5);
+  const ScoredFrame r = agent.on_deadline(0, 2.0);
+  EXPECT_FALSE(r.on_time);
+  EXPECT_NE(r.used, "cloud");
+  agent.on_reply(late);  // a second reply is nobody's
+  EXPECT_EQ(agent.unmatched_replies(), 1);
+}
+
 // Copies the features it is shown (the observation points into the agent's buffer).
 class RecordingCloud final : public Policy {
  public:
