@@ -89,6 +89,8 @@ def policies_figure(root, rows, args):
                                                  "#aaaaaa")]):
         bars(ax, x, by, names, metric, color, offset=(k - 0.5) * 0.38, width=0.38, label=label)
     ax.axhline(0, color="black", lw=0.6)
+    low, high = ax.get_ylim()
+    ax.set_ylim(low - 0.3 * (high - low), high)  # room for the key below the bars
     ax.set_xticks(x, names, rotation=30, ha="right")
     ax.set_ylabel(f"mean reward per frame\n({whiskers})")
     ax.set_title("(a) reward per frame", loc="left")

@@ -589,6 +589,11 @@ void run_closed_loop_kind(const Scenario& sc, const RunOptions& opt, std::ostrea
                        : fmt::format("one seed ({}): no interval; run.seeds gives more", sc.seed()),
              policies[reference], loop_deadline_s(sc) * 1e3);
   if (opt.figures && sc.flag("output.figures")) {
+    // An earlier run's figures in this folder (a policy no longer run, an older name) would pass
+    // for this run's: the script draws them all again.
+    for (const auto& e : std::filesystem::directory_iterator(opt.out_dir)) {
+      if (e.path().filename().string().rfind("fig_closed_loop_", 0) == 0) std::filesystem::remove(e.path());
+    }
     draw_figures("plot_closed_loop.py", opt.out_dir, closed_loop_figure_options(sc));
     std::vector<std::string> drawn;  // the policies figure and a timeline per policy
     for (const auto& e : std::filesystem::directory_iterator(opt.out_dir)) {
