@@ -16,9 +16,14 @@ namespace offloadsim::sim {
 
 namespace {
 
+// The column names of a table's header (its first line).
+std::vector<std::string> header_columns(const std::string& header) {
+  return base::split_csv_line(header.substr(0, header.find('\n')));
+}
+
 // The index of `name` in a header line.
 std::size_t column_of(const std::string& header, const std::string& name) {
-  const std::vector<std::string> h = base::split_csv_line(header.substr(0, header.find('\n')));
+  const std::vector<std::string> h = header_columns(header);
   return static_cast<std::size_t>(std::find(h.begin(), h.end(), name) - h.begin());
 }
 
@@ -102,8 +107,7 @@ std::vector<std::string> closed_loop_figure_options(const Scenario& sc) {
 }
 
 SeedMetrics seed_metrics(const std::vector<UnitParts>& units, std::size_t seeds) {
-  const std::vector<std::string> header =
-      base::split_csv_line(std::string(kSummaryHeader).substr(0, std::string(kSummaryHeader).find('\n')));
+  const std::vector<std::string> header = header_columns(kSummaryHeader);
   SeedMetrics m(units.size() / seeds, std::vector<std::map<std::string, double>>(seeds));
   for (std::size_t u = 0; u < units.size(); ++u) {
     std::string line = units[u].at(kOverallPart);

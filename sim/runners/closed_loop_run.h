@@ -21,6 +21,7 @@
 #include "sim/io/provenance.h"
 #include "sim/loop/closed_loop.h"
 #include "sim/runners/cell_capacity.h"
+#include "sim/runners/loop_inputs.h"
 #include "sim/runners/parallel_units.h"
 #include "sim/runners/policy_factory.h"
 #include "sim/runners/run_options.h"
@@ -35,32 +36,6 @@ void check_closed_loop(const Scenario& sc);
 UnitParts closed_loop_unit(const Scenario& sc, std::size_t unit, const std::function<void()>& tick);
 // The scenario of the run's k-th seed (k < run.seeds): seed + k, as a sweep's replications.
 Scenario seed_scenario(const Scenario& sc, std::size_t k);
-
-// The pieces of a closed-loop scenario that every backend of the agent shares (the simulation here,
-// the live processes of sim/live):
-// the robots' streams (episodes per robot) and the heuristics' calibration traces;
-struct LoopStreams {
-  std::vector<std::vector<agents::Trace>> episodes;
-  std::vector<agents::Trace> calibration;
-};
-LoopStreams loop_streams(const Scenario& sc);
-// The synthetic stream stream.* describes, on the given split of its table (stream.test_split for
-// the robots' streams, stream.train_split for calibration and training).
-agents::SyntheticStreamParams loop_stream_params(const Scenario& sc, const std::string& split);
-// the agent's settings, its policies' settings, a frame's deadline, frames per robot, service times.
-agents::RobotAgentSettings loop_agent_settings(const Scenario& sc, double mean_query_bytes);
-PolicySettings loop_policy_settings(const Scenario& sc);
-double loop_deadline_s(const Scenario& sc);
-int loop_frames_needed(const Scenario& sc);
-std::vector<double> loop_service_times(const Scenario& sc);
-// The queries' payloads: the JPEG sizes of loop.query_video's frames (encoded as camera.* says),
-// or loop.query_bytes; and a description of them.
-struct QuerySizes {
-  std::vector<std::uint32_t> bytes;  // frame f's query: bytes[f mod size]
-  double mean = 0;
-  std::string what;
-};
-QuerySizes loop_query_sizes(const Scenario& sc, bool progress);
 
 // A closed-loop scenario loaded once (streams, query sizes, policies, the network spec), from which
 // each policy's simulation is run — by the kind, and by the loop's overhead benchmark.
