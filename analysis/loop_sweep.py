@@ -43,15 +43,12 @@ import sys
 from collections import defaultdict
 
 import matplotlib
+import scipy.stats
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from figure_io import save  # noqa: E402
-
-# Two-sided 95% Student t quantiles by degrees of freedom; 1.96 beyond the table.
-T95 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262,
-       10: 2.228, 12: 2.179, 15: 2.131, 20: 2.086, 30: 2.042}
 
 COLORS = {"all-robot": "#ff7f0e", "all-cloud": "#2ca02c", "robot-heuristic": "#9467bd",
           "congestion-aware": "#8c564b", "random": "#d62728"}
@@ -59,10 +56,9 @@ RL_COLORS = ["#e6c619", "#1f77b4", "#17becf", "#7f7f7f"]
 
 
 def t95(df):
-    if df <= 0:
-        return float("nan")
-    best = max(k for k in T95 if k <= df) if df <= 30 else None
-    return T95[best] if best is not None else 1.96
+    """The two-sided 95% quantile of Student's t with df degrees of freedom (nan without any), as
+    base::ci95_half_width computes it in C++ (Boost.Math)."""
+    return float(scipy.stats.t.ppf(0.975, df)) if df > 0 else float("nan")
 
 
 def mean_ci(values):

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""What one swept field, or one policy over another, does, paired by seed, from a collected sweep's
-CSVs alone.
+"""What one swept field, one policy over another, or one run over another does, paired by seed,
+from the CSVs alone.
 
     python3 analysis/paired_difference.py SWEEP_DIR FIELD [METRIC ...]
     python3 analysis/paired_difference.py SWEEP_DIR FIELD --policies A B [METRIC ...]
+    python3 analysis/paired_difference.py --runs RUN_A RUN_B [METRIC ...]
 
 Reads SWEEP_DIR/collected/summary.csv (`offloadsim collect` of a closed-loop sweep) and keeps the
 rows of all robots together (robot "all"). For each METRIC (default: reward per frame, on-time
@@ -15,17 +16,24 @@ itself: the same robots, streams and channel.
 - Without --policies, for each policy: metric(FIELD = its last value) − metric(FIELD = its first).
 - With --policies A B, for each value of FIELD: metric(policy B) − metric(policy A).
 
+- With --runs A B, two closed-loop runs (`offloadsim run`, e.g. a scenario and the same with
+  `--set background.flows=0`): for each policy of both, metric(run B) − metric(run A) over the
+  seeds both ran. It first prints how the two runs were made (scenario file and --set overrides
+  from each provenance.json), so the difference can be read as that change's.
+
 FIELD must take exactly two values without --policies, and the sweep must vary nothing else
 beside the seeds.
 """
+import contextlib
 import csv
+import json
 import math
 import os
 import sys
 
 from loop_sweep import as_number, mean_ci, take_two
 
-DEFAULT_METRICS = ["reward_per_frame", "on_time_share", "price_mean", "latency_p50_ms", "net_rtt_p50_ms",
+DEFAULT_METRICS = ["reward_per_frame", "on_time_share", "price_mean", "tokens_granted_mean", "latency_p50_ms", "net_rtt_p50_ms",
                    "net_rtt_p95_ms", "accuracy", "sensor_goodput_mbps"]
 
 
@@ -72,6 +80,52 @@ def policy_differences(rows, field, first, second, metric):
     return out
 
 
+def run_rows(root):
+    """The rows of all robots of a closed-loop run's summary.csv, and how the run was made."""
+    path = os.path.join(root, "summary.csv")
+    if not os.path.isfile(path):
+        sys.exit(f"paired_difference: {path}: no such file (a closed-loop run's directory is wanted)")
+    with open(path, newline="") as f:
+        rows = [r for r in csv.DictReader(f) if r.get("robot") == "all"]
+    if not rows or "seed" not in rows[0]:
+        sys.exit(f"paired_difference: {path} has no rows of all robots with a seed column")
+    made = "?"
+    with contextlib.suppress(OSError, ValueError):
+        with open(os.path.join(root, "provenance.json")) as f:
+            p = json.load(f)
+        made = " ".join([os.path.relpath(p["scenario_file"]) if os.path.isabs(p["scenario_file"])
+                         else p["scenario_file"]] + [f"--set {o}" for o in p.get("overrides", [])])
+        made += f" (revision {p.get('git_revision', '?')})"
+    return rows, made
+
+
+def run_differences(first, second, metric):
+    """policy -> [(seed, metric(second) - metric(first))] for every seed both runs have."""
+    def by(rows):
+        return {(r["policy"], r["seed"]): as_number(r.get(metric, "")) for r in rows}
+    a, b = by(first), by(second)
+    out = {}
+    for policy in dict.fromkeys(r["policy"] for r in first):
+        seeds = dict.fromkeys(r["seed"] for r in first if r["policy"] == policy)
+        out[policy] = [(s, b[(policy, s)] - a[(policy, s)]) for s in seeds
+                       if a.get((policy, s)) is not None and b.get((policy, s)) is not None]
+    return out
+
+
+def compare_runs(first_root, second_root, metrics):
+    first, first_made = run_rows(first_root)
+    second, second_made = run_rows(second_root)
+    print(f"A: {first_root}: {first_made}")
+    print(f"B: {second_root}: {second_made}")
+    shared = [p for p in dict.fromkeys(r["policy"] for r in first) if any(r["policy"] == p for r in second)]
+    if not shared:
+        sys.exit(f"paired_difference: {first_root} and {second_root} have no policy in common")
+    for metric in metrics:
+        for policy, pairs in run_differences(first, second, metric).items():
+            if pairs:
+                print(f"{policy}: {metric} of B minus A: {described(pairs)}")
+
+
 def described(pairs):
     m, h = mean_ci([d for _, d in pairs])
     ci = "" if math.isnan(h) else f" [{m - h:+.4f}, {m + h:+.4f}]"
@@ -97,6 +151,10 @@ def main(root, field, metrics, policies=None):
 
 if __name__ == "__main__":
     args = sys.argv[1:]
+    runs = take_two(args, "--runs", "two closed-loop run directories, A B (prints B minus A)")
+    if runs:
+        compare_runs(runs[0], runs[1], args or DEFAULT_METRICS)
+        sys.exit(0)
     policies = take_two(args, "--policies", "policy names, A B (prints B minus A)")
     if len(args) < 2:
         sys.exit(__doc__)

@@ -40,7 +40,7 @@ def main():
         paired_difference.main(sweep(rows), "background.flows", ["reward_per_frame"])
     d = [-1.0, -0.5, -0.3]
     m = sum(d) / 3
-    h = 4.303 * math.sqrt(sum((x - m) ** 2 for x in d) / 2) / math.sqrt(3)
+    h = 4.302652729911275 * math.sqrt(sum((x - m) ** 2 for x in d) / 2) / math.sqrt(3)
     want = (f"all-cloud: reward_per_frame at background.flows = 1 minus 0: {m:+.4f} [{m - h:+.4f}, {m + h:+.4f}] "
             "over 3 seeds (1: -1.0000, 2: -0.5000, 3: -0.3000)")
     assert out.getvalue().strip() == want, (out.getvalue(), want)
@@ -60,12 +60,12 @@ def main():
         paired_difference.main(sweep(rows), "background.flows", ["reward_per_frame"],
                                ["all-cloud", "congestion-aware"])
     lines = out.getvalue().strip().split("\n")
-    h2 = 12.706 * math.sqrt(0.5) / math.sqrt(2)  # d = [1, 0]: sd √0.5, t(1) = 12.706
+    h2 = 12.706204736174705 * math.sqrt(0.5) / math.sqrt(2)  # d = [1, 0]: sd √0.5, t(1) = 12.7062
     assert lines[0] == ("background.flows = 0: reward_per_frame of congestion-aware minus all-cloud: "
                         f"+0.5000 [{0.5 - h2:+.4f}, {0.5 + h2:+.4f}] over 2 seeds (1: +1.0000, 2: +0.0000)"), lines
     d = [1.5, 0.5, 0.3]
     m = sum(d) / 3
-    h = 4.303 * math.sqrt(sum((x - m) ** 2 for x in d) / 2) / math.sqrt(3)
+    h = 4.302652729911275 * math.sqrt(sum((x - m) ** 2 for x in d) / 2) / math.sqrt(3)
     assert lines[1] == (f"background.flows = 1: reward_per_frame of congestion-aware minus all-cloud: "
                         f"{m:+.4f} [{m - h:+.4f}, {m + h:+.4f}] over 3 seeds (1: +1.5000, 2: +0.5000, 3: +0.3000)"), lines
     assert len(lines) == 2, lines
@@ -75,6 +75,35 @@ def main():
         assert False, "an unknown policy was accepted"
     except SystemExit as e:
         assert "no policy rl" in str(e), e
+
+    # --runs: run B minus run A per policy over the seeds both have; how each run was made first.
+    def run(summary, overrides):
+        root = tempfile.mkdtemp()
+        with open(os.path.join(root, "summary.csv"), "w", newline="") as f:
+            csv.writer(f).writerows([["policy", "seed", "robot", "price_mean"]] + summary)
+        with open(os.path.join(root, "provenance.json"), "w") as f:
+            f.write('{"scenario_file": "scenarios/x.yaml", "overrides": %s, "git_revision": "abc"}' % overrides)
+        return root
+    loaded = run([["all-cloud", 7, "all", 8.0], ["all-cloud", 8, "all", 7.0], ["all-cloud", 9, "all", 9.5],
+                  ["all-cloud", 7, "robot1", 99]], "[]")
+    idle = run([["all-cloud", 7, "all", 5.0], ["all-cloud", 8, "all", 5.5], ["all-robot", 7, "all", 1]],
+               '["background.flows=0"]')
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        paired_difference.compare_runs(loaded, idle, ["price_mean"])
+    lines = out.getvalue().strip().split("\n")
+    assert lines[0] == f"A: {loaded}: scenarios/x.yaml (revision abc)", lines
+    assert lines[1] == f"B: {idle}: scenarios/x.yaml --set background.flows=0 (revision abc)", lines
+    d = [-3.0, -1.5]  # seed 9 ran only in A; all-robot only in B
+    h2 = 12.706204736174705 * math.sqrt(sum((x + 2.25) ** 2 for x in d)) / math.sqrt(2)
+    assert lines[2] == (f"all-cloud: price_mean of B minus A: -2.2500 [{-2.25 - h2:+.4f}, {-2.25 + h2:+.4f}] "
+                        "over 2 seeds (7: -3.0000, 8: -1.5000)"), lines
+    assert len(lines) == 3, lines
+    try:
+        paired_difference.compare_runs(loaded, tempfile.mkdtemp(), ["price_mean"])
+        assert False, "a directory without summary.csv was accepted"
+    except SystemExit as e:
+        assert "summary.csv: no such file" in str(e), e
     print("ok")
 
 
