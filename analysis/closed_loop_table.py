@@ -18,7 +18,8 @@ def value(x):
     return float("nan") if x in ("", "NA") else float(x)
 
 
-def main(root):
+def render(root):
+    """The table and its footnote as markdown text."""
     with open(os.path.join(root, "comparison.csv"), newline="") as f:
         rows = list(csv.DictReader(f))
     by = {(r["policy"], r["metric"]): r for r in rows}
@@ -36,19 +37,25 @@ def main(root):
         text = ("{:+.2f}" if signed else "{:.2f}").format(m).replace("-", "−")
         return text if math.isnan(hi) else f"{text} ± {(hi - lo) / 2:.2f}"
 
-    print(f"| policy | reward/frame | Δ vs {reference} | fixed-cost | accuracy | queries/s | on time "
-          "| p50 / p95 ms | price | grant |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    lines = [f"| policy | reward/frame | Δ vs {reference} | fixed-cost | accuracy | queries/s | on time "
+             "| p50 / p95 ms | price | grant |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for p in policies:
         delta = "(reference)" if p == reference else plus_minus(
             p, "reward_per_frame", "difference", "difference_ci95_low", "difference_ci95_high", signed=True)
         latency = "–" if mean(p, "latency_p50_ms") == "–" else \
             f"{mean(p, 'latency_p50_ms', '{:.0f}')} / {mean(p, 'latency_p95_ms', '{:.0f}')}"
-        print(f"| {p} | {plus_minus(p, 'reward_per_frame', 'mean', 'ci95_low', 'ci95_high')} | {delta} "
+        lines.append(f"| {p} | {plus_minus(p, 'reward_per_frame', 'mean', 'ci95_low', 'ci95_high')} | {delta} "
               f"| {mean(p, 'reward_fixed_cost_per_frame', '{:.2f}').replace('-', '−')} | {mean(p, 'accuracy')} "
               f"| {mean(p, 'queries_per_s', '{:.2f}')} | {mean(p, 'on_time_share', '{:.1f}%', 100)} | {latency} "
               f"| {mean(p, 'price_mean', '{:.2f}')} | {mean(p, 'tokens_granted_mean', '{:.1f}')} |")
-    print(f"\nMeans over {seeds} seeds; ± half the 95 % confidence interval over seeds (Student's t); Δ paired by seed.")
+    lines += ["", f"Means over {seeds} seeds; ± half the 95 % confidence interval over seeds (Student's t); "
+              "Δ paired by seed."]
+    return "\n".join(lines) + "\n"
+
+
+def main(root):
+    print(render(root), end="")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,221 @@
+#!/usr/bin/env python3
+"""Result records: the small part of a run that the docs quote, kept in the repo, and the doc
+tables generated from them.
+
+    python3 analysis/records.py save RESULT_DIR NAME   keep a finished run as docs/records/NAME
+    python3 analysis/records.py tables                 rewrite every generated table in docs/ and README.md
+    python3 analysis/records.py tables --check         only compare; exit 1 naming each table that differs
+    python3 analysis/records.py list                   each record: its command, revision and wall time
+
+A record is a directory docs/records/NAME holding a run's summary tables (never its per-frame
+data), its resolved scenario and its provenance.json (the command line, revision, seed, machine and
+wall time). `save` refuses a run made from a modified tree (a "-dirty" revision): a record must
+trace back to a commit. To refresh a record after a change to the code, run the command its
+provenance names again (`list` prints it) and save the new run under the same name.
+
+A generated table sits in a markdown file between two markers; the first names the generator and
+its records:
+
+    <!-- generated: closed_loop_table closed_loop_lte -->
+    ...
+    <!-- end generated -->
+
+Generators:
+- closed_loop_table RECORD: the per-policy table of a closed-loop run (analysis/closed_loop_table.py).
+- paired_runs RECORD_A RECORD_B: what changes from run A to run B, per policy, paired by seed
+  (analysis/paired_difference.py --runs): reward, on-time share, median latency, price, grant.
+
+`tables --check` is a ctest (docs.generated_tables_match_records): a hand-edited number in a
+generated table, or a record refreshed without regenerating its tables, fails it.
+"""
+import json
+import math
+import os
+import re
+import shutil
+import sys
+
+import closed_loop_table
+import paired_difference
+
+ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+
+# What a record keeps of a run, by kind: its summary tables, never per-frame data.
+KEPT = {
+    "closed-loop": ["summary.csv", "comparison.csv", "scenario.resolved.yaml", "provenance.json"],
+}
+
+BEGIN = re.compile(r"^<!-- generated: (\S+)((?: \S+)*) -->$")
+END = "<!-- end generated -->"
+
+
+def fail(message):
+    sys.exit(f"records: {message}")
+
+
+def provenance(directory):
+    path = os.path.join(directory, "provenance.json")
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except OSError as e:
+        fail(f"{path}: {e.strerror}")
+    except ValueError as e:
+        fail(f"{path}: not JSON ({e})")
+
+
+def save(result_dir, name, records_dir):
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", name):
+        fail(f"record name '{name}': lower-case letters, digits, '_', '.' and '-' only")
+    p = provenance(result_dir)
+    kind, revision = p.get("kind", "?"), p.get("git_revision", "?")
+    if kind not in KEPT:
+        fail(f"{result_dir}: a {kind} run; records keep runs of kind {', '.join(KEPT)}")
+    if revision.endswith("-dirty") or revision in ("?", "unknown"):
+        fail(f"{result_dir}: made at revision {revision}, not a commit: commit, rebuild and run again")
+    missing = [f for f in KEPT[kind] if not os.path.isfile(os.path.join(result_dir, f))]
+    if missing:
+        fail(f"{result_dir}: no {', '.join(missing)} (an unfinished run?)")
+    target = os.path.join(records_dir, name)
+    partial = f"{target}.partial-{os.getpid()}"
+    os.makedirs(partial)
+    try:
+        for f in KEPT[kind]:
+            shutil.copyfile(os.path.join(result_dir, f), os.path.join(partial, f))
+        if os.path.isdir(target):
+            shutil.rmtree(target)
+        os.replace(partial, target)
+    finally:
+        if os.path.isdir(partial):
+            shutil.rmtree(partial)
+    print(f"saved {result_dir} ({kind}, revision {revision}) as {os.path.relpath(target)}: {', '.join(KEPT[kind])}")
+
+
+def record(records_dir, name, where):
+    directory = os.path.join(records_dir, name)
+    if not os.path.isdir(directory):
+        fail(f"{where}: no record {name} in docs/records")
+    return directory
+
+
+def signed(x, fmt):
+    return fmt.format(x).replace("-", "−")
+
+
+def paired_runs(a, b):
+    """Markdown: run B minus run A per policy, paired by seed, with 95% CIs over seeds."""
+    first, first_made = paired_difference.run_rows(a)
+    second, second_made = paired_difference.run_rows(b)
+    columns = [("reward_per_frame", "reward/frame", "{:+.2f}", 1.0), ("on_time_share", "on time (points)", "{:+.1f}", 100.0),
+               ("latency_p50_ms", "latency p50 ms", "{:+.0f}", 1.0), ("price_mean", "price", "{:+.2f}", 1.0),
+               ("tokens_granted_mean", "grant", "{:+.2f}", 1.0)]
+    differences = {metric: paired_difference.run_differences(first, second, metric) for metric, *_ in columns}
+    lines = ["| policy | " + " | ".join(title for _, title, _, _ in columns) + " |",
+             "|---|" + "---|" * len(columns)]
+    seeds = 0
+    for policy in dict.fromkeys(r["policy"] for r in first):
+        cells = []
+        for metric, _, fmt, scale in columns:
+            pairs = differences[metric].get(policy, [])
+            if not pairs:
+                cells.append("–")
+                continue
+            seeds = max(seeds, len(pairs))
+            m, h = paired_difference.mean_ci([scale * d for _, d in pairs])
+            cells.append(signed(m, fmt) if math.isnan(h) else
+                         f"{signed(m, fmt)} [{signed(m - h, fmt)}, {signed(m + h, fmt)}]")
+        lines.append(f"| {policy} | " + " | ".join(cells) + " |")
+    lines += ["", f"B − A per policy, each seed paired with itself; mean over {seeds} seeds [95 % confidence "
+              "interval, Student's t]. A: `" + first_made + "`. B: `" + second_made + "`."]
+    return "\n".join(lines) + "\n"
+
+
+GENERATORS = {
+    "closed_loop_table": (1, lambda dirs: closed_loop_table.render(dirs[0])),
+    "paired_runs": (2, lambda dirs: paired_runs(dirs[0], dirs[1])),
+}
+
+
+def documents(root):
+    docs = os.path.join(root, "docs")
+    names = [os.path.join(docs, f) for f in sorted(os.listdir(docs)) if f.endswith(".md")] if os.path.isdir(docs) else []
+    readme = os.path.join(root, "README.md")
+    return ([readme] if os.path.isfile(readme) else []) + names
+
+
+def regenerate(path, root, records_dir):
+    """The file's text with every generated block rewritten, and the blocks that changed."""
+    with open(path, encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    out, changed, i = [], [], 0
+    while i < len(lines):
+        m = BEGIN.match(lines[i])
+        out.append(lines[i])
+        if not m:
+            i += 1
+            continue
+        where = f"{os.path.relpath(path, root)}:{i + 1}"
+        generator, names = m.group(1), m.group(2).split()
+        if generator not in GENERATORS:
+            fail(f"{where}: unknown generator '{generator}' (known: {', '.join(GENERATORS)})")
+        arity, make = GENERATORS[generator]
+        if len(names) != arity:
+            fail(f"{where}: {generator} takes {arity} record(s), given {len(names)}")
+        try:
+            end = lines.index(END, i + 1)
+        except ValueError:
+            fail(f"{where}: no '{END}' after this marker")
+        text = make([record(records_dir, n, where) for n in names]).rstrip("\n").split("\n")
+        if lines[i + 1:end] != text:
+            changed.append((where, generator, names))
+        out += text + [END]
+        i = end + 1
+    return "\n".join(out), changed
+
+
+def tables(root, records_dir, check):
+    differing = []
+    for path in documents(root):
+        text, changed = regenerate(path, root, records_dir)
+        differing += changed
+        if changed and not check:
+            with open(f"{path}.partial", "w", encoding="utf-8") as f:
+                f.write(text)
+            os.replace(f"{path}.partial", path)
+    for where, generator, names in differing:
+        print(f"{where}: {generator} {' '.join(names)}: "
+              + ("differs from its record(s)" if check else "rewritten"))
+    if check and differing:
+        fail(f"{len(differing)} generated table(s) differ from their records: run python3 analysis/records.py tables")
+    if not differing:
+        print("every generated table matches its records")
+
+
+def listing(records_dir):
+    for name in sorted(os.listdir(records_dir)) if os.path.isdir(records_dir) else []:
+        p = provenance(os.path.join(records_dir, name))
+        command = " ".join(["offloadsim"] + p.get("command_line", [])[1:])
+        wall = p.get("wall_seconds")
+        wall = f"{wall / 60:.1f} min" if isinstance(wall, (int, float)) else "?"
+        print(f"{name}: {command}  (revision {p.get('git_revision', '?')}, {wall}, {p.get('end_time_utc', '?')})")
+
+
+def main(args):
+    root, records_dir = ROOT, None
+    if "--root" in args:  # tests: another tree's docs and records
+        at = args.index("--root")
+        root = args[at + 1]
+        del args[at:at + 2]
+    records_dir = os.path.join(root, "docs", "records")
+    if args[:1] == ["save"] and len(args) == 3:
+        save(args[1], args[2], records_dir)
+    elif args[:1] == ["tables"] and args[1:] in ([], ["--check"]):
+        tables(root, records_dir, check=args[1:] == ["--check"])
+    elif args == ["list"]:
+        listing(records_dir)
+    else:
+        sys.exit(__doc__.split("\n\n")[1])
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

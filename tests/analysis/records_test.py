@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+"""analysis/records.py on a hand-made tree: a run saved as a record (and a run from a modified tree
+refused), a doc table generated from it, the check passing, then failing on a hand-edited number
+and on a record that is not there."""
+import contextlib
+import csv
+import io
+import json
+import os
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "analysis"))
+import records  # noqa: E402
+
+
+def run_dir(revision):
+    root = tempfile.mkdtemp()
+    with open(os.path.join(root, "provenance.json"), "w") as f:
+        json.dump({"kind": "closed-loop", "git_revision": revision, "wall_seconds": 90,
+                   "command_line": ["/tmp/x", "run", "scenarios/a.yaml"]}, f)
+    with open(os.path.join(root, "comparison.csv"), "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["policy", "metric", "seeds", "mean", "ci95_low", "ci95_high", "reference", "pairs", "difference",
+                    "difference_ci95_low", "difference_ci95_high"])
+        for metric in ["reward_per_frame", "reward_fixed_cost_per_frame", "accuracy", "queries_per_s",
+                       "on_time_share", "latency_p50_ms", "latency_p95_ms", "price_mean", "tokens_granted_mean"]:
+            w.writerow(["all-robot", metric, 2, -5.0, -5.5, -4.5, "all-robot", 2, 0, 0, 0])
+    for name in ("summary.csv", "scenario.resolved.yaml"):
+        open(os.path.join(root, name), "w").close()
+    return root
+
+
+def run(*args):
+    """records.main's output, or the message it exits with."""
+    out = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(out):
+            records.main(list(args))
+    except SystemExit as e:
+        return f"{out.getvalue()}exit: {e}"
+    return out.getvalue()
+
+
+def main():
+    tree = tempfile.mkdtemp()
+    os.makedirs(os.path.join(tree, "docs"))
+    doc = os.path.join(tree, "docs", "x.md")
+    with open(doc, "w") as f:
+        f.write("# x\n\n<!-- generated: closed_loop_table r -->\nstale\n<!-- end generated -->\n\ntail\n")
+
+    assert "not a commit" in run("--root", tree, "save", run_dir("abc123-dirty"), "r")
+    assert "saved" in run("--root", tree, "save", run_dir("abc123"), "r")
+    assert sorted(os.listdir(os.path.join(tree, "docs", "records", "r"))) == \
+        ["comparison.csv", "provenance.json", "scenario.resolved.yaml", "summary.csv"]
+    assert "abc123, 1.5 min" in run("--root", tree, "list")
+
+    assert "differ from their records" in run("--root", tree, "tables", "--check")  # "stale"
+    assert "docs/x.md:3: closed_loop_table r: rewritten" in run("--root", tree, "tables")
+    text = open(doc).read()
+    assert "| all-robot | −5.00 ± 0.50 | (reference) |" in text and text.endswith("\n\ntail\n"), text
+    assert "every generated table matches" in run("--root", tree, "tables", "--check")
+
+    with open(doc, "w") as f:
+        f.write(text.replace("−5.00 ± 0.50", "−4.00 ± 0.50"))  # a hand-edited number
+    out = run("--root", tree, "tables", "--check")
+    assert "docs/x.md:3: closed_loop_table r: differs from its record(s)" in out and "exit: " in out, out
+
+    with open(doc, "w") as f:
+        f.write(text.replace("closed_loop_table r", "closed_loop_table gone"))
+    assert "docs/x.md:3: no record gone" in run("--root", tree, "tables", "--check")
+    print("PASS: records")
+
+
+if __name__ == "__main__":
+    main()
