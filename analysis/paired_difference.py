@@ -18,8 +18,8 @@ itself: the same robots, streams and channel.
 
 - With --runs A B, two closed-loop runs (`offloadsim run`, e.g. a scenario and the same with
   `--set background.flows=0`): for each policy of both, metric(run B) − metric(run A) over the
-  seeds both ran. It first prints how the two runs were made (scenario file and --set overrides
-  from each provenance.json), so the difference can be read as that change's.
+  seeds both ran. It first prints how the two runs were made (each provenance.json's command line
+  and revision), so the difference can be read as that change's.
 
 FIELD must take exactly two values without --policies, and the sweep must vary nothing else
 beside the seeds.
@@ -90,12 +90,10 @@ def run_rows(root):
     if not rows or "seed" not in rows[0]:
         sys.exit(f"paired_difference: {path} has no rows of all robots with a seed column")
     made = "?"
-    with contextlib.suppress(OSError, ValueError):
+    with contextlib.suppress(OSError, ValueError, KeyError, IndexError):
         with open(os.path.join(root, "provenance.json")) as f:
             p = json.load(f)
-        made = " ".join([os.path.relpath(p["scenario_file"]) if os.path.isabs(p["scenario_file"])
-                         else p["scenario_file"]] + [f"--set {o}" for o in p.get("overrides", [])])
-        made += f" (revision {p.get('git_revision', '?')})"
+        made = " ".join(["offloadsim"] + p["command_line"][1:]) + f" (revision {p.get('git_revision', '?')})"
     return rows, made
 
 

@@ -20,31 +20,13 @@ import os
 import sys
 from collections import defaultdict
 
+import scipy.stats
+
 from loop_sweep import take_two
 
 
 def congested(row):
     return float(row.get("robots.count", 1)) >= 4 or float(row.get("background.capacity_share", 0)) >= 0.5
-
-
-def two_sided_p(t, df):
-    """P(|T| ≥ |t|) for Student's T with df (> 0, not necessarily whole) degrees of freedom:
-    2 ∫_|t|^∞ of its density, by Simpson's rule after x = |t| / u (u in (0, 1])."""
-    t = abs(t)
-    if t == 0:
-        return 1.0
-    log_c = math.lgamma((df + 1) / 2) - math.lgamma(df / 2) - 0.5 * math.log(df * math.pi)
-
-    def integrand(u):
-        if u == 0:
-            return 0.0
-        x = t / u
-        return math.exp(log_c - (df + 1) / 2 * math.log1p(x * x / df)) * t / (u * u)
-
-    n = 20000
-    h = 1.0 / n
-    total = integrand(0) + integrand(1) + sum((4 if i % 2 else 2) * integrand(i * h) for i in range(1, n))
-    return min(1.0, 2 * total * h / 3)
 
 
 GROUP_COLUMNS = ("group", "policies", "cost_mean", "cost_ci95_over_training", "per_policy")
@@ -144,7 +126,7 @@ def main(roots, chosen=None, figure_path=None):
             m = sum(xs) / len(xs)
             stats[g] = (m, sum((x - m) ** 2 for x in xs) / (len(xs) - 1), len(xs))
         (ma, va, na), (mb, vb, nb) = stats[groups[0]], stats[groups[1]]
-        se2 = va / na + vb / nb
+        se2 = va / na + vb / nb  # Welch's t and its Welch–Satterthwaite degrees of freedom
         t = (mb - ma) / math.sqrt(se2)
         df = se2 ** 2 / ((va / na) ** 2 / (na - 1) + (vb / nb) ** 2 / (nb - 1))
         print(f"{half}: {n} conditions")
@@ -152,7 +134,7 @@ def main(roots, chosen=None, figure_path=None):
             print(f"  {g}: mean cost per training seed {', '.join(f'{x:.3f}' for x in means[g])}; "
                   f"mean {stats[g][0]:.3f}")
         print(f"  {groups[0]} / {groups[1]}: {ma / mb:.3f}; Welch t = {t:.2f}, {df:.1f} degrees of freedom, "
-              f"two-sided p = {two_sided_p(t, df):.3f}")
+              f"two-sided p = {2 * scipy.stats.t.sf(abs(t), df):.3f}")
 
 
 if __name__ == "__main__":

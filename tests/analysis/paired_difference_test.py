@@ -82,18 +82,18 @@ def main():
         with open(os.path.join(root, "summary.csv"), "w", newline="") as f:
             csv.writer(f).writerows([["policy", "seed", "robot", "price_mean"]] + summary)
         with open(os.path.join(root, "provenance.json"), "w") as f:
-            f.write('{"scenario_file": "scenarios/x.yaml", "overrides": %s, "git_revision": "abc"}' % overrides)
+            f.write('{"command_line": ["/tmp/o", "run", "scenarios/x.yaml"%s], "git_revision": "abc"}' % overrides)
         return root
     loaded = run([["all-cloud", 7, "all", 8.0], ["all-cloud", 8, "all", 7.0], ["all-cloud", 9, "all", 9.5],
-                  ["all-cloud", 7, "robot1", 99]], "[]")
+                  ["all-cloud", 7, "robot1", 99]], "")
     idle = run([["all-cloud", 7, "all", 5.0], ["all-cloud", 8, "all", 5.5], ["all-robot", 7, "all", 1]],
-               '["background.flows=0"]')
+               ', "--set", "background.flows=0"')
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         paired_difference.compare_runs(loaded, idle, ["price_mean"])
     lines = out.getvalue().strip().split("\n")
-    assert lines[0] == f"A: {loaded}: scenarios/x.yaml (revision abc)", lines
-    assert lines[1] == f"B: {idle}: scenarios/x.yaml --set background.flows=0 (revision abc)", lines
+    assert lines[0] == f"A: {loaded}: offloadsim run scenarios/x.yaml (revision abc)", lines
+    assert lines[1] == f"B: {idle}: offloadsim run scenarios/x.yaml --set background.flows=0 (revision abc)", lines
     d = [-3.0, -1.5]  # seed 9 ran only in A; all-robot only in B
     h2 = 12.706204736174705 * math.sqrt(sum((x + 2.25) ** 2 for x in d)) / math.sqrt(2)
     assert lines[2] == (f"all-cloud: price_mean of B minus A: -2.2500 [{-2.25 - h2:+.4f}, {-2.25 + h2:+.4f}] "
