@@ -24,16 +24,21 @@ Generators:
 - closed_loop_table RECORD: the per-policy table of a closed-loop run (analysis/closed_loop_table.py).
 - paired_runs RECORD_A RECORD_B: what changes from run A to run B, per policy, paired by seed
   (analysis/paired_difference.py --runs): reward, on-time share, median latency, price, grant.
+- timing_table RECORD: the robot and cloud models' times per frame size (kind perception-timing),
+  with each model's least-squares line in megapixels.
 
 `tables --check` is a ctest (docs.generated_tables_match_records): a hand-edited number in a
 generated table, or a record refreshed without regenerating its tables, fails it.
 """
+import csv
 import json
 import math
 import os
 import re
 import shutil
 import sys
+
+import scipy.stats
 
 import closed_loop_table
 import paired_difference
@@ -43,6 +48,7 @@ ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)),
 # What a record keeps of a run, by kind: its summary tables, never per-frame data.
 KEPT = {
     "closed-loop": ["summary.csv", "comparison.csv", "scenario.resolved.yaml", "provenance.json"],
+    "perception-timing": ["timing_sizes.csv", "scenario.resolved.yaml", "provenance.json"],
 }
 
 BEGIN = re.compile(r"^<!-- generated: (\S+)((?: \S+)*) -->$")
@@ -130,9 +136,27 @@ def paired_runs(a, b):
     return "\n".join(lines) + "\n"
 
 
+def timing_table(root):
+    """Markdown: per frame size the two models' median and 90th-percentile times, and their lines."""
+    with open(os.path.join(root, "timing_sizes.csv"), newline="") as f:
+        rows = list(csv.DictReader(f))
+    lines = ["| frame size | megapixels | robot model p50 / p90 | cloud model p50 / p90 |", "|---|---|---|---|"]
+    for r in rows:
+        lines.append(f"| {r['width']}×{r['height']} | {float(r['megapixels']):.3f} "
+                     f"| {float(r['robot_ms_p50']):.1f} / {float(r['robot_ms_p90']):.1f} ms "
+                     f"| {float(r['cloud_ms_p50']):.1f} / {float(r['cloud_ms_p90']):.1f} ms |")
+    fits = []
+    for model in ("cloud", "robot"):
+        fit = scipy.stats.linregress([float(r["megapixels"]) for r in rows], [float(r[f"{model}_ms_p50"]) for r in rows])
+        fits.append(f"{model} ≈ {signed(fit.intercept, '{:.0f}')} + {fit.slope:.0f}·MP ms (R² {fit.rvalue ** 2:.3f})")
+    lines += ["", f"Medians against megapixels, least squares over the {len(rows)} sizes: {'; '.join(fits)}."]
+    return "\n".join(lines) + "\n"
+
+
 GENERATORS = {
     "closed_loop_table": (1, lambda dirs: closed_loop_table.render(dirs[0])),
     "paired_runs": (2, lambda dirs: paired_runs(dirs[0], dirs[1])),
+    "timing_table": (1, lambda dirs: timing_table(dirs[0])),
 }
 
 

@@ -69,6 +69,19 @@ def main():
     with open(doc, "w") as f:
         f.write(text.replace("closed_loop_table r", "closed_loop_table gone"))
     assert "docs/x.md:3: no record gone" in run("--root", tree, "tables", "--check")
+
+    # timing_table: medians on an exact line (cloud = 100 + 1000·MP, robot = 10 + 400·MP) are fitted exactly.
+    timing = tempfile.mkdtemp()
+    with open(os.path.join(timing, "timing_sizes.csv"), "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["width", "height", "megapixels", "frames", "robot_ms_p50", "robot_ms_p90", "cloud_ms_p50",
+                    "cloud_ms_p90"])
+        for width, height in ((640, 360), (1280, 720)):
+            mp = width * height / 1e6
+            w.writerow([width, height, mp, 10, 10 + 400 * mp, 20 + 400 * mp, 100 + 1000 * mp, 200 + 1000 * mp])
+    text = records.timing_table(timing)
+    assert "| 640×360 | 0.230 | 102.2 / 112.2 ms | 330.4 / 430.4 ms |" in text, text
+    assert "cloud ≈ 100 + 1000·MP ms (R² 1.000); robot ≈ 10 + 400·MP ms (R² 1.000)" in text, text
     print("PASS: records")
 
 
