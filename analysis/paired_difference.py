@@ -19,7 +19,9 @@ itself: the same robots, streams and channel.
 - With --runs A B, two closed-loop runs (`offloadsim run`, e.g. a scenario and the same with
   `--set background.flows=0`): for each policy of both, metric(run B) − metric(run A) over the
   seeds both ran. It first prints how the two runs were made (each provenance.json's command line
-  and revision), so the difference can be read as that change's.
+  and revision), so the difference can be read as that change's. With --figure PATH it also draws
+  PATH.png and PATH.pdf: per policy, B − A of the price, the grant, the median latency and the
+  on-time share, each with its 95% CI over seeds (a bar whose interval excludes 0 is solid).
 
 FIELD must take exactly two values without --policies, and the sweep must vary nothing else
 beside the seeds.
@@ -124,6 +126,48 @@ def compare_runs(first_root, second_root, metrics):
                 print(f"{policy}: {metric} of B minus A: {described(pairs)}")
 
 
+FIGURE_METRICS = [("price_mean", "price of a query", 1.0, ""), ("tokens_granted_mean", "grant (tokens per episode)", 1.0, ""),
+                  ("latency_p50_ms", "median query latency", 1.0, " (ms)"),
+                  ("on_time_share", "answers on time", 100.0, " (points)")]
+
+
+def draw_runs(first_root, second_root, path):
+    """B − A per policy for FIGURE_METRICS, with 95% CIs over seeds, one panel each."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from figure_io import save
+    first, _ = run_rows(first_root)
+    second, _ = run_rows(second_root)
+    policies = list(dict.fromkeys(r["policy"] for r in first))
+    fig, axes = plt.subplots(1, len(FIGURE_METRICS), figsize=(4.2 * len(FIGURE_METRICS), 3.8))
+    seeds = 0
+    for ax, (metric, title, scale, unit) in zip(axes, FIGURE_METRICS):
+        differences = run_differences(first, second, metric)
+        for i, policy in enumerate(policies):
+            pairs = differences.get(policy, [])
+            if not pairs:
+                ax.text(i, 0, "n/a", ha="center", va="bottom", fontsize=8, color="#555555", rotation=90)
+                continue
+            seeds = max(seeds, len(pairs))
+            m, h = mean_ci([scale * d for _, d in pairs])
+            excludes = not math.isnan(h) and (m - h > 0 or m + h < 0)
+            ax.bar(i, m, color="#1f77b4" if excludes else "white", edgecolor="#1f77b4", hatch=None if excludes else "//")
+            if not math.isnan(h):
+                ax.errorbar(i, m, yerr=h, fmt="none", ecolor="black", capsize=3)
+        ax.axhline(0, color="black", lw=0.8)
+        ax.set_title(title, fontsize=10)
+        ax.set_ylabel("B − A" + unit)
+        ax.set_xticks(range(len(policies)))
+        ax.set_xticklabels(policies, rotation=35, ha="right", fontsize=9)
+    fig.suptitle(f"B − A, paired by seed over {seeds} seeds (95% CI); solid: the interval excludes 0\n"
+                 f"A: {os.path.basename(os.path.normpath(first_root))}   B: {os.path.basename(os.path.normpath(second_root))}",
+                 fontsize=10)
+    fig.tight_layout()
+    save(fig, os.path.dirname(path) or ".", os.path.basename(path))
+    plt.close(fig)
+
+
 def described(pairs):
     m, h = mean_ci([d for _, d in pairs])
     ci = "" if math.isnan(h) else f" [{m - h:+.4f}, {m + h:+.4f}]"
@@ -150,9 +194,20 @@ def main(root, field, metrics, policies=None):
 if __name__ == "__main__":
     args = sys.argv[1:]
     runs = take_two(args, "--runs", "two closed-loop run directories, A B (prints B minus A)")
+    figure = None
+    if "--figure" in args:
+        at = args.index("--figure")
+        if len(args) < at + 2:
+            sys.exit("paired_difference: --figure takes a path (without extension)")
+        figure = args[at + 1]
+        del args[at:at + 2]
     if runs:
         compare_runs(runs[0], runs[1], args or DEFAULT_METRICS)
+        if figure:
+            draw_runs(runs[0], runs[1], figure)
         sys.exit(0)
+    if figure:
+        sys.exit("paired_difference: --figure draws two runs' differences (--runs A B)")
     policies = take_two(args, "--policies", "policy names, A B (prints B minus A)")
     if len(args) < 2:
         sys.exit(__doc__)

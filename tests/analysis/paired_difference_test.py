@@ -99,6 +99,9 @@ def main():
     assert lines[2] == (f"all-cloud: price_mean of B minus A: -2.2500 [{-2.25 - h2:+.4f}, {-2.25 + h2:+.4f}] "
                         "over 2 seeds (7: -3.0000, 8: -1.5000)"), lines
     assert len(lines) == 3, lines
+    figure = os.path.join(tempfile.mkdtemp(), "pair")
+    paired_difference.draw_runs(loaded, idle, figure)
+    assert os.path.getsize(figure + ".png") > 0 and os.path.getsize(figure + ".pdf") > 0
     try:
         paired_difference.compare_runs(loaded, tempfile.mkdtemp(), ["price_mean"])
         assert False, "a directory without summary.csv was accepted"
