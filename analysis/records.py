@@ -26,6 +26,8 @@ Generators:
   (analysis/paired_difference.py --runs): reward, on-time share, median latency, price, grant.
 - timing_table RECORD: the robot and cloud models' times per frame size (kind perception-timing),
   with each model's least-squares line in megapixels.
+- live_table RECORD: a live run beside its simulated counterpart (kind live's comparison.csv), all
+  robots together: latency, on-time share, query rate, reward per frame, accuracy.
 
 `tables --check` is a ctest (docs.generated_tables_match_records): a hand-edited number in a
 generated table, or a record refreshed without regenerating its tables, fails it.
@@ -49,6 +51,7 @@ ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)),
 KEPT = {
     "closed-loop": ["summary.csv", "comparison.csv", "scenario.resolved.yaml", "provenance.json"],
     "perception-timing": ["timing_sizes.csv", "scenario.resolved.yaml", "provenance.json"],
+    "live": ["summary.csv", "comparison.csv", "scenario.resolved.yaml", "provenance.json"],
 }
 
 BEGIN = re.compile(r"^<!-- generated: (\S+)((?: \S+)*) -->$")
@@ -153,10 +156,36 @@ def timing_table(root):
     return "\n".join(lines) + "\n"
 
 
+def live_table(root):
+    """Markdown: per policy, live beside simulated, all robots together."""
+    with open(os.path.join(root, "comparison.csv"), newline="") as f:
+        rows = [r for r in csv.DictReader(f) if r["robot"] == "all"]
+    by = {(r["policy"], r["metric"]): r for r in rows}
+
+    def cell(policy, metric, side, fmt, scale=1.0):
+        r = by.get((policy, metric))
+        x = float("nan") if r is None or r[side] in ("", "NA") else scale * float(r[side])
+        return "–" if math.isnan(x) else signed(x, fmt).replace(",", "")
+
+    lines = ["| policy | metric | live | simulated |", "|---|---|---|---|"]
+    for policy in dict.fromkeys(r["policy"] for r in rows):
+        latency = [" / ".join(cell(policy, m, side, "{:,.0f}") for m in ("latency_p50_ms", "latency_p95_ms")) + " ms"
+                   for side in ("live", "sim")]
+        entries = [("latency p50 / p95", *latency),
+                   ("on-time share", *(cell(policy, "on_time_share", s, "{:.1f} %", 100) for s in ("live", "sim"))),
+                   ("queries/s per robot", *(cell(policy, "queries_per_s", s, "{:.2f}") for s in ("live", "sim"))),
+                   ("reward per frame", *(cell(policy, "reward_per_frame", s, "{:.2f}") for s in ("live", "sim"))),
+                   ("accuracy", *(cell(policy, "accuracy", s, "{:.3f}") for s in ("live", "sim")))]
+        for k, (metric, live, sim) in enumerate(entries):
+            lines.append(f"| {policy if k == 0 else ''} | {metric} | {live} | {sim} |")
+    return "\n".join(lines) + "\n"
+
+
 GENERATORS = {
     "closed_loop_table": (1, lambda dirs: closed_loop_table.render(dirs[0])),
     "paired_runs": (2, lambda dirs: paired_runs(dirs[0], dirs[1])),
     "timing_table": (1, lambda dirs: timing_table(dirs[0])),
+    "live_table": (1, lambda dirs: live_table(dirs[0])),
 }
 
 

@@ -82,6 +82,20 @@ def main():
     text = records.timing_table(timing)
     assert "| 640×360 | 0.230 | 102.2 / 112.2 ms | 330.4 / 430.4 ms |" in text, text
     assert "cloud ≈ 100 + 1000·MP ms (R² 1.000); robot ≈ 10 + 400·MP ms (R² 1.000)" in text, text
+
+    # live_table: all robots only, live beside simulated, a metric the simulation lacks as "–".
+    live = tempfile.mkdtemp()
+    with open(os.path.join(live, "comparison.csv"), "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["policy", "robot", "metric", "live", "sim", "difference"])
+        for metric, value in (("latency_p50_ms", 1161.2), ("latency_p95_ms", 2223), ("on_time_share", 0.241),
+                              ("queries_per_s", 0.5), ("reward_per_frame", -8.39), ("accuracy", 0.405)):
+            w.writerow(["all-cloud", "all", metric, value, "NA" if metric == "accuracy" else value * 2, 0])
+            w.writerow(["all-cloud", "robot1", metric, 99, 99, 0])
+    text = records.live_table(live)
+    assert "| all-cloud | latency p50 / p95 | 1161 / 2223 ms | 2322 / 4446 ms |" in text, text
+    assert "|  | on-time share | 24.1 % | 48.2 % |" in text and "|  | accuracy | 0.405 | – |" in text, text
+    assert "99" not in text, text
     print("PASS: records")
 
 
