@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "netmodels/networks/network_run.h"
-#include "netmodels/sensors/video_frames.h"
 #include "sim/io/provenance.h"
+#include "sim/runners/network_spec.h"
 #include "sim/runners/parallel_units.h"
 #include "sim/runners/run_options.h"
 #include "sim/scenario/scenario.h"
@@ -27,23 +27,6 @@ void read_for_field(const Scenario& sc, const std::string& field, const std::fun
 void check_network_scenario(const Scenario& sc);
 // network-run's: that, and a background share of the cell's capacity only for cbr flows.
 void check_network_run(const Scenario& sc);
-
-// The robots' sensor sources a scenario describes (lidar.*, camera.*).
-struct Sources {
-  netmodels::MessageSource lidar, camera;
-  double raw_cloud_bytes = 0, sent_cloud_bytes = 0;  // means over the distinct clouds
-  std::string camera_what;
-};
-// Ray-casting many clouds and encoding a long video take minutes: with `progress` both show a
-// progress bar, and both stop within one cloud or frame of a Ctrl-C (Interrupted).
-Sources make_sources(const Scenario& sc, bool need_camera, bool progress);
-// `file` encoded as camera.* says (size, JPEG quality, frames).
-netmodels::EncodedVideo encode_camera_video(const Scenario& sc, const std::string& file, bool progress);
-
-// network-run's (and closed-loop's) network: robots.*, servers, stations, background.*, network.*.
-netmodels::NetworkRunSpec network_run_spec(const Scenario& sc, const Sources& src);
-// Validates a spec, reporting a netmodels error at the scenario field it comes from.
-void validate_network_spec(const Scenario& sc, const netmodels::NetworkRunSpec& n);
 
 // The network tables of a set of runs (one "condition" each), built as text and committed together.
 struct Tables {

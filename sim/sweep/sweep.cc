@@ -194,16 +194,50 @@ namespace {
 constexpr size_t kMaxSweepPoints = 100000;
 }  // namespace
 
-SweepSpec load_sweep(const std::string& file) {
-  SweepSpec spec;
-  spec.file = file;
-  std::error_code ec;
-  const YAML::Node root = load_yaml_document(file, "sweep file");
-  if (!root.IsMap()) throw ScenarioError(file, 1, "", "a sweep file must be a YAML mapping of keys to values");
-  SweepLoader L;
-  L.file = file;
-  L.only_keys(root, "", {"schema", "kind", "name", "description", "base", "set", "axes", "replications", "figures"});
+namespace {
 
+// One {zip: [axes…]} entry: axes of equal lengths whose values vary together, no two rows alike.
+// False (with the issues noted) when it is not usable.
+bool read_zip_group(SweepLoader& L, const YAML::Node& a, const std::string& where, SweepGroup& group) {
+  L.only_keys(a, where, {"zip"});
+  const YAML::Node zip = a["zip"];
+  if (!zip.IsSequence() || zip.size() < 2) {
+    L.issue(line_of(zip), where + ".zip", "expected a list of two or more axes that vary together");
+    return false;
+  }
+  bool ok = true;
+  for (size_t j = 0; j < zip.size(); ++j) {
+    SweepAxis ax;
+    if (!L.axis(zip[j], fmt::format("{}.zip[{}]", where, j), &ax, false)) {
+      ok = false;
+      continue;
+    }
+    if (!group.axes.empty() && ax.values.size() != group.axes.front().values.size()) {
+      L.issue(ax.line, fmt::format("{}.zip[{}]", where, j),
+              fmt::format("{} values, but {} has {}: zipped axes need equal lengths", ax.values.size(),
+                          group.axes.front().key, group.axes.front().values.size()));
+      ok = false;
+    }
+    group.axes.push_back(ax);
+  }
+  if (!ok) return false;
+  // A value may repeat down one zipped axis (a switch that stays put), but no two rows may be
+  // the same point.
+  std::map<std::vector<std::string>, size_t> rows;
+  for (size_t r = 0; r < group.axes.front().values.size(); ++r) {
+    std::vector<std::string> row;
+    for (const SweepAxis& ax : group.axes) row.push_back(ax.values[r]);
+    if (auto [it, fresh] = rows.emplace(row, r); !fresh) {
+      L.issue(line_of(zip), where + ".zip",
+              fmt::format("value {} of every zipped axis repeats value {}: the same point twice", r, it->second));
+      ok = false;
+    }
+  }
+  return ok;
+}
+
+// schema, kind, name and description.
+void read_identity(const YAML::Node& root, SweepLoader& L, SweepSpec& spec) {
   const YAML::Node schema = root["schema"];
   if (!schema.IsDefined() || !schema.IsScalar() || schema.Scalar() != "1") {
     L.issue(schema.IsDefined() ? line_of(schema) : 1, "schema", "required; must be 1");
@@ -214,7 +248,7 @@ SweepSpec load_sweep(const std::string& file) {
             "must be 'sweep' in a sweep file (experiment scenarios are run with `offloadsim run`)");
   }
   const YAML::Node name = root["name"];
-  spec.name = fs::path(file).stem().string();
+  spec.name = fs::path(spec.file).stem().string();
   if (name.IsDefined()) {
     if (!name.IsScalar() || name.Scalar().empty() || name.Scalar().find('/') != std::string::npos ||
         name.Scalar() == "." || name.Scalar() == "..") {
@@ -230,14 +264,18 @@ SweepSpec load_sweep(const std::string& file) {
       L.issue(line_of(d), "description", "must be a single string");
     }
   }
+}
 
+// The base scenario (relative to the sweep file) and the fields every point sets.
+void read_base_and_set(const YAML::Node& root, SweepLoader& L, SweepSpec& spec) {
   const YAML::Node base = root["base"];
+  std::error_code ec;
   if (!base.IsDefined() || !base.IsScalar() || base.Scalar().empty()) {
     L.issue(base.IsDefined() ? line_of(base) : 1, "base",
             "required: the scenario file every point starts from (relative to the sweep file)");
   } else {
     fs::path p = base.Scalar();
-    if (p.is_relative()) p = fs::absolute(fs::path(file)).parent_path() / p;
+    if (p.is_relative()) p = fs::absolute(fs::path(spec.file)).parent_path() / p;
     p = p.lexically_normal();
     if (!fs::is_regular_file(p, ec)) {
       L.issue(line_of(base), "base", fmt::format("file '{}' not found (looked for {})", base.Scalar(), p.string()));
@@ -256,7 +294,10 @@ SweepSpec load_sweep(const std::string& file) {
       }
     }
   }
+}
 
+// replications and figures.
+void read_replications_and_figures(const YAML::Node& root, SweepLoader& L, SweepSpec& spec) {
   if (const YAML::Node r = root["replications"]; r.IsDefined()) {
     double v = 0;
     if (!L.number(r, &v) || v != std::floor(v) || v < 1 || v > 10000) {
@@ -270,7 +311,10 @@ SweepSpec load_sweep(const std::string& file) {
       L.issue(line_of(f), "figures", "must be true or false");
     }
   }
+}
 
+// The axes: each {key, values}, {key, range} or {zip: [...]}; a field swept twice is refused.
+void read_axes(const YAML::Node& root, SweepLoader& L, SweepSpec& spec) {
   const YAML::Node axes = root["axes"];
   if (!axes.IsDefined() || !axes.IsSequence() || axes.size() == 0) {
     L.issue(axes.IsDefined() ? line_of(axes) : 1, "axes",
@@ -282,41 +326,7 @@ SweepSpec load_sweep(const std::string& file) {
       const YAML::Node a = axes[i];
       SweepGroup group;
       if (a.IsMap() && a["zip"].IsDefined()) {
-        L.only_keys(a, where, {"zip"});
-        const YAML::Node zip = a["zip"];
-        if (!zip.IsSequence() || zip.size() < 2) {
-          L.issue(line_of(zip), where + ".zip", "expected a list of two or more axes that vary together");
-          continue;
-        }
-        bool ok = true;
-        for (size_t j = 0; j < zip.size(); ++j) {
-          SweepAxis ax;
-          if (!L.axis(zip[j], fmt::format("{}.zip[{}]", where, j), &ax, false)) {
-            ok = false;
-            continue;
-          }
-          if (!group.axes.empty() && ax.values.size() != group.axes.front().values.size()) {
-            L.issue(ax.line, fmt::format("{}.zip[{}]", where, j),
-                    fmt::format("{} values, but {} has {}: zipped axes need equal lengths", ax.values.size(),
-                                group.axes.front().key, group.axes.front().values.size()));
-            ok = false;
-          }
-          group.axes.push_back(ax);
-        }
-        if (!ok) continue;
-        // A value may repeat down one zipped axis (a switch that stays put), but no two rows may be
-        // the same point.
-        std::map<std::vector<std::string>, size_t> rows;
-        for (size_t r = 0; r < group.axes.front().values.size(); ++r) {
-          std::vector<std::string> row;
-          for (const SweepAxis& ax : group.axes) row.push_back(ax.values[r]);
-          if (auto [it, fresh] = rows.emplace(row, r); !fresh) {
-            L.issue(line_of(zip), where + ".zip",
-                    fmt::format("value {} of every zipped axis repeats value {}: the same point twice", r, it->second));
-            ok = false;
-          }
-        }
-        if (!ok) continue;
+        if (!read_zip_group(L, a, where, group)) continue;
       } else {
         SweepAxis ax;
         if (!L.axis(a, where, &ax)) continue;
@@ -330,6 +340,22 @@ SweepSpec load_sweep(const std::string& file) {
       spec.groups.push_back(group);
     }
   }
+}
+
+}  // namespace
+
+SweepSpec load_sweep(const std::string& file) {
+  SweepSpec spec;
+  spec.file = file;
+  const YAML::Node root = load_yaml_document(file, "sweep file");
+  if (!root.IsMap()) throw ScenarioError(file, 1, "", "a sweep file must be a YAML mapping of keys to values");
+  SweepLoader L;
+  L.file = file;
+  L.only_keys(root, "", {"schema", "kind", "name", "description", "base", "set", "axes", "replications", "figures"});
+  read_identity(root, L, spec);
+  read_base_and_set(root, L, spec);
+  read_replications_and_figures(root, L, spec);
+  read_axes(root, L, spec);
   std::stable_sort(L.issues.begin(), L.issues.end(),
                    [](const ScenarioIssue& a, const ScenarioIssue& b) { return a.line < b.line; });
   if (!L.issues.empty()) throw ScenarioError(L.issues);
