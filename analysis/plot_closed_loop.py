@@ -113,8 +113,9 @@ def policies_figure(root, rows, args):
     bars(ax, x, by, names, "on_time_share", "#2ca02c", width=0.6, scale=100, missing="no queries")
     for i, n in zip(x, names):  # the share written out: 0 % is a value, unlike "no queries"
         m = value(by[(n, "on_time_share")]["mean"])
-        if not math.isnan(m):
-            ax.text(i + 0.32, 100 * m + 1, f"{100 * m:.0f}%", ha="left", va="bottom", fontsize=8)
+        if not math.isnan(m):  # beside the bar's whisker; a share of 0 has neither, so over its own slot
+            ax.text(i if m == 0 else i + 0.32, 100 * m + 1, f"{100 * m:.0f}%", ha="center" if m == 0 else "left",
+                    va="bottom", fontsize=8)
     ax.set_xticks(x, names, rotation=30, ha="right")
     within = f"within {args.deadline_ms:g} ms" if args.deadline_ms else "by the deadline"
     ax.set_ylabel(f"queries answered {within} (%)")
