@@ -28,11 +28,17 @@ Generators:
   with each model's least-squares line in megapixels.
 - live_table RECORD: a live run beside its simulated counterpart (kind live's comparison.csv), all
   robots together: latency, on-time share, query rate, reward per frame, accuracy.
+- hardware_table RECORD: the real-video experiment (kind hardware-experiment) per source beside the
+  paper's §V-B: each baseline's cost ÷ RL's with its 95% bootstrap interval over the test segments
+  (analysis/reproduction_report.py's), the best threshold among those that query, and the
+  Spearman correlations of RL's, the exact oracle's and the paper-oracle's queries with the robot's
+  confidence.
 
 `tables --check` is a ctest (docs.generated_tables_match_records): a hand-edited number in a
 generated table, or a record refreshed without regenerating its tables, fails it.
 """
 import csv
+import glob
 import json
 import math
 import os
@@ -52,6 +58,9 @@ KEPT = {
     "closed-loop": ["summary.csv", "comparison.csv", "scenario.resolved.yaml", "provenance.json"],
     "perception-timing": ["timing_sizes.csv", "scenario.resolved.yaml", "provenance.json"],
     "live": ["summary.csv", "comparison.csv", "scenario.resolved.yaml", "provenance.json"],
+    # per source: the summary and the per-episode costs the bootstrap intervals resample
+    "hardware-experiment": ["comparison.csv", "*/summary.csv", "*/episodes.csv", "scenario.resolved.yaml",
+                            "provenance.json"],
 }
 
 BEGIN = re.compile(r"^<!-- generated: (\S+)((?: \S+)*) -->$")
@@ -82,14 +91,20 @@ def save(result_dir, name, records_dir):
         fail(f"{result_dir}: a {kind} run; records keep runs of kind {', '.join(KEPT)}")
     if revision.endswith("-dirty") or revision in ("?", "unknown"):
         fail(f"{result_dir}: made at revision {revision}, not a commit: commit, rebuild and run again")
-    missing = [f for f in KEPT[kind] if not os.path.isfile(os.path.join(result_dir, f))]
+    files, missing = [], []
+    for pattern in KEPT[kind]:
+        found = sorted(os.path.relpath(f, result_dir) for f in glob.glob(os.path.join(result_dir, pattern)))
+        files += found
+        if not found:
+            missing.append(pattern)
     if missing:
         fail(f"{result_dir}: no {', '.join(missing)} (an unfinished run?)")
     target = os.path.join(records_dir, name)
     partial = f"{target}.partial-{os.getpid()}"
     os.makedirs(partial)
     try:
-        for f in KEPT[kind]:
+        for f in files:
+            os.makedirs(os.path.dirname(os.path.join(partial, f)), exist_ok=True)
             shutil.copyfile(os.path.join(result_dir, f), os.path.join(partial, f))
         if os.path.isdir(target):
             shutil.rmtree(target)
@@ -97,7 +112,7 @@ def save(result_dir, name, records_dir):
     finally:
         if os.path.isdir(partial):
             shutil.rmtree(partial)
-    print(f"saved {result_dir} ({kind}, revision {revision}) as {os.path.relpath(target)}: {', '.join(KEPT[kind])}")
+    print(f"saved {result_dir} ({kind}, revision {revision}) as {os.path.relpath(target)}: {', '.join(files)}")
 
 
 def record(records_dir, name, where):
@@ -181,11 +196,46 @@ def live_table(root):
     return "\n".join(lines) + "\n"
 
 
+def hardware_table(root):
+    """Markdown: per source the ratios to RL with bootstrap intervals, and the correlations."""
+    import reproduction_report as report
+    with open(os.path.join(root, "comparison.csv"), newline="") as f:
+        rows = list(csv.DictReader(f))
+    lines = ["| source | all-robot ÷ RL | all-cloud ÷ RL | best threshold ÷ RL | paper-oracle ÷ RL | exact oracle ÷ RL "
+             "| Spearman: RL / exact oracle / paper-oracle |", "|---|---|---|---|---|---|---|"]
+    for source in dict.fromkeys(r["source"] for r in rows):
+        where = os.path.join(root, source)
+        costs = report.per_trace_costs(report.read(os.path.join(where, "episodes.csv")))
+        summary = report.summary_all(os.path.join(where, "summary.csv"))
+        querying = sorted((float(r["cost_multiple_mean"]), p) for p, r in summary.items()
+                          if r["family"] == "robot-heuristic" and float(r["cloud_queries_mean"]) > 0)
+        cells = [report.interval(*report.ratio_interval(costs, p)) for p in ("all-robot", "all-cloud")]
+        cells.append(f"{report.interval(*report.ratio_interval(costs, querying[0][1]))} ({querying[0][1]})"
+                     if querying else "– (no threshold queries)")
+        cells += [report.interval(*report.ratio_interval(costs, p)) for p in ("paper-oracle", "oracle")]
+        rho = {}
+        for r in rows:
+            if r["source"] == source and r["metric"].startswith("Spearman of"):
+                who = "exact" if "exact oracle" in r["metric"] else "paper" if "paper-oracle" in r["metric"] else "rl"
+                rho[who] = float(r["ours"])
+        cells.append(" / ".join("–" if math.isnan(rho.get(k, float("nan"))) else signed(rho[k], "{:.2f}")
+                                for k in ("rl", "exact", "paper")))
+        segments = len(next(iter(costs.values())))
+        lines.append(f"| {source} ({segments} test segments) | " + " | ".join(re.sub(r"-(?=\d)", "−", c) for c in cells)
+                     + " |")
+    lines.append("| the paper (§V-B) | 1.6 | 1.35 | 1.1–1.5 | 0.82 | – | −0.517 |")
+    lines += ["", "Cost = −reward over every test segment and budget; [95 % percentile bootstrap interval over the "
+              "test segments]. The best threshold is the cheapest of those that query (one that never queries is "
+              "all-robot)."]
+    return "\n".join(lines) + "\n"
+
+
 GENERATORS = {
     "closed_loop_table": (1, lambda dirs: closed_loop_table.render(dirs[0])),
     "paired_runs": (2, lambda dirs: paired_runs(dirs[0], dirs[1])),
     "timing_table": (1, lambda dirs: timing_table(dirs[0])),
     "live_table": (1, lambda dirs: live_table(dirs[0])),
+    "hardware_table": (1, lambda dirs: hardware_table(dirs[0])),
 }
 
 

@@ -96,6 +96,16 @@ def main():
     assert "| all-cloud | latency p50 / p95 | 1161 / 2223 ms | 2322 / 4446 ms |" in text, text
     assert "|  | on-time share | 24.1 % | 48.2 % |" in text and "|  | accuracy | 0.405 | – |" in text, text
     assert "99" not in text, text
+
+    # hardware_table: ratios summed over segments with their bootstrap intervals; the best threshold
+    # is the cheapest that queries (reproduction_report_test's hand-made part).
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import reproduction_report_test  # noqa: E402
+    hardware = os.path.join(reproduction_report_test.part(True, True), "hardware")
+    text = records.hardware_table(hardware)
+    assert "| opencv (6 test segments) | 1.68 [" in text, text  # all-robot: 126 / 75
+    assert "(robot-heuristic-t0.6)" in text and "t0.2" not in text and "| – / – / – |" in text, text
+    assert "| the paper (§V-B) | 1.6 | 1.35 | 1.1–1.5 | 0.82 | – | −0.517 |" in text, text
     print("PASS: records")
 
 
