@@ -147,7 +147,7 @@ def draw_runs(first_root, second_root, path):
         for i, policy in enumerate(policies):
             pairs = differences.get(policy, [])
             if not pairs:
-                ax.text(i, 0, "n/a", ha="center", va="bottom", fontsize=8, color="#555555", rotation=90)
+                ax.text(i, 0, "no queries", ha="center", va="bottom", fontsize=8, color="#555555", rotation=90)
                 continue
             seeds = max(seeds, len(pairs))
             m, h = mean_ci([scale * d for _, d in pairs])
@@ -156,6 +156,7 @@ def draw_runs(first_root, second_root, path):
             if not math.isnan(h):
                 ax.errorbar(i, m, yerr=h, fmt="none", ecolor="black", capsize=3)
         ax.axhline(0, color="black", lw=0.8)
+        ax.set_xlim(-0.6, len(policies) - 0.4)
         ax.set_title(title, fontsize=10)
         ax.set_ylabel("B − A" + unit)
         ax.set_xticks(range(len(policies)))
