@@ -84,6 +84,19 @@ def take_two(args, flag, what):
     return pair
 
 
+def take_one(args, flag, what):
+    """Removes `flag X` from the command-line list args and returns X (None without flag); exits
+    naming what X is when it is missing."""
+    if flag not in args:
+        return None
+    at = args.index(flag)
+    if len(args) < at + 2:
+        sys.exit(f"{os.path.basename(sys.argv[0])}: {flag} takes {what}")
+    value = args[at + 1]
+    del args[at:at + 2]
+    return value
+
+
 def as_number(text):
     try:
         value = float(text)

@@ -33,7 +33,7 @@ import math
 import os
 import sys
 
-from loop_sweep import as_number, mean_ci, take_two
+from loop_sweep import as_number, mean_ci, take_one, take_two
 
 DEFAULT_METRICS = ["reward_per_frame", "on_time_share", "price_mean", "tokens_granted_mean", "latency_p50_ms", "net_rtt_p50_ms",
                    "net_rtt_p95_ms", "accuracy", "sensor_goodput_mbps"]
@@ -195,13 +195,7 @@ def main(root, field, metrics, policies=None):
 if __name__ == "__main__":
     args = sys.argv[1:]
     runs = take_two(args, "--runs", "two closed-loop run directories, A B (prints B minus A)")
-    figure = None
-    if "--figure" in args:
-        at = args.index("--figure")
-        if len(args) < at + 2:
-            sys.exit("paired_difference: --figure takes a path (without extension)")
-        figure = args[at + 1]
-        del args[at:at + 2]
+    figure = take_one(args, "--figure", "a path without extension (PATH.png and PATH.pdf)")
     if runs:
         compare_runs(runs[0], runs[1], args or DEFAULT_METRICS)
         if figure:

@@ -22,7 +22,7 @@ from collections import defaultdict
 
 import scipy.stats
 
-from loop_sweep import take_two
+from loop_sweep import take_one, take_two
 
 
 def congested(row):
@@ -140,13 +140,7 @@ def main(roots, chosen=None, figure_path=None):
 if __name__ == "__main__":
     args = sys.argv[1:]
     chosen = take_two(args, "--groups", "group names, A B")
-    figure_path = None
-    if "--figure" in args:
-        at = args.index("--figure")
-        if len(args) < at + 2:
-            sys.exit("rl_groups_pooled.py: --figure takes a path without extension (PATH.png and PATH.pdf)")
-        figure_path = args[at + 1]
-        del args[at:at + 2]
+    figure_path = take_one(args, "--figure", "a path without extension (PATH.png and PATH.pdf)")
     if not args:
         sys.exit(__doc__)
     main(args, chosen, figure_path)
