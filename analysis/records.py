@@ -33,11 +33,21 @@ Generators:
   (analysis/reproduction_report.py's), the best threshold among those that query, and the
   Spearman correlations of RL's, the exact oracle's and the paper-oracle's queries with the robot's
   confidence.
+- way_between RECORD: the sweep scenarios/paper_code_way_between.yaml (a sweep record): after each
+  cumulative switch from the paper code's protocol to ours, each baseline's cost as a multiple of
+  the reference's (analysis/way_between.py).
+- paper_code_table PROTOCOL SEEDS: the paper code's Fig. 5 protocol (an offload-eval record) beside
+  the published ratios, and the range of each ratio over the points of a sweep of its seed and
+  number of traces (scenarios/paper_code_protocol_seeds.yaml).
+
+A sweep's record keeps its manifest, its points and collected/summary.csv, and a provenance.json
+composed from its points' (they must all have run one revision).
 
 `tables --check` is a ctest (docs.generated_tables_match_records): a hand-edited number in a
 generated table, or a record refreshed without regenerating its tables, fails it.
 """
 import csv
+import datetime
 import glob
 import json
 import math
@@ -58,6 +68,9 @@ KEPT = {
     "closed-loop": ["summary.csv", "comparison.csv", "scenario.resolved.yaml", "provenance.json"],
     "perception-timing": ["timing_sizes.csv", "scenario.resolved.yaml", "provenance.json"],
     "live": ["summary.csv", "comparison.csv", "scenario.resolved.yaml", "provenance.json"],
+    "offload-eval": ["summary.csv", "scenario.resolved.yaml", "provenance.json"],
+    # a sweep: its manifest, its points and what `collect` gathered (provenance.json is composed)
+    "sweep": ["sweep.json", "points.csv", "collected/summary.csv"],
     # per source: the summary and the per-episode costs the bootstrap intervals resample
     "hardware-experiment": ["comparison.csv", "*/summary.csv", "*/episodes.csv", "scenario.resolved.yaml",
                             "provenance.json"],
@@ -82,10 +95,36 @@ def provenance(directory):
         fail(f"{path}: not JSON ({e})")
 
 
+def sweep_provenance(result_dir):
+    """A finished sweep's provenance, composed from its manifest and its points' own: the command,
+    the one revision they all ran, the machine, and the span from the first point's start to the
+    last one's end (points that ran at the same time overlap in it)."""
+    try:
+        with open(os.path.join(result_dir, "sweep.json")) as f:
+            manifest = json.load(f)
+    except (OSError, ValueError) as e:
+        fail(f"{result_dir}/sweep.json: {e}")
+    points = [provenance(os.path.join(result_dir, p["id"])) for p in manifest["points"]]
+    revisions = sorted({p.get("git_revision", "?") for p in points})
+    if len(revisions) != 1:
+        fail(f"{result_dir}: its points ran at revisions {', '.join(revisions)}: run the sweep again from one")
+    sweep_file = os.path.relpath(manifest["sweep_file"], ROOT) if manifest["sweep_file"].startswith(ROOT) \
+        else manifest["sweep_file"]
+    start = min(p["start_time_utc"] for p in points)
+    end = max(p["end_time_utc"] for p in points)
+    span = (datetime.datetime.fromisoformat(end.rstrip("Z")) - datetime.datetime.fromisoformat(start.rstrip("Z")))
+    first = points[0]
+    return {"kind": "sweep", "sweep": manifest["sweep"], "command_line": ["offloadsim", "sweep", sweep_file],
+            "git_revision": revisions[0], "points": len(points), "start_time_utc": start, "end_time_utc": end,
+            "wall_seconds": span.total_seconds(), "host": first.get("host"), "machine": first.get("machine"),
+            "build": first.get("build"), "offloadsim_version": first.get("offloadsim_version")}
+
+
 def save(result_dir, name, records_dir):
     if not re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", name):
         fail(f"record name '{name}': lower-case letters, digits, '_', '.' and '-' only")
-    p = provenance(result_dir)
+    is_sweep = os.path.isfile(os.path.join(result_dir, "sweep.json"))
+    p = sweep_provenance(result_dir) if is_sweep else provenance(result_dir)
     kind, revision = p.get("kind", "?"), p.get("git_revision", "?")
     if kind not in KEPT:
         fail(f"{result_dir}: a {kind} run; records keep runs of kind {', '.join(KEPT)}")
@@ -106,6 +145,11 @@ def save(result_dir, name, records_dir):
         for f in files:
             os.makedirs(os.path.dirname(os.path.join(partial, f)), exist_ok=True)
             shutil.copyfile(os.path.join(result_dir, f), os.path.join(partial, f))
+        if is_sweep:
+            with open(os.path.join(partial, "provenance.json"), "w") as f:
+                json.dump(p, f, indent=2, sort_keys=True)
+                f.write("\n")
+            files.append("provenance.json")
         if os.path.isdir(target):
             shutil.rmtree(target)
         os.replace(partial, target)
@@ -230,12 +274,56 @@ def hardware_table(root):
     return "\n".join(lines) + "\n"
 
 
+def way_between_table(root):
+    """Markdown: the sweep from the paper code's protocol to ours (analysis/way_between.py)."""
+    import way_between
+    return way_between.render(way_between.measure(root))
+
+
+def paper_code_table(protocol, seeds):
+    """Markdown: the paper code's Fig. 5 protocol on its seed beside the published ratios, and the
+    range over the seeds sweep's 20-trace points and over its 200-trace points."""
+    import reproduction_report as report
+    shipped = report.summary_all(os.path.join(protocol, "summary.csv"))
+    shipped_seed = provenance(protocol)["seed"]
+    with open(os.path.join(seeds, "collected", "summary.csv"), newline="") as f:
+        swept = [r for r in csv.DictReader(f) if r["budget_fraction"] == "all" and r["best_in_family"] == "1"]
+    groups = {}
+    for r in swept:
+        groups.setdefault(int(r["eval.test_traces"]), {}).setdefault(r["family"], []).append(
+            (int(r["seed"]), float(r["cost_multiple_paper"])))
+
+    def spread(traces, family):
+        pairs = groups.get(traces, {}).get(family, [])
+        return f"{min(v for _, v in pairs):.2f}–{max(v for _, v in pairs):.2f}" if pairs else "–"
+
+    def seeds_of(traces):
+        return sorted({s for pairs in groups.get(traces, {}).values() for s, _ in pairs})
+
+    def named(seeds):
+        return ", ".join(str(s) for s in seeds)
+
+    many = [t for t in sorted(groups) if t != 20]
+    lines = ["| policy | ours (seed " + f"{shipped_seed}, 20 traces) | published ÷ oracle | other seeds "
+             f"({named(seeds_of(20))}), 20 traces | " + " | ".join(f"{t} traces, seeds {named(seeds_of(t))}" for t in many)
+             + " |", "|---|---|---|---|" + "---|" * len(many)]
+    rows = [(family, name, f"{lo:.2f}–{hi:.2f}") for family, name, lo, hi in report.FIG5_PAPER_CODE]
+    rows.append(("oracle", "exact oracle", "—"))
+    for family, name, target in rows:
+        r = report.best(shipped, family)
+        lines.append(f"| {name} | {float(r['cost_multiple_paper']):.2f} | {target} | {spread(20, family)} | "
+                     + " | ".join(spread(t, family) for t in many) + " |")
+    return "\n".join(lines) + "\n"
+
+
 GENERATORS = {
     "closed_loop_table": (1, lambda dirs: closed_loop_table.render(dirs[0])),
     "paired_runs": (2, lambda dirs: paired_runs(dirs[0], dirs[1])),
     "timing_table": (1, lambda dirs: timing_table(dirs[0])),
     "live_table": (1, lambda dirs: live_table(dirs[0])),
     "hardware_table": (1, lambda dirs: hardware_table(dirs[0])),
+    "way_between": (1, lambda dirs: way_between_table(dirs[0])),
+    "paper_code_table": (2, lambda dirs: paper_code_table(dirs[0], dirs[1])),
 }
 
 

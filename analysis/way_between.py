@@ -62,7 +62,8 @@ def label(prev, cur):
     return "+ " + ", ".join(parts)
 
 
-def main(root):
+def measure(root):
+    """Per point of the sweep, in order: its index, label, reference, metric, ratios, oracle gap."""
     with open(os.path.join(root, "collected", "summary.csv"), newline="") as f:
         rows = [r for r in csv.DictReader(f) if r["budget_fraction"] == "all"]
     points = sorted({int(r["point"]) for r in rows})
@@ -81,7 +82,11 @@ def main(root):
         oracle_gap = float(ex[0][key]) / float(po[0][key]) if po and ex else float("nan")
         table.append((p, label(prev, head), head["reference_policy"], head["metric"], ratios, oracle_gap))
         prev = head
+    return table
 
+
+def render(table):
+    """The markdown table of docs/mdp.md."""
     out = io.StringIO()
     out.write("| # | switch (cumulative) | reference | metric | " +
               " | ".join(name for _, name in POLICIES) + " | exact ÷ paper-oracle |\n")
@@ -89,7 +94,12 @@ def main(root):
     for p, lab, ref, metric, ratios, gap in table:
         cells = " | ".join(f"{ratios[f]:.2f}" for f, _ in POLICIES)
         out.write(f"| {p} | {lab} | {ref} | {metric} | {cells} | {gap:.2f} |\n")
-    text = out.getvalue()
+    return out.getvalue()
+
+
+def main(root):
+    table = measure(root)
+    text = render(table)
     target = os.path.join(root, "collected", "way_between.md")
     with open(target + ".partial", "w") as f:
         f.write(text)

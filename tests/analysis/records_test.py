@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """analysis/records.py on a hand-made tree: a run saved as a record (and a run from a modified tree
 refused), a doc table generated from it, the check passing, then failing on a hand-edited number
-and on a record that is not there."""
+and on a record that is not there; a sweep saved with the provenance composed from its points'."""
 import contextlib
 import csv
 import io
@@ -106,6 +106,29 @@ def main():
     assert "| opencv (6 test segments) | 1.68 [" in text, text  # all-robot: 126 / 75
     assert "(robot-heuristic-t0.6)" in text and "t0.2" not in text and "| – / – / – |" in text, text
     assert "| the paper (§V-B) | 1.6 | 1.35 | 1.1–1.5 | 0.82 | – | −0.517 |" in text, text
+    # A sweep: its provenance composed from its points', refused when they ran different revisions.
+    def sweep_dir(revisions):
+        root = tempfile.mkdtemp()
+        points = []
+        for i, revision in enumerate(revisions):
+            os.makedirs(os.path.join(root, f"p{i}"))
+            with open(os.path.join(root, f"p{i}", "provenance.json"), "w") as f:
+                json.dump({"git_revision": revision, "start_time_utc": f"2026-12-08T02:0{i}:00Z",
+                           "end_time_utc": f"2026-12-08T02:0{i}:30Z", "host": "h"}, f)
+            points.append({"id": f"p{i}"})
+        with open(os.path.join(root, "sweep.json"), "w") as f:
+            json.dump({"sweep": "s", "sweep_file": os.path.join(records.ROOT, "scenarios", "s.yaml"),
+                       "points": points}, f)
+        os.makedirs(os.path.join(root, "collected"))
+        for name in ("points.csv", os.path.join("collected", "summary.csv")):
+            open(os.path.join(root, name), "w").close()
+        return root
+
+    assert "ran at revisions abc123, def456" in run("--root", tree, "save", sweep_dir(["abc123", "def456"]), "s")
+    assert "saved" in run("--root", tree, "save", sweep_dir(["abc123", "abc123", "abc123"]), "s")
+    made = json.load(open(os.path.join(tree, "docs", "records", "s", "provenance.json")))
+    assert made["command_line"] == ["offloadsim", "sweep", "scenarios/s.yaml"] and made["points"] == 3, made
+    assert made["wall_seconds"] == 150 and made["git_revision"] == "abc123", made  # 02:00:00 to 02:02:30
     print("PASS: records")
 
 
