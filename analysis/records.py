@@ -300,8 +300,14 @@ def paper_code_table(protocol, seeds):
     def seeds_of(traces):
         return sorted({s for pairs in groups.get(traces, {}).values() for s, _ in pairs})
 
-    def named(seeds):
-        return ", ".join(str(s) for s in seeds)
+    def named(seeds):  # 1, 2, 3, 7 -> "1–3, 7"
+        runs = []
+        for s in seeds:
+            if runs and s == runs[-1][1] + 1:
+                runs[-1][1] = s
+            else:
+                runs.append([s, s])
+        return ", ".join(str(a) if a == b else f"{a}, {b}" if b == a + 1 else f"{a}–{b}" for a, b in runs)
 
     many = [t for t in sorted(groups) if t != 20]
     lines = ["| policy | ours (seed " + f"{shipped_seed}, 20 traces) | published ÷ oracle | other seeds "
