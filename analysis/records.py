@@ -39,6 +39,15 @@ Generators:
 - paper_code_table PROTOCOL SEEDS: the paper code's Fig. 5 protocol (an offload-eval record) beside
   the published ratios, and the range of each ratio over the points of a sweep of its seed and
   number of traces (scenarios/paper_code_protocol_seeds.yaml).
+- rl_validation_grid RECORD: a sweep of two of RL's training settings on validation traces
+  (scenarios/paper_rl_validation.yaml, rl_state_validation.yaml): RL's mean episode reward over the
+  test budgets per cell with the exact oracle's cost ÷ RL's, the best in bold.
+- lidar_bandwidth RECORD, lidar_intervals RECORD: the ROS LIDAR study (kind network-study): per
+  condition the bandwidths rostopic bw reads, and the message rates and shortest and longest
+  intervals rostopic hz reads, each beside the paper's logs.
+- lidar_seeds RECORD: a sweep of the LIDAR study over seeds and one axis
+  (scenarios/sweep_lidar_study_seeds.yaml): per value and condition, the receivers' shares over
+  the seeds, lowest–highest (median).
 
 A sweep's record keeps its manifest, its points and collected/summary.csv, and a provenance.json
 composed from its points' (they must all have run one revision).
@@ -69,6 +78,7 @@ KEPT = {
     "perception-timing": ["timing_sizes.csv", "scenario.resolved.yaml", "provenance.json"],
     "live": ["summary.csv", "comparison.csv", "scenario.resolved.yaml", "provenance.json"],
     "offload-eval": ["summary.csv", "scenario.resolved.yaml", "provenance.json"],
+    "network-study": ["summary.csv", "measured.csv", "scenario.resolved.yaml", "provenance.json"],
     # a sweep: its manifest, its points and what `collect` gathered (provenance.json is composed)
     "sweep": ["sweep.json", "points.csv", "collected/summary.csv"],
     # per source: the summary and the per-episode costs the bootstrap intervals resample
@@ -322,6 +332,136 @@ def paper_code_table(protocol, seeds):
     return "\n".join(lines) + "\n"
 
 
+def axis_label(key, value):
+    if key == "train.entropy_final":
+        return "constant" if float(value) < 0 else f"annealed linearly to {value}"
+    if key == "mdp.store_distances":
+        return "on" if value == "true" else "off"
+    if key == "train.budgets":
+        return "{" + ", ".join(f"{float(b):.2f}" for b in value.strip("[]").split(",")) + "}"
+    return value
+
+
+AXIS_TITLES = {"train.entropy_coef": "entropy weight", "train.entropy_final": "entropy",
+               "mdp.store_distances": "store distances (`mdp.store_distances`)", "train.budgets": "training budgets"}
+
+
+def rl_validation_grid(root):
+    """Markdown: a two-axis sweep of RL's training settings on validation traces, RL's mean episode
+    reward over the test budgets per cell (and the exact oracle's cost ÷ RL's), the best in bold."""
+    with open(os.path.join(root, "sweep.json")) as f:
+        rows_key, cols_key = json.load(f)["keys"]
+    with open(os.path.join(root, "collected", "summary.csv"), newline="") as f:
+        summary = [r for r in csv.DictReader(f) if r["budget_fraction"] == "all"]
+    cells, others = {}, {}
+    for r in summary:
+        at = (r[rows_key], r[cols_key])
+        if r["policy"] == "rl":
+            cells.setdefault(at, {})["rl"] = float(r["reward_mean"])
+        elif r["policy"] == "oracle":
+            cells.setdefault(at, {})["oracle"] = float(r["reward_mean"])
+        if r["policy"] in ("all-cloud", "oracle"):
+            others.setdefault(r["policy"], set()).add(round(float(r["reward_mean"]), 1))
+    rows = list(dict.fromkeys(k[0] for k in cells))
+    cols = list(dict.fromkeys(k[1] for k in cells))
+    best = max(cells, key=lambda k: cells[k]["rl"])
+
+    def cell(at):
+        c = cells.get(at)
+        if not c:
+            return "–"
+        text = f"{signed(c['rl'], '{:.1f}')} (oracle ÷ RL {c['oracle'] / c['rl']:.2f})"
+        return f"**{text}**" if at == best else text
+
+    title = AXIS_TITLES.get(cols_key, cols_key)
+    lines = [f"| {AXIS_TITLES.get(rows_key, rows_key)} | " + " | ".join(f"{title}: {axis_label(cols_key, c)}" for c in cols)
+             + " |", "|---|" + "---|" * len(cols)]
+    for r in rows:
+        lines.append(f"| {axis_label(rows_key, r)} | " + " | ".join(cell((r, c)) for c in cols) + " |")
+    same = ", ".join(f"{name} " + " / ".join(signed(v, "{:.1f}") for v in sorted(vals))
+                     for name, vals in sorted(others.items()))
+    lines += ["", f"RL's mean episode reward over the test budgets (higher is better), in bold the best; "
+              f"on the same traces {same}."]
+    return "\n".join(lines) + "\n"
+
+
+LIDAR_CONDITIONS = {"sender": "sender", "one_receiver": "one receiver",
+                    "with_download": "+ bulk download on another station", "two_pairs": "two robot→server pairs (each)"}
+
+
+def lidar_rows(path):
+    """The LIDAR study's summary rows, grouped by condition in file order."""
+    with open(path, newline="") as f:
+        rows = list(csv.DictReader(f))
+    return {c: [r for r in rows if r["condition"] == c] for c in dict.fromkeys(r["condition"] for r in rows)}
+
+
+def lidar_bandwidth(root):
+    """Markdown: the ROS LIDAR study's bandwidths (kind network-study): per condition the sender's and
+    receivers' medians, as rostopic bw reads them, and the share beside the measured logs'."""
+    lines = ["| condition | sender median | receiver median | simulated share | measured (paper's logs) |",
+             "|---|---|---|---|---|"]
+    for condition, flows in lidar_rows(os.path.join(root, "summary.csv")).items():
+        first = flows[0]
+        label = LIDAR_CONDITIONS.get(condition, condition)
+        measured = f"{float(first['measured_share_pct']):.1f}% ({float(first['measured_median_mbps']):.2f})"
+        if condition == "sender":
+            lines.append(f"| {label} | {float(first['sender_median_mbps']):.2f} Mbps | — | 100% | "
+                         f"100% ({float(first['measured_median_mbps']):.2f} Mbps) |")
+            continue
+        received = " / ".join(f"{float(r['receiver_median_mbps']):.2f}" for r in flows)
+        share = " / ".join(f"{float(r['receiver_share_pct']):.1f}%" for r in flows)
+        lines.append(f"| {label} | {float(first['sender_median_mbps']):.2f} | {received} | {share} | {measured} |")
+    return "\n".join(lines) + "\n"
+
+
+def lidar_intervals(root):
+    """Markdown: the ROS LIDAR study's message rates and the shortest and longest interval between two
+    handled messages, simulated beside the paper's rostopic hz logs (shares of each one's sender)."""
+    groups = lidar_rows(os.path.join(root, "summary.csv"))
+    sender_hz = float(groups["sender"][0]["rate_hz"]) if "sender" in groups else float("nan")
+    lines = ["| condition | simulated rate (share) | simulated min / max interval | measured rate (share) "
+             "| measured min / max interval |", "|---|---|---|---|---|"]
+    for condition, flows in groups.items():
+        first = flows[0]
+        label = LIDAR_CONDITIONS.get(condition, condition)
+        if condition == "sender":
+            lines.append(f"| {label} | {float(first['rate_hz']):.2f} Hz | {float(first['interval_min_ms']):.1f} / "
+                         f"{float(first['interval_max_ms']):.1f} ms | {float(first['measured_rate_hz']):.3f} Hz | "
+                         f"{float(first['measured_interval_min_ms']):.0f} / {float(first['measured_interval_max_ms']):.0f} ms |")
+            continue
+        rate = " / ".join(f"{float(r['rate_hz']):.2f}" for r in flows)
+        share = " / ".join(f"{100 * float(r['rate_hz']) / sender_hz:.0f}%" for r in flows)
+        gaps = "; ".join(f"{float(r['interval_min_ms']):.1f} / {float(r['interval_max_ms']):.1f}" for r in flows)
+        lines.append(f"| {label} | {rate} Hz ({share}) | {gaps} ms | {float(first['measured_rate_hz']):.3f} Hz "
+                     f"({float(first['measured_hz_share_pct']):.1f}%) | {float(first['measured_interval_min_ms']):.0f} / "
+                     f"{float(first['measured_interval_max_ms']):.0f} ms |")
+    return "\n".join(lines) + "\n"
+
+
+def lidar_seeds(root):
+    """Markdown: a sweep of the LIDAR study over seeds and one more axis: per value of that axis and per
+    condition, the receivers' shares over the seeds (lowest–highest, median)."""
+    with open(os.path.join(root, "sweep.json")) as f:
+        keys = json.load(f)["keys"]
+    with open(os.path.join(root, "collected", "summary.csv"), newline="") as f:
+        rows = [r for r in csv.DictReader(f) if r["condition"] != "sender"]
+    key = keys[0]
+    conditions = list(dict.fromkeys(r["condition"] for r in rows))
+    lines = [f"| {key} | " + " | ".join(LIDAR_CONDITIONS.get(c, c) for c in conditions) + " | seeds |",
+             "|---|" + "---|" * (len(conditions) + 1)]
+    for value in dict.fromkeys(r[key] for r in rows):
+        mine = [r for r in rows if r[key] == value]
+        cells = []
+        for c in conditions:
+            shares = sorted(float(r["receiver_share_pct"]) for r in mine if r["condition"] == c)
+            median = shares[len(shares) // 2] if len(shares) % 2 else (shares[len(shares) // 2 - 1] + shares[len(shares) // 2]) / 2
+            cells.append(f"{shares[0]:.1f}–{shares[-1]:.1f}% ({median:.1f})")
+        seeds = sorted({int(r["seed"]) for r in mine})
+        lines.append(f"| {value} | " + " | ".join(cells) + f" | {seeds[0]}–{seeds[-1]} |")
+    return "\n".join(lines) + "\n"
+
+
 GENERATORS = {
     "closed_loop_table": (1, lambda dirs: closed_loop_table.render(dirs[0])),
     "paired_runs": (2, lambda dirs: paired_runs(dirs[0], dirs[1])),
@@ -330,6 +470,10 @@ GENERATORS = {
     "hardware_table": (1, lambda dirs: hardware_table(dirs[0])),
     "way_between": (1, lambda dirs: way_between_table(dirs[0])),
     "paper_code_table": (2, lambda dirs: paper_code_table(dirs[0], dirs[1])),
+    "rl_validation_grid": (1, lambda dirs: rl_validation_grid(dirs[0])),
+    "lidar_bandwidth": (1, lambda dirs: lidar_bandwidth(dirs[0])),
+    "lidar_intervals": (1, lambda dirs: lidar_intervals(dirs[0])),
+    "lidar_seeds": (1, lambda dirs: lidar_seeds(dirs[0])),
 }
 
 
