@@ -207,11 +207,6 @@ double std_error(const std::vector<double>& v) {
   return v.size() < 2 ? 0.0 : base::standard_error(v);
 }
 
-// The shortest text that reads back as the same double: two budgets never share a label.
-std::string budget_label(double b) {
-  return fmt::format("{}", b);
-}
-
 std::vector<Trace> synthetic_traces(const agents::FacenetTable& table, const OffloadEvalConfig& cfg,
                                     const std::string& split, int n, std::uint64_t stream, const std::string& prefix) {
   const agents::SyntheticStream gen(table, synthetic_stream_params(cfg, split));
@@ -226,8 +221,14 @@ std::vector<Trace> synthetic_traces(const agents::FacenetTable& table, const Off
 
 }  // namespace
 
-OffloadEvalResult run_offload_eval(const OffloadEvalConfig& cfg, const ProgressHooks& progress) {
-  OffloadEvalResult result;
+std::string budget_label(double b) {
+  return fmt::format("{}", b);
+}
+
+namespace {
+
+// The test traces (into the result) and the calibration traces the heuristics' thresholds come from.
+std::vector<Trace> read_or_draw_traces(const OffloadEvalConfig& cfg, OffloadEvalResult& result) {
   std::vector<Trace> calibration;
   if (cfg.source == "synthetic") {
     const agents::FacenetTable table = agents::FacenetTable::load(cfg.table);
@@ -239,25 +240,40 @@ OffloadEvalResult run_offload_eval(const OffloadEvalConfig& cfg, const ProgressH
     result.test_traces = load_traces(cfg, cfg.test_traces_file);
     if (!cfg.train_traces_file.empty()) calibration = load_traces(cfg, cfg.train_traces_file);
   }
+  return calibration;
+}
 
-  PolicySettings settings;
-  settings.entries = cfg.policies;
-  settings.all_robot_run_every = cfg.all_robot_run_every;
-  settings.heuristic_mode = cfg.heuristic_mode;
-  settings.heuristic_percentiles = cfg.heuristic_percentiles;
-  settings.heuristic_thresholds = cfg.heuristic_thresholds;
-  settings.rl_sample = cfg.rl_sample;
-  MadePolicies made = make_policies(settings, calibration);
-  std::vector<MadePolicy>& policies = made.policies;
-  result.heuristic_thresholds = made.heuristic_thresholds;
+EpisodeRow episode_row(const MadePolicy& made, const Trace& trace, const OffloadEvalConfig& cfg, size_t bi, int budget,
+                       const agents::EpisodeResult& r) {
+  EpisodeRow row;
+  row.policy = made.policy->name();
+  row.family = made.family;
+  row.trace = trace.id;
+  row.budget_fraction = cfg.budgets[bi];
+  row.budget_index = static_cast<int>(bi);
+  row.budget_queries = budget;
+  row.reward = r.reward;
+  row.loss_term = r.loss_term;
+  row.cost_term = r.cost_term;
+  row.accuracy = r.accuracy;
+  row.robot_queries = r.robot_queries;
+  row.cloud_queries = r.cloud_queries;
+  row.steps = r.steps;
+  row.reward_per_step = r.reward_per_step;
+  if (cfg.decisions) {
+    row.actions = r.executed_actions;
+    row.frames = r.step_frames;
+  }
+  return row;
+}
 
-  if (progress.start) progress.start(result.test_traces.size() * cfg.budgets.size());
-
-  // Play: every trace, every budget, every policy. Results are stored per policy so that
-  // episodes.csv comes out grouped by policy, whatever the loop order.
+// Every trace, every budget, every policy; the episodes per policy, so that episodes.csv comes out
+// grouped by policy whatever the loop order.
+std::vector<std::vector<EpisodeRow>> play_episodes(const OffloadEvalConfig& cfg, std::vector<MadePolicy>& policies,
+                                                   const std::vector<Trace>& traces, const ProgressHooks& progress) {
   std::vector<std::vector<EpisodeRow>> per_policy(policies.size());
-  for (size_t ti = 0; ti < result.test_traces.size(); ++ti) {
-    const Trace& trace = result.test_traces[ti];
+  for (size_t ti = 0; ti < traces.size(); ++ti) {
+    const Trace& trace = traces[ti];
     for (size_t bi = 0; bi < cfg.budgets.size(); ++bi) {
       check_interrupt();
       const int budget = agents::budget_queries(cfg.budgets[bi], trace.horizon());
@@ -265,27 +281,8 @@ OffloadEvalResult run_offload_eval(const OffloadEvalConfig& cfg, const ProgressH
       for (size_t pi = 0; pi < policies.size(); ++pi) {
         const std::uint64_t seed = base::derive_seed(base::derive_seed(cfg.seed, base::streams::kPolicies, ti), bi, pi);
         const agents::EpisodeResult r = agents::run_episode(*policies[pi].policy, trace, budget, cfg.mdp, seed);
-        EpisodeRow row;
-        row.policy = policies[pi].policy->name();
-        row.family = policies[pi].family;
-        row.trace = trace.id;
-        row.budget_fraction = cfg.budgets[bi];
-        row.budget_index = static_cast<int>(bi);
-        row.budget_queries = budget;
-        row.reward = r.reward;
-        row.loss_term = r.loss_term;
-        row.cost_term = r.cost_term;
-        row.accuracy = r.accuracy;
-        row.robot_queries = r.robot_queries;
-        row.cloud_queries = r.cloud_queries;
-        row.steps = r.steps;
-        row.reward_per_step = r.reward_per_step;
-        if (cfg.decisions) {
-          row.actions = r.executed_actions;
-          row.frames = r.step_frames;
-        }
-        per_policy[pi].push_back(row);
-        if (row.family == "oracle") oracle_reward = r.reward;
+        per_policy[pi].push_back(episode_row(policies[pi], trace, cfg, bi, budget, r));
+        if (policies[pi].family == "oracle") oracle_reward = r.reward;
       }
       // The oracle is the exact optimum: anything else beating it is a bug, not a result. (Not in
       // the paper code's environment, where pre-filled stores give frame 0 away.)
@@ -301,9 +298,40 @@ OffloadEvalResult run_offload_eval(const OffloadEvalConfig& cfg, const ProgressH
       if (progress.advance) progress.advance();
     }
   }
-  for (auto& rows : per_policy) result.episodes.insert(result.episodes.end(), rows.begin(), rows.end());
+  return per_policy;
+}
 
-  // Summaries: per (policy, budget) and per policy overall.
+SummaryRow summary_row(const MadePolicy& made, const std::vector<EpisodeRow>& episodes, int group,
+                       const std::string& label) {
+  constexpr int kAllBudgets = -1;
+  std::vector<double> reward, loss, cost, acc, cq, per_step;
+  for (const EpisodeRow& r : episodes) {
+    if (group != kAllBudgets && r.budget_index != group) continue;
+    reward.push_back(r.reward);
+    per_step.push_back(r.reward_per_step);
+    loss.push_back(r.loss_term);
+    cost.push_back(r.cost_term);
+    acc.push_back(r.accuracy);
+    cq.push_back(r.cloud_queries);
+  }
+  SummaryRow s;
+  s.policy = made.policy->name();
+  s.family = made.family;
+  s.budget = label;
+  s.episodes = static_cast<int>(reward.size());
+  s.reward_mean = mean(reward), s.reward_median = base::median(reward), s.reward_se = std_error(reward);
+  s.loss_mean = mean(loss), s.loss_median = base::median(loss), s.loss_se = std_error(loss);
+  s.cost_mean = mean(cost), s.cost_median = base::median(cost), s.cost_se = std_error(cost);
+  s.accuracy_mean = mean(acc);
+  s.cloud_queries_mean = mean(cq);
+  s.reward_per_step_median = base::median(per_step);
+  return s;
+}
+
+// Summaries per (policy, budget) and per policy overall, the best threshold marked, each with its
+// cost as a multiple of the reference's.
+void summarize(const OffloadEvalConfig& cfg, const std::vector<MadePolicy>& policies,
+               const std::vector<std::vector<EpisodeRow>>& per_policy, OffloadEvalResult& result) {
   // Episodes are grouped by the budget's place in eval.budgets, never by its printed value.
   constexpr int kAllBudgets = -1;
   std::vector<std::pair<int, std::string>> groups;
@@ -315,29 +343,9 @@ OffloadEvalResult run_offload_eval(const OffloadEvalConfig& cfg, const ProgressH
   std::vector<std::pair<std::string, std::string>> order;
   for (size_t pi = 0; pi < policies.size(); ++pi) {
     for (const auto& [group, g] : groups) {
-      std::vector<double> reward, loss, cost, acc, cq, per_step;
-      for (const EpisodeRow& r : per_policy[pi]) {
-        if (group != kAllBudgets && r.budget_index != group) continue;
-        reward.push_back(r.reward);
-        per_step.push_back(r.reward_per_step);
-        loss.push_back(r.loss_term);
-        cost.push_back(r.cost_term);
-        acc.push_back(r.accuracy);
-        cq.push_back(r.cloud_queries);
-      }
-      SummaryRow s;
-      s.policy = policies[pi].policy->name();
-      s.family = policies[pi].family;
-      s.budget = g;
-      s.episodes = static_cast<int>(reward.size());
-      s.reward_mean = mean(reward), s.reward_median = base::median(reward), s.reward_se = std_error(reward);
-      s.loss_mean = mean(loss), s.loss_median = base::median(loss), s.loss_se = std_error(loss);
-      s.cost_mean = mean(cost), s.cost_median = base::median(cost), s.cost_se = std_error(cost);
-      s.accuracy_mean = mean(acc);
-      s.cloud_queries_mean = mean(cq);
-      s.reward_per_step_median = base::median(per_step);
-      by_key[{s.policy, g}] = s;
+      SummaryRow s = summary_row(policies[pi], per_policy[pi], group, g);
       order.emplace_back(s.policy, g);
+      by_key[{s.policy, g}] = std::move(s);
     }
   }
   // The best heuristic threshold: the best overall reward of the sweep by eval.metric (chosen with
@@ -368,130 +376,31 @@ OffloadEvalResult run_offload_eval(const OffloadEvalConfig& cfg, const ProgressH
     s.cost_multiple = paper_metric ? s.cost_multiple_paper : s.cost_multiple_mean;
     result.summary.push_back(s);
   }
+}
+
+}  // namespace
+
+OffloadEvalResult run_offload_eval(const OffloadEvalConfig& cfg, const ProgressHooks& progress) {
+  OffloadEvalResult result;
+  const std::vector<Trace> calibration = read_or_draw_traces(cfg, result);
+
+  PolicySettings settings;
+  settings.entries = cfg.policies;
+  settings.all_robot_run_every = cfg.all_robot_run_every;
+  settings.heuristic_mode = cfg.heuristic_mode;
+  settings.heuristic_percentiles = cfg.heuristic_percentiles;
+  settings.heuristic_thresholds = cfg.heuristic_thresholds;
+  settings.rl_sample = cfg.rl_sample;
+  MadePolicies made = make_policies(settings, calibration);
+  result.heuristic_thresholds = made.heuristic_thresholds;
+
+  if (progress.start) progress.start(result.test_traces.size() * cfg.budgets.size());
+  const auto per_policy = play_episodes(cfg, made.policies, result.test_traces, progress);
+  for (const auto& rows : per_policy) result.episodes.insert(result.episodes.end(), rows.begin(), rows.end());
+  summarize(cfg, made.policies, per_policy, result);
   result.metric = cfg.metric;
   result.variant = cfg.variant;
   return result;
-}
-
-void write_episodes_csv(std::ostream& out, const std::vector<EpisodeRow>& rows) {
-  out << "policy,family,trace,budget_fraction,budget_queries,reward,loss_term,cost_term,accuracy,robot_queries,"
-         "cloud_queries,steps,reward_per_step\n";
-  for (const EpisodeRow& r : rows) {
-    fmt::print(out, "{},{},{},{},{},{},{},{},{:.6f},{},{},{},{:.6f}\n", r.policy, r.family, r.trace,
-               budget_label(r.budget_fraction), r.budget_queries, r.reward, r.loss_term, r.cost_term, r.accuracy,
-               r.robot_queries, r.cloud_queries, r.steps, r.reward_per_step);
-  }
-}
-
-namespace {
-std::string num(double x) {
-  return std::isnan(x) ? "" : fmt::format("{:.6f}", x);
-}
-}  // namespace
-
-void write_summary_csv(std::ostream& out, const std::vector<SummaryRow>& rows, const std::string& reference,
-                       const std::string& metric) {
-  out << "policy,family,budget_fraction,episodes,reward_mean,reward_median,reward_se,loss_term_mean,loss_term_median,"
-         "loss_term_se,cost_term_mean,cost_term_median,cost_term_se,accuracy_mean,cloud_queries_mean,"
-         "cost_multiple_mean,cost_multiple_median,reference_policy,best_in_family,reward_per_step_median,"
-         "cost_multiple_paper,metric,cost_multiple\n";
-  for (const SummaryRow& s : rows) {
-    fmt::print(out, "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", s.policy, s.family,
-               s.budget, s.episodes, num(s.reward_mean), num(s.reward_median), num(s.reward_se), num(s.loss_mean),
-               num(s.loss_median), num(s.loss_se), num(s.cost_mean), num(s.cost_median), num(s.cost_se),
-               num(s.accuracy_mean), num(s.cloud_queries_mean), num(s.cost_multiple_mean), num(s.cost_multiple_median),
-               reference, s.best_in_family ? 1 : 0, num(s.reward_per_step_median), num(s.cost_multiple_paper), metric,
-               num(s.cost_multiple));
-  }
-}
-
-void write_decisions_csv(std::ostream& out, const OffloadEvalResult& result) {
-  using agents::kActionNames;
-  std::map<std::string, const Trace*> traces;
-  for (const Trace& t : result.test_traces) traces[t.id] = &t;
-  out << "policy,family,trace,budget_fraction,frame,action,robot_confidence,true_label\n";
-  for (const EpisodeRow& r : result.episodes) {
-    const Trace& t = *traces.at(r.trace);
-    for (size_t i = 0; i < r.actions.size(); ++i) {
-      // With the paper code's two-stage steps a frame can take several rows, one per step.
-      const int frame = r.frames[i];
-      const agents::Frame& f = t.frames[static_cast<size_t>(frame)];
-      fmt::print(out, "{},{},{},{},{},{},{},{}\n", r.policy, r.family, r.trace, budget_label(r.budget_fraction), frame,
-                 kActionNames[r.actions[i]], f.robot_confidence, f.true_label);
-    }
-  }
-}
-
-std::string format_summary_table(const OffloadEvalResult& result) {
-  const auto multiple = [](double x) { return std::isnan(x) ? std::string("-") : fmt::format("{:.2f}", x); };
-  std::string s =
-      fmt::format("{:<24} {:>9} {:>9} {:>7} {:>9} {:>9} {:>8} {:>9} {:>9} {:>9}\n", "policy (all budgets)", "reward",
-                  "median", "s.e.", "loss", "cost", "accuracy", "cost×ref", "med×ref", "step×ref");
-  for (const SummaryRow& r : result.summary) {
-    if (r.budget != "all") continue;
-    const std::string mark = r.family == "robot-heuristic" && r.best_in_family ? " *" : "";
-    s +=
-        fmt::format("{:<24} {:>9.2f} {:>9.2f} {:>7.2f} {:>9.2f} {:>9.2f} {:>8.3f} {:>9} {:>9} {:>9}\n", r.policy + mark,
-                    r.reward_mean, r.reward_median, r.reward_se, r.loss_mean, r.cost_mean, r.accuracy_mean,
-                    multiple(r.cost_multiple_mean), multiple(r.cost_multiple_median), multiple(r.cost_multiple_paper));
-  }
-  s += fmt::format(
-      "reference for cost multiples: {} (cost = −reward; multiple = policy cost ÷ reference cost): cost×ref from mean "
-      "episode rewards, med×ref from their medians, step×ref the paper's (median over episodes of the mean reward "
-      "per step){}\n",
-      result.reference_policy, result.metric == "paper" ? "; headline (eval.metric): step×ref" : "");
-  if (result.variant != "standard") {
-    s += fmt::format("mdp.variant: {} (docs/mdp.md, \"The paper's code\")\n", result.variant);
-  }
-  if (!result.heuristic_thresholds.empty()) {
-    s += "* best threshold of the robot-heuristic sweep; thresholds (calibration confidences):";
-    for (const auto& [q, threshold] : result.heuristic_thresholds) s += fmt::format(" q{:g}={:.3f}", q, threshold);
-    s += "\n";
-  }
-  return s;
-}
-
-void run_offload_eval_outputs(const Scenario& sc, const OffloadEvalConfig& cfg, const RunOptions& opt,
-                              std::ostream& out, RunRecord& rec) {
-  std::unique_ptr<Progress> progress;
-  ProgressHooks hooks;
-  if (opt.progress) {
-    hooks.start = [&](size_t total) { progress = std::make_unique<Progress>("offload-eval", total); };
-    hooks.advance = [&] { progress->advance(); };
-  }
-  const OffloadEvalResult result = run_offload_eval(cfg, hooks);
-  if (progress) progress->finish();
-
-  {
-    AtomicFile f(opt.out_dir / "episodes.csv");
-    write_episodes_csv(f.stream(), result.episodes);
-    f.commit();
-  }
-  {
-    AtomicFile f(opt.out_dir / "summary.csv");
-    write_summary_csv(f.stream(), result.summary, result.reference_policy, result.metric);
-    f.commit();
-  }
-  {
-    AtomicFile f(opt.out_dir / "test_traces.csv");
-    agents::write_traces_csv(f.stream(), result.test_traces);
-    f.commit();
-  }
-  rec.outputs.insert(rec.outputs.end(), {"episodes.csv", "summary.csv", "test_traces.csv"});
-  if (cfg.decisions) {
-    AtomicFile f(opt.out_dir / "decisions.csv");
-    write_decisions_csv(f.stream(), result);
-    f.commit();
-    rec.outputs.push_back("decisions.csv");
-  }
-  if (opt.figures && sc.flag("output.figures")) {
-    draw_figures("plot_offload_eval.py", opt.out_dir);
-    for (const char* f : {"fig_reward_boxplot", "fig_loss_cost"}) {
-      rec.outputs.push_back(std::string(f) + ".png");
-      rec.outputs.push_back(std::string(f) + ".pdf");
-    }
-  }
-  fmt::print(out, "\n{}", format_summary_table(result));
 }
 
 }  // namespace offloadsim::sim

@@ -118,6 +118,9 @@ OffloadEvalResult run_offload_eval(const OffloadEvalConfig& cfg, const ProgressH
 void run_offload_eval_outputs(const Scenario& sc, const OffloadEvalConfig& cfg, const RunOptions& opt,
                               std::ostream& out, RunRecord& rec);
 
+// A budget fraction as written in the CSVs: the shortest text that reads back as the same double,
+// so two budgets never share a label.
+std::string budget_label(double b);
 void write_episodes_csv(std::ostream& out, const std::vector<EpisodeRow>& rows);
 // decisions.csv: policy,family,trace,budget_fraction,frame,action,robot_confidence,true_label,correct
 void write_decisions_csv(std::ostream& out, const OffloadEvalResult& result);
