@@ -129,6 +129,20 @@ def main():
     made = json.load(open(os.path.join(tree, "docs", "records", "s", "provenance.json")))
     assert made["command_line"] == ["offloadsim", "sweep", "scenarios/s.yaml"] and made["points"] == 3, made
     assert made["wall_seconds"] == 150 and made["git_revision"] == "abc123", made  # 02:00:00 to 02:02:30
+    # lidar_seeds: per band and condition the shares' range and median over seeds (an even count: the
+    # middle two averaged); the sender is not a column.
+    seeds = tempfile.mkdtemp()
+    os.makedirs(os.path.join(seeds, "collected"))
+    with open(os.path.join(seeds, "sweep.json"), "w") as f:
+        json.dump({"keys": ["network.wifi.band"], "points": []}, f)
+    with open(os.path.join(seeds, "collected", "summary.csv"), "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["point", "seed", "network.wifi.band", "condition", "flow", "receiver_share_pct"])
+        for i, (seed, share) in enumerate(((1, 70.0), (2, 80.0), (3, 75.0), (4, 90.0))):
+            w.writerow([i, seed, "5GHz", "sender", "lidar1", 100.0])
+            w.writerow([i, seed, "5GHz", "one_receiver", "lidar1", share])
+    text = records.lidar_seeds(seeds)
+    assert "| 5GHz | 70.0–90.0% (77.5) | 1–4 |" in text and "sender" not in text, text
     print("PASS: records")
 
 
