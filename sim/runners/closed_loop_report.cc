@@ -2,15 +2,18 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <sstream>
 #include <string_view>
 
 #include <fmt/format.h>
+#include <fmt/ostream.h>
 
 #include "base/csv_table.h"
 #include "base/stats.h"
 #include "sim/loop/loop_tables.h"
 #include "sim/runners/closed_loop_run.h"
+#include "sim/runners/figures.h"
 
 namespace offloadsim::sim {
 
@@ -223,6 +226,35 @@ std::string comparison_table(const std::vector<std::string>& policies, const See
         fmt::format("{:.1f} Mbps", mean("sensor_goodput_mbps")));
   }
   return t;
+}
+
+void note_identical_policies(const std::vector<UnitParts>& units, const std::vector<std::string>& policies,
+                             std::size_t seeds, std::ostream& out, RunRecord& rec) {
+  nlohmann::json same = nlohmann::json::array();
+  for (const auto& [a, b] : identical_policies(units, seeds)) {
+    fmt::print(out,
+               "note: {} executed the same action as {} at every frame of every robot{}: the two rows are one "
+               "behaviour here\n",
+               policies[b], policies[a], seeds > 1 ? " and seed" : "");
+    same.push_back({policies[a], policies[b]});
+  }
+  if (!same.empty()) rec.notes["identical_decisions"] = same;
+}
+
+void draw_closed_loop_figures(const Scenario& sc, const RunOptions& opt, RunRecord& rec) {
+  // An earlier run's figures in this folder (a policy no longer run, an older name) would pass
+  // for this run's: the script draws them all again.
+  for (const auto& e : std::filesystem::directory_iterator(opt.out_dir)) {
+    if (e.path().filename().string().rfind("fig_closed_loop_", 0) == 0) std::filesystem::remove(e.path());
+  }
+  draw_figures("plot_closed_loop.py", opt.out_dir, closed_loop_figure_options(sc));
+  std::vector<std::string> drawn;  // the policies figure and a timeline per policy
+  for (const auto& e : std::filesystem::directory_iterator(opt.out_dir)) {
+    const std::string f = e.path().filename().string();
+    if (f.rfind("fig_closed_loop_", 0) == 0) drawn.push_back(f);
+  }
+  std::sort(drawn.begin(), drawn.end());
+  rec.outputs.insert(rec.outputs.end(), drawn.begin(), drawn.end());
 }
 
 }  // namespace offloadsim::sim

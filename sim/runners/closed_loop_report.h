@@ -5,11 +5,14 @@
 
 #include <cstddef>
 #include <map>
+#include <ostream>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "sim/io/provenance.h"
 #include "sim/runners/parallel_units.h"
+#include "sim/runners/run_options.h"
 #include "sim/scenario/scenario.h"
 
 namespace offloadsim::sim {
@@ -41,5 +44,13 @@ std::string comparison_table(const std::vector<std::string>& policies, const See
 
 // The options analysis/plot_closed_loop.py takes: --condition, --deadline-ms, --background S,E.
 std::vector<std::string> closed_loop_figure_options(const Scenario& sc);
+
+// Policies that made the same decisions at every frame of every robot (and seed): printed as one
+// behaviour here, and listed in the provenance's notes.
+void note_identical_policies(const std::vector<UnitParts>& units, const std::vector<std::string>& policies,
+                             std::size_t seeds, std::ostream& out, RunRecord& rec);
+
+// The policies figure and a timeline per policy (plot_closed_loop.py), an earlier run's removed first.
+void draw_closed_loop_figures(const Scenario& sc, const RunOptions& opt, RunRecord& rec);
 
 }  // namespace offloadsim::sim

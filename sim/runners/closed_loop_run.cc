@@ -322,19 +322,16 @@ UnitParts closed_loop_unit(const Scenario& sc, std::size_t unit, const std::func
   return policy_parts(experiment, sc, unit / seeds);
 }
 
-void run_closed_loop_kind(const Scenario& sc, const RunOptions& opt, std::ostream& out, RunRecord& rec) {
-  ClosedLoopExperiment experiment(sc, opt.progress);
-  fmt::print(out, "{}\n", experiment.description());
-  const std::size_t seeds = loop_seeds(sc);
+namespace {
+
+// The simulations, one per policy and seed (unit p·seeds + k: policy p, seed + k): in parallel
+// children (each its own ns-3), or one after the other here (--jobs 1, one unit, or pcap, whose
+// files every run would write at once).
+std::vector<UnitParts> run_closed_loop_units(ClosedLoopExperiment& experiment, const Scenario& sc,
+                                             const RunOptions& opt, const std::vector<std::string>& policies,
+                                             std::size_t seeds, std::ostream& out, RunRecord& rec) {
   const bool pcap = sc.flag("network.pcap");
   const std::size_t ticks = static_cast<std::size_t>(std::ceil(experiment.spec().network.duration_s));
-  std::vector<std::string> policies;
-  for (std::size_t p = 0; p < experiment.policies(); ++p) policies.push_back(experiment.policy_name(p));
-  const std::size_t reference = reference_policy(sc, policies);
-
-  // The simulations, one per policy and seed (unit p·seeds + k: policy p, seed + k): in parallel
-  // children (each its own ns-3), or one after the other here (--jobs 1, one unit, or pcap, whose
-  // files every run would write at once).
   UnitPlan plan;
   plan.what = seeds > 1 ? "runs" : "policies";
   plan.key = seeds > 1 ? "run" : "policy";
@@ -346,7 +343,7 @@ void run_closed_loop_kind(const Scenario& sc, const RunOptions& opt, std::ostrea
   plan.in_one_process = pcap;
   std::unique_ptr<ClosedLoopExperiment> other;  // the experiment of a seed other than the first
   std::size_t other_seed = 0;
-  const std::vector<UnitParts> units = run_units(
+  return run_units(
       sc, opt, plan,
       [&](std::size_t u) {
         const std::size_t k = u % seeds;
@@ -373,18 +370,12 @@ void run_closed_loop_kind(const Scenario& sc, const RunOptions& opt, std::ostrea
         return parts;
       },
       out, rec);
-  fmt::print(out, "{}", joined(units, "warnings"));
-  nlohmann::json same = nlohmann::json::array();
-  for (const auto& [a, b] : identical_policies(units, seeds)) {
-    fmt::print(out,
-               "note: {} executed the same action as {} at every frame of every robot{}: the two rows are one "
-               "behaviour here\n",
-               policies[b], policies[a], seeds > 1 ? " and seed" : "");
-    same.push_back({policies[a], policies[b]});
-  }
-  if (!same.empty()) rec.notes["identical_decisions"] = same;
+}
 
-  const SeedMetrics metrics = seed_metrics(units, seeds);
+void write_closed_loop_tables(const Scenario& sc, const ClosedLoopExperiment& experiment,
+                              const std::vector<UnitParts>& units, const std::vector<std::string>& policies,
+                              const SeedMetrics& metrics, std::size_t reference, const RunOptions& opt,
+                              RunRecord& rec) {
   const Tables headers;
   const std::vector<std::pair<const char*, std::string>> files = {
       {"decisions.csv", kDecisionsHeader + joined(units, "decisions")},
@@ -403,6 +394,24 @@ void run_closed_loop_kind(const Scenario& sc, const RunOptions& opt, std::ostrea
     rec.outputs.push_back("flows.csv");
   }
   if (experiment.capacity()) write_cell_capacity(*experiment.capacity(), opt, rec);
+}
+
+}  // namespace
+
+void run_closed_loop_kind(const Scenario& sc, const RunOptions& opt, std::ostream& out, RunRecord& rec) {
+  ClosedLoopExperiment experiment(sc, opt.progress);
+  fmt::print(out, "{}\n", experiment.description());
+  const std::size_t seeds = loop_seeds(sc);
+  std::vector<std::string> policies;
+  for (std::size_t p = 0; p < experiment.policies(); ++p) policies.push_back(experiment.policy_name(p));
+  const std::size_t reference = reference_policy(sc, policies);
+
+  const std::vector<UnitParts> units = run_closed_loop_units(experiment, sc, opt, policies, seeds, out, rec);
+  fmt::print(out, "{}", joined(units, "warnings"));
+  note_identical_policies(units, policies, seeds, out, rec);
+
+  const SeedMetrics metrics = seed_metrics(units, seeds);
+  write_closed_loop_tables(sc, experiment, units, policies, metrics, reference, opt, rec);
   rec.notes["seeds"] = {{"first", sc.seed()}, {"count", seeds}, {"reference_policy", policies[reference]}};
 
   fmt::print(out, "\n{}", comparison_table(policies, metrics, reference));
@@ -416,21 +425,7 @@ void run_closed_loop_kind(const Scenario& sc, const RunOptions& opt, std::ostrea
                                      seeds, sc.seed(), sc.seed() + seeds - 1)
                        : fmt::format("one seed ({}): no interval; run.seeds gives more", sc.seed()),
              policies[reference], loop_deadline_s(sc) * 1e3);
-  if (opt.figures && sc.flag("output.figures")) {
-    // An earlier run's figures in this folder (a policy no longer run, an older name) would pass
-    // for this run's: the script draws them all again.
-    for (const auto& e : std::filesystem::directory_iterator(opt.out_dir)) {
-      if (e.path().filename().string().rfind("fig_closed_loop_", 0) == 0) std::filesystem::remove(e.path());
-    }
-    draw_figures("plot_closed_loop.py", opt.out_dir, closed_loop_figure_options(sc));
-    std::vector<std::string> drawn;  // the policies figure and a timeline per policy
-    for (const auto& e : std::filesystem::directory_iterator(opt.out_dir)) {
-      const std::string f = e.path().filename().string();
-      if (f.rfind("fig_closed_loop_", 0) == 0) drawn.push_back(f);
-    }
-    std::sort(drawn.begin(), drawn.end());
-    rec.outputs.insert(rec.outputs.end(), drawn.begin(), drawn.end());
-  }
+  if (opt.figures && sc.flag("output.figures")) draw_closed_loop_figures(sc, opt, rec);
 }
 
 }  // namespace offloadsim::sim
