@@ -63,6 +63,7 @@ import math
 import os
 import re
 import shutil
+import statistics
 import sys
 
 import scipy.stats
@@ -455,8 +456,7 @@ def lidar_seeds(root):
         cells = []
         for c in conditions:
             shares = sorted(float(r["receiver_share_pct"]) for r in mine if r["condition"] == c)
-            median = shares[len(shares) // 2] if len(shares) % 2 else (shares[len(shares) // 2 - 1] + shares[len(shares) // 2]) / 2
-            cells.append(f"{shares[0]:.1f}–{shares[-1]:.1f}% ({median:.1f})")
+            cells.append(f"{shares[0]:.1f}–{shares[-1]:.1f}% ({statistics.median(shares):.1f})")
         seeds = sorted({int(r["seed"]) for r in mine})
         lines.append(f"| {value} | " + " | ".join(cells) + f" | {seeds[0]}–{seeds[-1]} |")
     return "\n".join(lines) + "\n"
