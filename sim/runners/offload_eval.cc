@@ -301,9 +301,11 @@ std::vector<std::vector<EpisodeRow>> play_episodes(const OffloadEvalConfig& cfg,
   return per_policy;
 }
 
+// The budget group of every episode, beside one group per place in eval.budgets.
+constexpr int kAllBudgets = -1;
+
 SummaryRow summary_row(const MadePolicy& made, const std::vector<EpisodeRow>& episodes, int group,
                        const std::string& label) {
-  constexpr int kAllBudgets = -1;
   std::vector<double> reward, loss, cost, acc, cq, per_step;
   for (const EpisodeRow& r : episodes) {
     if (group != kAllBudgets && r.budget_index != group) continue;
@@ -333,7 +335,6 @@ SummaryRow summary_row(const MadePolicy& made, const std::vector<EpisodeRow>& ep
 void summarize(const OffloadEvalConfig& cfg, const std::vector<MadePolicy>& policies,
                const std::vector<std::vector<EpisodeRow>>& per_policy, OffloadEvalResult& result) {
   // Episodes are grouped by the budget's place in eval.budgets, never by its printed value.
-  constexpr int kAllBudgets = -1;
   std::vector<std::pair<int, std::string>> groups;
   for (std::size_t bi = 0; bi < cfg.budgets.size(); ++bi) {
     groups.emplace_back(static_cast<int>(bi), budget_label(cfg.budgets[bi]));
